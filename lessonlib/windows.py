@@ -1,0 +1,132 @@
+"""Windowing a series into (inputs, next value) pairs, and the chronological train/test split."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_float, check_int, check_series
+
+
+def windowize(series, window):
+    """Every run of ``window`` consecutive values as an input, and the value right after it as target.
+
+    Parameters
+    ----------
+    series : array-like of shape (n,)
+        One value per time step, finite.
+    window : int
+        Length of each input window, between 1 and ``n - 1``.
+
+    Returns
+    -------
+    X : ndarray of shape (n - window, window, 1)
+        ``X[i]`` holds ``series[i : i + window]``; the trailing axis of size 1 is the single feature
+        that Keras's recurrent layers expect.
+    y : ndarray of shape (n - window,)
+        ``y[i] = series[i + window]``, the value that follows window ``i``.
+
+    Raises
+    ------
+    ValueError
+        If ``series`` is not 1-D, holds NaN or infinity, or ``window`` is outside [1, n - 1].
+
+    Examples
+    --------
+    >>> X, y = windowize(np.arange(6), window=3)
+    >>> X.shape, y.shape
+    ((3, 3, 1), (3,))
+    >>> X[:, :, 0]
+    array([[0., 1., 2.],
+           [1., 2., 3.],
+           [2., 3., 4.]])
+    >>> y
+    array([3., 4., 5.])
+    """
+    series = check_series("series", series)
+    window = check_int("window", window, low=1, high=len(series) - 1,
+                       extra=f" with len(series)={len(series)}")
+    return _windowize(series, window)
+
+
+def _windowize(series, window):
+    n_windows = len(series) - window
+    starts = np.arange(n_windows)[:, None]
+    X = series[starts + np.arange(window)]
+    return X[:, :, None], series[window:]
+
+
+def split_and_windowize(series, window, fraction_test=0.3, *, n_history=0):
+    """Cut ``series`` in two chronologically, then windowize each part on its own.
+
+    The cut falls at ``n_train = m - int(fraction_test * m)`` with ``m = len(series) - 2 * window``
+    (the original lesson's rule). Training windows come from ``series[:n_train]`` and test windows
+    from ``series[n_train:]``, so every test input and target lies after every training target:
+    the model is scored on a stretch of the series it never saw, as it would be in use.
+
+    What it throws away: the ``window`` targets just after the cut. Their windows would straddle
+    the cut, mixing training values into test inputs. In forecasting that would even be
+    legitimate (the past is known), but keeping the two sets fully apart makes the test score
+    easy to trust, and costs only ``window`` of the ``len(series) - window`` possible windows.
+
+    Parameters
+    ----------
+    series : array-like of shape (n,)
+        One value per time step, finite.
+    window : int
+        Length of each input window; both parts must hold at least one window.
+    fraction_test : float, default 0.3
+        In (0, 1); a larger value moves the cut earlier.
+    n_history : int, default 0
+        Leading values that are extra history (see ``noisy_sine(n_history=...)``). The cut is placed
+        as if they were absent and they only add training windows, so the test windows are the
+        same with or without them.
+
+    Returns
+    -------
+    x_train, x_test : ndarray of shape (n_windows, window, 1)
+    y_train, y_test : ndarray of shape (n_windows,)
+
+    Raises
+    ------
+    ValueError
+        If ``fraction_test`` is outside (0, 1), or ``window`` leaves no training or no test window.
+
+    Examples
+    --------
+    >>> x_train, x_test, y_train, y_test = split_and_windowize(np.arange(20), 3)
+    >>> x_train.shape, x_test.shape
+    ((7, 3, 1), (7, 3, 1))
+    >>> int(y_train[-1]), int(x_test[0, 0, 0]), int(y_test[0])
+    (9, 10, 13)
+
+    Values 10, 11 and 12 are never a target: they would be predicted by windows that straddle
+    the cut between 9 and 10. With 100 values of history in front, the test windows stay the same:
+
+    >>> longer = np.concatenate([np.arange(-100, 0), np.arange(20)])
+    >>> x_train, x_test, y_train, y_test = split_and_windowize(longer, 3, n_history=100)
+    >>> x_train.shape, int(y_train[-1]), int(y_test[0])
+    ((107, 3, 1), 9, 13)
+    """
+    series = check_series("series", series)
+    fraction_test = check_float("fraction_test", fraction_test, low=0, high=1,
+                                low_open=True, high_open=True)
+    n_history = check_int("n_history", n_history, low=0, high=len(series) - 2,
+                          extra=f" with len(series)={len(series)}")
+    recent = len(series) - n_history
+    window = check_int("window", window, low=1, high=recent - 1,
+                       extra=f" with {recent} values after the history")
+    n_train = _cut_index(recent, window, fraction_test)
+    if n_train - window < 1:
+        fits = [w for w in range(1, recent) if _cut_index(recent, w, fraction_test) - w >= 1]
+        raise ValueError(f"`window` is too long for a split of this series: it leaves no training "
+                         f"window. With {recent} values (after any history) and fraction_test="
+                         f"{fraction_test}, `window` must be at most {max(fits, default=0)}. "
+                         f"Received: window={window}.")
+    x_train, y_train = _windowize(series[:n_history + n_train], window)
+    x_test, y_test = _windowize(series[n_history + n_train:], window)
+    return x_train, x_test, y_train, y_test
+
+
+def _cut_index(n, window, fraction_test):
+    usable = n - 2 * window
+    return usable - int(fraction_test * usable)

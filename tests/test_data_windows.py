@@ -1,0 +1,120 @@
+"""The series generator, windowing and the chronological split: values, shapes and error messages."""
+
+import numpy as np
+import pytest
+
+from lessonlib import noisy_sine, split_and_windowize, windowize
+
+
+def test_noisy_sine_defaults_are_the_original_lessons():
+    t, clean, noisy = noisy_sine()
+    assert t.shape == clean.shape == noisy.shape == (500,)
+    assert t[0] == 0 and t[-1] == 90
+    np.testing.assert_allclose(clean, np.sin(t))
+    assert np.std(noisy - clean) == pytest.approx(0.5, rel=0.1)
+
+
+def test_noisy_sine_is_seeded():
+    assert np.array_equal(noisy_sine(seed=3).noisy, noisy_sine(seed=3).noisy)
+    assert not np.array_equal(noisy_sine(seed=3).noisy, noisy_sine(seed=4).noisy)
+
+
+def test_noise_zero_gives_the_clean_signal():
+    series = noisy_sine(noise=0, frequency=1.1)
+    np.testing.assert_array_equal(series.noisy, series.clean)
+    np.testing.assert_allclose(series.clean, np.sin(1.1 * series.t))
+
+
+def test_history_prepends_points_and_keeps_the_recent_ones():
+    plain, longer = noisy_sine(seed=2), noisy_sine(seed=2, n_history=300)
+    assert len(longer.t) == 800
+    np.testing.assert_array_equal(longer.noisy[300:], plain.noisy)
+    np.testing.assert_allclose(np.diff(longer.t), 90 / 499)
+    np.testing.assert_allclose(longer.clean, np.sin(longer.t))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"noise": -0.1}, ValueError, r"`noise` must be at least 0. Received: noise=-0.1"),
+    ({"n_points": 1}, ValueError, r"`n_points` must be at least 2. Received: n_points=1"),
+    ({"n_points": 50.0}, TypeError, r"`n_points` must be an integer. Received: n_points=50.0"),
+    ({"t_max": 0}, ValueError, r"`t_max` must be greater than 0"),
+    ({"noise": float("nan")}, ValueError, r"`noise` must be a finite number"),
+    ({"n_history": -1}, ValueError, r"`n_history` must be at least 0"),
+    ({"seed": "0"}, TypeError, r"`seed` must be an integer"),
+])
+def test_noisy_sine_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        noisy_sine(**kwargs)
+
+
+def test_windowize_pairs_each_window_with_the_next_value():
+    series = np.arange(10.0) ** 2
+    X, y = windowize(series, 4)
+    assert X.shape == (6, 4, 1) and y.shape == (6,)
+    for i in range(6):
+        np.testing.assert_array_equal(X[i, :, 0], series[i:i + 4])
+        assert y[i] == series[i + 4]
+
+
+def test_windowize_accepts_the_longest_window():
+    X, y = windowize([1.0, 2.0, 3.0], 2)
+    assert X.shape == (1, 2, 1) and y.tolist() == [3.0]
+
+
+@pytest.mark.parametrize("series, window, error, message", [
+    (np.arange(10.0), 0, ValueError,
+     r"`window` must be between 1 and 9. Received: window=0 with len\(series\)=10"),
+    (np.arange(10.0), 10, ValueError,
+     r"`window` must be between 1 and 9. Received: window=10 with len\(series\)=10"),
+    (np.arange(10.0), 2.5, TypeError, r"`window` must be an integer. Received: window=2.5"),
+    (np.ones((10, 1)), 3, ValueError, r"`series` must be 1-D .* shape \(10, 1\)\. Flatten it"),
+    (np.array([1.0, np.nan, 3.0, 4.0]), 2, ValueError,
+     r"`series` must not contain NaN or infinite values. Received 1 such value\(s\), the first at index 1"),
+    ([1.0], 1, ValueError, r"`series` must hold at least 2 values"),
+    ("abc", 1, TypeError, r"`series` must be a 1-D array of numbers"),
+])
+def test_windowize_rejects_bad_arguments(series, window, error, message):
+    with pytest.raises(error, match=message):
+        windowize(series, window)
+
+
+def test_split_matches_the_original_lessons_shapes():
+    x_train, x_test, y_train, y_test = split_and_windowize(noisy_sine().noisy, 50)
+    assert x_train.shape == (230, 50, 1) and x_test.shape == (170, 50, 1)
+    assert y_train.shape == (230,) and y_test.shape == (170,)
+
+
+def test_split_keeps_test_windows_after_every_training_target():
+    index = np.arange(500.0)
+    x_train, x_test, y_train, y_test = split_and_windowize(index, 50)
+    assert x_test[:, :, 0].min() > y_train.max()          # no test input is a training target
+    assert y_test.min() - y_train.max() == 51              # the 50 values after the cut are skipped
+    assert y_test[-1] == 499 and y_train[0] == 50
+
+
+def test_split_with_history_keeps_the_same_test_windows():
+    plain, longer = noisy_sine(seed=1), noisy_sine(seed=1, n_history=1000)
+    _, x_test, _, y_test = split_and_windowize(plain.noisy, 20)
+    x_long, x_test_long, y_long, y_test_long = split_and_windowize(longer.noisy, 20, n_history=1000)
+    np.testing.assert_array_equal(x_test_long, x_test)
+    np.testing.assert_array_equal(y_test_long, y_test)
+    assert len(x_long) == 1000 + len(split_and_windowize(plain.noisy, 20)[0])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"window": 0}, r"`window` must be between 1 and 99"),
+    ({"window": 40}, r"`window` is too long for a split of this series: it leaves no training window. "
+                     r"With 100 values .* `window` must be at most 29. Received: window=40"),
+    ({"window": 5, "fraction_test": 0.0}, r"`fraction_test` must be in \(0, 1\). Received: fraction_test=0.0"),
+    ({"window": 5, "fraction_test": 1.0}, r"`fraction_test` must be in \(0, 1\). Received: fraction_test=1.0"),
+    ({"window": 5, "n_history": 99}, r"`n_history` must be between 0 and 98"),
+])
+def test_split_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        split_and_windowize(np.arange(100.0), **kwargs)
+
+
+def test_split_always_leaves_at_least_one_window_per_side():
+    for window in range(1, 30):
+        x_train, x_test, _, _ = split_and_windowize(np.arange(100.0), window)
+        assert len(x_train) >= 1 and len(x_test) >= window

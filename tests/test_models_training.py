@@ -1,0 +1,108 @@
+"""Model builder, seeded training and input gradients, on tiny data so that they run in seconds."""
+
+import numpy as np
+import pytest
+
+import lessonlib
+from lessonlib import build_rnn, fit_quietly, input_gradients, predict_quietly, train_rnn
+
+
+@pytest.mark.parametrize("cell", ["SimpleRNN", "LSTM", "GRU"])
+def test_build_rnn_stacks_layers_and_heads(cell):
+    model = build_rnn(cell, window=7, units=4, layers=3, head="sigmoid")
+    recurrent = [layer for layer in model.layers if type(layer).__name__ == cell]
+    assert [layer.return_sequences for layer in recurrent] == [True, True, False]
+    assert model.input_shape == (None, 7, 1) and model.output_shape == (None, 1)
+    assert model.layers[-1].activation.__name__ == "sigmoid"
+    assert model.loss == "binary_crossentropy"
+
+
+def test_simple_rnn_parameter_count_is_the_three_weight_sets():
+    model = build_rnn("SimpleRNN", window=50, units=32, layers=1)
+    # W_x (32x1) + W_h (32x32) + bias (32), then W_y (32) + bias (1)
+    assert model.count_params() == (32 + 32 * 32 + 32) + (32 + 1)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"cell": "Transformer"}, ValueError,
+     r"`cell` must be one of 'SimpleRNN', 'LSTM', 'GRU'. Received: cell='Transformer'"),
+    ({"units": 0}, ValueError, r"`units` must be between 1 and 1024. Received: units=0"),
+    ({"layers": 9}, ValueError, r"`layers` must be between 1 and 8"),
+    ({"head": "softmax"}, ValueError, r"`head` must be one of 'linear', 'sigmoid'"),
+    ({"learning_rate": 0.0}, ValueError, r"`learning_rate` must be in \(0, 1\]"),
+    ({"window": "50"}, TypeError, r"`window` must be an integer"),
+])
+def test_build_rnn_rejects_bad_arguments(kwargs, error, message):
+    arguments = {"cell": "LSTM", "window": 10, **kwargs}
+    with pytest.raises(error, match=message):
+        build_rnn(**arguments)
+
+
+def _tiny_data(n=64, window=8):
+    series = lessonlib.noisy_sine(n + window, t_max=30, noise=0.1, seed=0).noisy
+    return lessonlib.windowize(series, window)
+
+
+def test_train_rnn_is_seeded_and_learns():
+    X, y = _tiny_data()
+    first = train_rnn("GRU", X, y, units=8, epochs=30, batch_size=16, learning_rate=0.02, seed=1)
+    again = train_rnn("GRU", X, y, units=8, epochs=30, batch_size=16, learning_rate=0.02, seed=1)
+    assert len(first.losses) == 30 and first.seconds > 0
+    assert first.losses == again.losses
+    assert first.losses[-1] < first.losses[0] / 3
+    predictions = predict_quietly(first.model, X)
+    assert predictions.shape == (len(X),)
+    assert lessonlib.mse(predictions, y) < np.var(y)
+
+
+def test_fit_quietly_prints_nothing(capsys):
+    X, y = _tiny_data(16)
+    model = build_rnn("SimpleRNN", window=8, units=2)
+    result = fit_quietly(model, X, y, epochs=2, batch_size=8)
+    assert capsys.readouterr().out == ""
+    assert result.model is model and len(result.losses) == 2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": 0}, r"`epochs` must be between 1 and 1000. Received: epochs=0"),
+    ({"batch_size": 0}, r"`batch_size` must be between 1 and 100000"),
+])
+def test_fit_quietly_rejects_bad_arguments(kwargs, message):
+    X, y = _tiny_data(16)
+    arguments = {"epochs": 1, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        fit_quietly(build_rnn("SimpleRNN", window=8, units=2), X, y, **arguments)
+
+
+def test_fit_quietly_rejects_mismatched_lengths():
+    X, y = _tiny_data(16)
+    with pytest.raises(ValueError, match=r"`x_train` and `y_train` must have the same length"):
+        fit_quietly(build_rnn("SimpleRNN", window=8, units=2), X, y[:-1], epochs=1)
+
+
+def test_input_gradients_match_a_linear_model_exactly():
+    """A model that is a known weighted sum of its inputs has those weights as input gradients."""
+    import keras
+
+    weights = np.linspace(-1.0, 2.0, 6)
+    model = keras.Sequential([keras.Input(shape=(6, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(1, use_bias=False)])
+    model.layers[-1].set_weights([weights[:, None]])
+    X = np.random.default_rng(0).normal(size=(5, 6, 1))
+    np.testing.assert_allclose(input_gradients(model, X), np.abs(weights), rtol=1e-6)
+
+
+def test_untrained_simple_rnn_gradient_fades_with_distance():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = build_rnn("SimpleRNN", window=50, units=32)
+    X, _ = lessonlib.windowize(lessonlib.noisy_sine(seed=0).noisy[:150], 50)
+    gradients = input_gradients(model, X)
+    assert gradients.shape == (50,)
+    assert gradients[-1] > 100 * gradients[0]
+
+
+def test_input_gradients_rejects_bad_windows():
+    with pytest.raises(ValueError, match=r"`windows` must have shape"):
+        input_gradients(object(), np.ones(4))
