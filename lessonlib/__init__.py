@@ -12,6 +12,7 @@ from .classification import (accuracy, matched_filter_classify, roc_auc, two_sin
 from .data import SineSeries, noisy_sine
 from .gradients import input_gradients
 from .models import CELL_TYPES, build_rnn
+from .quiet import quiet_startup
 from .plots import plot_forecast, plot_input_gradients, plot_series, plot_split
 from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences, rmse
 from .report import ScoreTable, claim, forecast_table, score_forecasts

@@ -87,5 +87,5 @@ def plot_split(t, values, *, window, n_train, n_test, ax=None, title=None):
         ax.plot(t[part], values[part], ".", color=color, ms=4, label=label)
     ax.axvline((t[cut - 1] + t[cut]) / 2, color="black", lw=1, ls="--", label="cut")
     ax.set(xlabel="t", ylabel="value", title=title)
-    ax.legend(loc="upper left", ncols=4, fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=5, fontsize="small", frameon=False)
     return ax

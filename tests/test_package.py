@@ -23,3 +23,25 @@ def test_every_public_function_has_a_docstring():
     functions = [f for f in public if inspect.isfunction(f) or inspect.isclass(f)]
     assert len(functions) > 20
     assert [f.__name__ for f in functions if not (f.__doc__ or "").strip()] == []
+
+
+def test_quiet_startup_silences_file_descriptor_2_and_restores_it(capfd):
+    import logging
+    import os
+
+    with lessonlib.quiet_startup():
+        os.write(2, b"hidden\n")
+    os.write(2, b"shown\n")
+    assert capfd.readouterr().err == "shown\n"
+    assert logging.getLogger("tensorflow").level == logging.ERROR
+
+
+def test_quiet_startup_restores_stderr_after_an_error(capfd):
+    import os
+
+    import pytest
+
+    with pytest.raises(KeyError, match="inside"), lessonlib.quiet_startup():
+        raise KeyError("inside")
+    os.write(2, b"back\n")
+    assert capfd.readouterr().err == "back\n"

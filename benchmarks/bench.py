@@ -1,0 +1,110 @@
+"""Benchmark the lessons: wall time, peak memory and quality figures, per notebook, over data seeds.
+
+Each notebook is executed headless in a fresh kernel once per data seed (its ``SEED = 0`` line is
+replaced), exactly as `make notebooks` runs it. Wall time counts from the kernel's start to the last
+lesson cell's end; peak memory is the kernel's maximum resident set size. After the run, one extra cell
+reads the lesson's scores from the kernel. Quality is reported as in the lessons' tables: each
+method's mean error over the seeds divided by the yardstick's mean error over the same seeds.
+
+Usage: python benchmarks/bench.py [--seeds 0 1 2] [notebooks/01_forecasting.ipynb ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+# Per notebook: the expression, evaluated in the kernel after a run, that gives {method: error},
+# and the name of the yardstick every error is divided by.
+EXTRACT = {
+    "01_forecasting.ipynb": (
+        "{name: s.mse_clean for name, s in scores.items()}", "sine fit (yardstick)", "MSE vs clean"),
+}
+
+
+def run_once(path, seed):
+    """Execute one notebook with ``SEED = seed`` in a fresh kernel; return timings and scores."""
+    import resource
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    seeded = [c for c in nb.cells if c.cell_type == "code" and re.search(r"^SEED = \d+", c.source, re.M)]
+    if len(seeded) != 1:
+        raise SystemExit(f"{path}: expected exactly one 'SEED = <int>' line, found {len(seeded)}")
+    seeded[0].source = re.sub(r"^SEED = \d+", f"SEED = {seed}", seeded[0].source, flags=re.M)
+    expression = EXTRACT[path.name][0]
+    nb.cells.append(nbformat.v4.new_code_cell(f"import json; print(json.dumps({expression}))"))
+    client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False, allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.reset_execution_trackers()
+    start = time.perf_counter()
+    with client.setup_kernel():  # kernel start-up counts, its shutdown does not
+        for index, cell in enumerate(nb.cells[:-1]):
+            client.execute_cell(cell, index, execution_count=index + 1)
+        seconds = time.perf_counter() - start
+        client.execute_cell(nb.cells[-1], len(nb.cells) - 1, execution_count=len(nb.cells))
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_mb = peak_kb / 1024 if sys.platform != "darwin" else peak_kb / 2**20
+    errors = [f"cell {i}: {o['ename']}: {o['evalue']}" for i, c in enumerate(nb.cells[:-1])
+              if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    scores = json.loads("".join(o["text"] for o in nb.cells[-1].outputs if o.get("name") == "stdout"))
+    return {"seconds": seconds, "peak_mb": peak_mb, "scores": scores, "errors": errors}
+
+
+def summarize(name, runs):
+    """Print one notebook's table: wall time and memory, then each method's quality ratio."""
+    _, yardstick, metric = EXTRACT[name]
+    seconds = [r["seconds"] for r in runs]
+    print(f"\n## {name}: {len(runs)} runs (seeds {', '.join(str(r['seed']) for r in runs)})")
+    print(f"wall time: median {statistics.median(seconds):.1f} s (min {min(seconds):.1f}, "
+          f"max {max(seconds):.1f}); peak memory {max(r['peak_mb'] for r in runs):.0f} MB")
+    for r in runs:
+        for error in r["errors"]:
+            print(f"ERROR with seed {r['seed']}, {error}")
+    methods = list(runs[0]["scores"])
+    mean = {m: statistics.mean(r["scores"][m] for r in runs) for m in methods}
+    width = max(len(m) for m in methods)
+    print(f"{'method'.ljust(width)}  mean {metric:<13}  x {yardstick}  per seed")
+    for m in sorted(methods, key=mean.get):
+        per_seed = " ".join(f"{r['scores'][m] / r['scores'][yardstick]:.2f}" for r in runs)
+        print(f"{m.ljust(width)}  {mean[m]:<18.4f}  {mean[m] / mean[yardstick]:<{len(yardstick) + 2}.2f}  "
+              f"{per_seed}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--one", type=pathlib.Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one is not None:  # child process: one run, reported as JSON on stdout
+        print(json.dumps(run_once(args.one.resolve(), args.seeds[0])))
+        return
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for path in notebooks:
+        path = path.resolve()
+        if path.name not in EXTRACT:
+            print(f"\n## {path.name}: no quality figures defined in benchmarks/bench.py, skipped")
+            continue
+        runs = []
+        for seed in args.seeds:
+            # A child process per run, so that its peak memory is this run's kernel alone.
+            out = subprocess.run([sys.executable, __file__, "--one", str(path), "--seeds", str(seed)],
+                                 capture_output=True, text=True, check=True).stdout
+            runs.append({"seed": seed, **json.loads(out.strip().splitlines()[-1])})
+            print(f"{path.name} seed {seed}: {runs[-1]['seconds']:.1f} s", file=sys.stderr)
+        summarize(path.name, runs)
+
+
+if __name__ == "__main__":
+    main()
