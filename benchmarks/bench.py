@@ -22,11 +22,18 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# Per notebook: the expression, evaluated in the kernel after a run, that gives {method: error},
-# and the name of the yardstick every error is divided by.
+# Per notebook: the expression, evaluated in the kernel after a run, that gives {method: figure}; the
+# yardstick's name; the figure's name; and how a method is compared with the yardstick: "ratio" (an
+# error divided by the yardstick's) or "points" (the yardstick's accuracy minus the method's, x 100).
 EXTRACT = {
     "01_forecasting.ipynb": (
-        "{name: s.mse_clean for name, s in scores.items()}", "sine fit (yardstick)", "MSE vs clean"),
+        "{name: s.mse_clean for name, s in scores.items()}", "sine fit (yardstick)", "MSE vs clean",
+        "ratio"),
+    "02_classification.ipynb": (
+        "{name: r['test accuracy'] for name, r in results.items()}", "matched filter (yardstick)",
+        "test accuracy", "points"),
+    "03_regression.ipynb": (
+        "{**rmse, 'Cramer-Rao bound': bound}", "Cramer-Rao bound", "test RMSE", "ratio"),
 }
 
 
@@ -63,7 +70,7 @@ def run_once(path, seed):
 
 def summarize(name, runs):
     """Print one notebook's table: wall time and memory, then each method's quality ratio."""
-    _, yardstick, metric = EXTRACT[name]
+    _, yardstick, metric, mode = EXTRACT[name]
     seconds = [r["seconds"] for r in runs]
     print(f"\n## {name}: {len(runs)} runs (seeds {', '.join(str(r['seed']) for r in runs)})")
     print(f"wall time: median {statistics.median(seconds):.1f} s (min {min(seconds):.1f}, "
@@ -73,12 +80,16 @@ def summarize(name, runs):
             print(f"ERROR with seed {r['seed']}, {error}")
     methods = list(runs[0]["scores"])
     mean = {m: statistics.mean(r["scores"][m] for r in runs) for m in methods}
+    if mode == "ratio":
+        compare, heading = (lambda a, b: a / b), f"x {yardstick}"
+    else:
+        compare, heading = (lambda a, b: 100 * (b - a)), f"points below {yardstick}"
     width = max(len(m) for m in methods)
-    print(f"{'method'.ljust(width)}  mean {metric:<13}  x {yardstick}  per seed")
-    for m in sorted(methods, key=mean.get):
-        per_seed = " ".join(f"{r['scores'][m] / r['scores'][yardstick]:.2f}" for r in runs)
-        print(f"{m.ljust(width)}  {mean[m]:<18.4f}  {mean[m] / mean[yardstick]:<{len(yardstick) + 2}.2f}  "
-              f"{per_seed}")
+    print(f"{'method'.ljust(width)}  {('mean ' + metric):<20}  {heading}  (per seed)")
+    for m in sorted(methods, key=lambda m: compare(mean[m], mean[yardstick])):
+        per_seed = " ".join(f"{compare(r['scores'][m], r['scores'][yardstick]):.2f}" for r in runs)
+        print(f"{m.ljust(width)}  {mean[m]:<20.4f}  {compare(mean[m], mean[yardstick]):<{len(heading)}.2f}"
+              f"  ({per_seed})")
 
 
 def main():

@@ -13,7 +13,8 @@ from .data import SineSeries, noisy_sine
 from .gradients import input_gradients
 from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
-from .plots import plot_forecast, plot_input_gradients, plot_series, plot_split
+from .plots import (plot_confusion, plot_forecast, plot_input_gradients, plot_probability_histograms,
+                    plot_residuals, plot_roc, plot_series, plot_split, plot_true_vs_predicted)
 from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences, rmse
 from .report import ScoreTable, claim, forecast_table, score_forecasts
 from .training import FitResult, fit_quietly, predict_quietly, train_rnn

@@ -34,7 +34,7 @@ class MatchedFilterResult(NamedTuple):
     scores: np.ndarray
 
 
-def two_sines(n_points=500, *, t_max=90.0, frequencies=(1.0, 1.1), noise=0.5, seed=0):
+def two_sines(n_points=500, *, t_max=90.0, frequencies=(1.0, 1.1), noise=0.5, seed=0, n_history=0):
     """The lesson's two noisy series: class 0 is ``sin(1.0 t)``, class 1 is ``sin(1.1 t)``.
 
     Parameters
@@ -49,11 +49,15 @@ def two_sines(n_points=500, *, t_max=90.0, frequencies=(1.0, 1.1), noise=0.5, se
         Standard deviation of the Gaussian noise added to each series; 0 gives clean sines.
     seed : int, default 0
         Seed of ``np.random.default_rng``; series a's noise is drawn first, then series b's.
+    n_history : int, default 0
+        Extra samples recorded before t = 0, as in :func:`lessonlib.noisy_sine`: their noise comes
+        from a separate random stream, so the last ``n_points`` values do not change.
 
     Returns
     -------
     TwoSines
-        Named tuple ``(t, clean_a, noisy_a, clean_b, noisy_b)`` of arrays of length ``n_points``.
+        Named tuple ``(t, clean_a, noisy_a, clean_b, noisy_b)`` of arrays of length
+        ``n_history + n_points``.
 
     Raises
     ------
@@ -76,19 +80,21 @@ def two_sines(n_points=500, *, t_max=90.0, frequencies=(1.0, 1.1), noise=0.5, se
     frequencies = _check_frequencies(frequencies)
     noise = check_float("noise", noise, low=0)
     seed = check_int("seed", seed, low=0)
-    return _two_sines(n_points, t_max, frequencies, noise, seed)
+    n_history = check_int("n_history", n_history, low=0)
+    return _two_sines(n_points, t_max, frequencies, noise, seed, n_history)
 
 
-def _two_sines(n_points, t_max, frequencies, noise, seed):
+def _two_sines(n_points, t_max, frequencies, noise, seed, n_history):
     t = np.linspace(0, t_max, n_points)
-    rng = np.random.default_rng(seed)
-    noise_a = rng.normal(0, noise, n_points)
-    noise_b = rng.normal(0, noise, n_points)
+    t = np.concatenate([t[1] * np.arange(-n_history, 0), t])
+    rng, earlier = np.random.default_rng(seed), np.random.default_rng([seed, 1])
+    noise_a = np.concatenate([earlier.normal(0, noise, n_history), rng.normal(0, noise, n_points)])
+    noise_b = np.concatenate([earlier.normal(0, noise, n_history), rng.normal(0, noise, n_points)])
     clean_a, clean_b = np.sin(frequencies[0] * t), np.sin(frequencies[1] * t)
     return TwoSines(t, clean_a, clean_a + noise_a, clean_b, clean_b + noise_b)
 
 
-def windows_and_labels(series_a, series_b, window, fraction_test=0.3):
+def windows_and_labels(series_a, series_b, window, fraction_test=0.3, *, n_history=0):
     """Windows of both series, split chronologically, with label 0 for series a and 1 for series b.
 
     Each series goes through :func:`lessonlib.windows.split_and_windowize` on its own (the values
@@ -105,6 +111,9 @@ def windows_and_labels(series_a, series_b, window, fraction_test=0.3):
         Length of each window; see :func:`~lessonlib.windows.split_and_windowize` for its range.
     fraction_test : float, default 0.3
         In (0, 1): share of each series kept for testing.
+    n_history : int, default 0
+        Leading values of each series that are extra history: they add training windows only,
+        and the test windows are the same as without them.
 
     Returns
     -------
@@ -130,8 +139,8 @@ def windows_and_labels(series_a, series_b, window, fraction_test=0.3):
     """
     series_a = check_series("series_a", series_a)
     series_b = check_series("series_b", series_b)
-    parts_a = split_and_windowize(series_a, window, fraction_test)
-    parts_b = split_and_windowize(series_b, window, fraction_test)
+    parts_a = split_and_windowize(series_a, window, fraction_test, n_history=n_history)
+    parts_b = split_and_windowize(series_b, window, fraction_test, n_history=n_history)
     return _stack_classes(parts_a[:2], parts_b[:2])
 
 

@@ -89,3 +89,83 @@ def plot_split(t, values, *, window, n_train, n_test, ax=None, title=None):
     ax.set(xlabel="t", ylabel="value", title=title)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=5, fontsize="small", frameon=False)
     return ax
+
+
+def _labels_and_values(name, values, y_true):
+    values = check_series(name, np.ravel(values), min_length=2)
+    y_true = check_series("y_true", np.ravel(y_true), min_length=2)
+    check_same_length(name, values, "y_true", y_true)
+    if not np.isin(y_true, (0, 1)).all():
+        raise ValueError(f"`y_true` must hold only 0 and 1. Received values {np.unique(y_true)[:5].tolist()}.")
+    return values, y_true
+
+
+def plot_probability_histograms(probabilities, y_true, *, ax=None, title=None, class_names=("0", "1")):
+    """The original lesson's picture: histograms of the predicted probability of class 1, per true class."""
+    probabilities, y_true = _labels_and_values("probabilities", probabilities, y_true)
+    ax = _axes(ax, (7, 4))
+    bins = np.linspace(0, 1, 21)
+    for label, name in enumerate(class_names):
+        ax.hist(probabilities[y_true == label], bins=bins, alpha=0.5, label=f"true class {name}")
+    ax.axvline(0.5, color="black", lw=1, ls="--")
+    ax.set(xlabel="predicted probability of class 1", ylabel="windows", title=title, xlim=(0, 1))
+    ax.legend()
+    return ax
+
+
+def plot_roc(scores, y_true, *, ax=None, title=None):
+    """ROC curves, one per named score array, with the area under each curve in the legend."""
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    ax = _axes(ax, (5, 5))
+    for name, values in scores.items():
+        values, labels = _labels_and_values(f"scores[{name!r}]", values, y_true)
+        fpr, tpr, _ = roc_curve(labels, values)
+        ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(labels, values):.3f})")
+    ax.plot([0, 1], [0, 1], color="gray", lw=1, ls=":", label="chance")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title, aspect="equal")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def plot_confusion(labels, y_true, *, ax=None, title=None, class_names=("0", "1")):
+    """A 2 x 2 confusion matrix with counts: rows are the true class, columns the predicted one."""
+    labels, y_true = _labels_and_values("labels", labels, y_true)
+    counts = np.array([[np.sum((y_true == i) & (labels == j)) for j in (0, 1)] for i in (0, 1)])
+    ax = _axes(ax, (4, 4))
+    ax.imshow(counts, cmap="Blues", vmin=0)
+    for i in (0, 1):
+        for j in (0, 1):
+            color = "white" if counts[i, j] > counts.max() / 2 else "black"
+            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=16, color=color)
+    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=class_names, yticklabels=class_names,
+           xlabel="predicted class", ylabel="true class", title=title)
+    return ax
+
+
+def plot_true_vs_predicted(true, predicted, *, ax=None, title=None):
+    """Scatter of predicted against true values with the identity line; the RMSE goes in the title."""
+    true = check_series("true", np.ravel(true), min_length=1)
+    predicted = check_series("predicted", np.ravel(predicted), min_length=1)
+    check_same_length("true", true, "predicted", predicted)
+    rmse = float(np.sqrt(np.mean((predicted - true) ** 2)))
+    ax = _axes(ax, (5, 5))
+    ax.scatter(true, predicted, s=8, alpha=0.6)
+    low, high = min(true.min(), predicted.min()), max(true.max(), predicted.max())
+    ax.plot([low, high], [low, high], color="black", lw=1, label="perfect (identity)")
+    ax.set(xlabel="true value", ylabel="predicted value", aspect="equal",
+           title=f"{title + ': ' if title else ''}RMSE {rmse:.3f}")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def plot_residuals(true, predicted, *, ax=None, title=None):
+    """Residuals (predicted minus true) against the true value, with the zero line."""
+    true = check_series("true", np.ravel(true), min_length=1)
+    predicted = check_series("predicted", np.ravel(predicted), min_length=1)
+    check_same_length("true", true, "predicted", predicted)
+    ax = _axes(ax, (7, 3.5))
+    ax.scatter(true, predicted - true, s=8, alpha=0.6)
+    ax.axhline(0, color="black", lw=1)
+    ax.set(xlabel="true value", ylabel="predicted - true", title=title)
+    return ax

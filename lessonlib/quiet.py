@@ -18,8 +18,10 @@ import sys
 def quiet_startup():
     """Silence standard error (down to the C++ level) inside the block, e.g. around ``import keras``.
 
-    Afterwards TensorFlow's Python logger, if any, reports errors only: Keras 3 otherwise warns about
-    "retracing" whenever a lesson calls ``predict`` on several freshly built models, which is expected.
+    If TensorFlow was imported, its device probe (which logs a failed CUDA start on machines
+    without a GPU) runs inside the block too. Afterwards TensorFlow's Python logger reports errors
+    only: Keras 3 otherwise warns about "retracing" whenever a lesson calls ``predict`` on several
+    freshly built models, which is expected.
 
     Examples
     --------
@@ -33,9 +35,17 @@ def quiet_startup():
     try:
         os.dup2(devnull, 2)
         yield
+        _finish_device_startup()
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def _finish_device_startup():
+    """TensorFlow probes for CUDA lazily, at its first operation, and logs the failure from C++."""
+    tensorflow = sys.modules.get("tensorflow")
+    if tensorflow is not None:
+        tensorflow.config.list_physical_devices()

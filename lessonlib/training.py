@@ -23,7 +23,7 @@ class FitResult(NamedTuple):
     seconds: float
 
 
-def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True):
+def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True, callbacks=None):
     """Train a compiled Keras ``model`` without printing, and time it.
 
     Parameters
@@ -38,6 +38,8 @@ def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True)
         Windows per gradient step, 1 to 100000.
     shuffle : bool, default True
         Shuffle the windows before each epoch (Keras's default). The original lesson relied on it.
+    callbacks : list of keras.callbacks.Callback, optional
+        Passed to ``model.fit``, e.g. to report progress after each epoch (the explorers do).
 
     Returns
     -------
@@ -51,7 +53,7 @@ def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True)
     batch_size = check_int("batch_size", batch_size, low=1, high=100_000)
     start = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        shuffle=bool(shuffle), verbose=0)
+                        shuffle=bool(shuffle), verbose=0, callbacks=callbacks)
     seconds = time.perf_counter() - start
     return FitResult(model, [float(v) for v in history.history["loss"]], seconds)
 

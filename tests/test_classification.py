@@ -197,3 +197,19 @@ def test_roc_auc_extremes():
 def test_metrics_bad_input(func, args, message):
     with pytest.raises(ValueError, match=message):
         func(*args)
+
+
+def test_two_sines_history_keeps_the_recent_values_and_test_windows():
+    from lessonlib.classification import two_sines, windows_and_labels
+
+    plain, longer = two_sines(seed=4), two_sines(seed=4, n_history=200)
+    assert len(longer.t) == 700
+    np.testing.assert_array_equal(longer.noisy_a[200:], plain.noisy_a)
+    np.testing.assert_array_equal(longer.noisy_b[200:], plain.noisy_b)
+    np.testing.assert_allclose(longer.clean_b, np.sin(1.1 * longer.t))
+    _, x_test, _, y_test = windows_and_labels(plain.noisy_a, plain.noisy_b, 50)
+    x_long, x_test_long, y_long, y_test_long = windows_and_labels(longer.noisy_a, longer.noisy_b, 50,
+                                                                  n_history=200)
+    np.testing.assert_array_equal(x_test_long, x_test)
+    np.testing.assert_array_equal(y_test_long, y_test)
+    assert len(x_long) == 460 + 400 and y_long.mean() == 0.5

@@ -1,0 +1,205 @@
+"""Explorer panels: sliders and a Train button around a plain ``run_*`` function from ``explore``.
+
+The panel only collects the settings, calls the run function and renders what it returns; the
+computation and the tables live in plain functions that tests call directly. This module imports
+ipywidgets and matplotlib, so ``lessonlib/__init__.py`` must not import it eagerly.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from ._validation import check_int
+from .data import noisy_sine
+from .explore import NOISE_RANGE, WINDOW_RANGE, run_forecast
+from .models import CELL_TYPES
+from .plots import plot_forecast, plot_series
+from .report import ScoreTable
+from .windows import split_and_windowize
+
+
+class Explorer(widgets.VBox):
+    """A panel: controls, a cheap preview of the data, a Train button with a progress bar, the
+    last run's plot and score table, and a table of every run so far.
+
+    Parameters
+    ----------
+    run : callable
+        Called as ``run(**settings, on_epoch=callback)`` when Train is clicked, ``settings`` being
+        ``{name: control.value}``. It returns a result with ``.table()`` (a ScoreTable of that run)
+        and ``.summary()`` (a dict of column to text, one history row), and may call
+        ``callback(epoch, epochs)`` after each epoch.
+    controls : dict of str to ipywidgets widget
+        The settings' widgets, in display order; each has a ``value``.
+    preview : callable
+        ``preview(settings, ax)`` draws the data for the current settings without training. It
+        runs whenever a control changes, so it must be cheap.
+    plot : callable
+        ``plot(result, ax)`` draws a run's result.
+    title : str, default ""
+        HTML shown above the controls.
+
+    Attributes
+    ----------
+    results : list
+        Every successful run's result, oldest first; ``last_result`` is the latest or None.
+    errors : list of Exception
+        Every failed run's exception, oldest first.
+    last_figure : matplotlib.figure.Figure or None
+        The figure drawn most recently, preview or result.
+    """
+
+    def __init__(self, run, controls, *, preview, plot, title=""):
+        self.run, self.controls, self.preview, self.plot = run, dict(controls), preview, plot
+        self.results, self.errors, self.last_figure = [], [], None
+        self.train_button = widgets.Button(description="Train", icon="play", button_style="primary")
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="epochs")
+        self.status = widgets.Label("Choose settings, then click Train.")
+        self.preview_out, self.result_out, self.history_out = (widgets.Output() for _ in range(3))
+        self.train_button.on_click(self._on_train)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        super().__init__([widgets.HTML(title), widgets.HBox(list(self.controls.values())),
+                          self.preview_out,
+                          widgets.HBox([self.train_button, self.progress, self.status]),
+                          self.result_out, self.history_out])
+        self.draw_preview()
+
+    @property
+    def last_result(self):
+        """The latest successful run's result, or None before the first one."""
+        return self.results[-1] if self.results else None
+
+    def settings(self):
+        """The controls' current values, ``{name: value}``."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def history_table(self):
+        """Every successful run so far as a ScoreTable, numbered from 1, oldest first."""
+        rows = [result.summary() for result in self.results]
+        header = ["run", *rows[0]] if rows else ["run"]
+        return ScoreTable(header, [[i, *row.values()] for i, row in enumerate(rows, start=1)])
+
+    def draw_preview(self):
+        """Redraw the data preview for the current settings (no training)."""
+        self._draw(self.preview_out, lambda ax: self.preview(self.settings(), ax), (12, 2.8))
+
+    def train(self):
+        """Run once with the current settings and render the result, or the error it raised.
+
+        The Train button is disabled meanwhile and enabled again whatever happens. An error is
+        shown in the panel and kept in ``errors``, not raised: a widget callback's exceptions
+        would otherwise only reach JupyterLab's log console, where a student would not see them.
+        """
+        self.train_button.disabled = True
+        self.progress.value = 0
+        self.status.value = "Training..."
+        try:
+            result = self.run(**self.settings(), on_epoch=self._on_epoch)
+        except Exception as error:  # noqa: BLE001 -- shown to the student and recorded below
+            self.errors.append(error)
+            self._show_error(error)
+        else:
+            self.results.append(result)
+            self._show_result(result)
+        finally:
+            self.train_button.disabled = False
+
+    def _on_train(self, _button):
+        self.train()
+
+    def _on_change(self, _change):
+        self.draw_preview()
+
+    def _on_epoch(self, epoch, epochs):
+        self.progress.max = epochs
+        self.progress.value = epoch
+        self.status.value = f"Training... epoch {epoch} of {epochs}"
+
+    def _show_result(self, result):
+        self.status.value = f"Run {len(self.results)} done."
+        self._draw(self.result_out, lambda ax: self.plot(result, ax), (12, 3.5), result.table())
+        with self.history_out:
+            self.history_out.clear_output(wait=True)
+            display(widgets.HTML("<b>All runs so far</b>"), self.history_table())
+
+    def _show_error(self, error):
+        message = f"{type(error).__name__}: {error}"
+        self.status.value = f"The run failed: {message}"
+        with self.result_out:
+            self.result_out.clear_output(wait=True)
+            print("The run failed; nothing was added to the history.")
+            traceback.print_exception(error)
+
+    def _draw(self, out, draw, figsize, table=None):
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=figsize)
+            draw(ax)
+            plt.show()
+            if table is not None:
+                display(table)
+        if self.last_figure is not None:
+            plt.close(self.last_figure)  # shown already; outside a notebook it would pile up
+        self.last_figure = fig
+
+
+def forecast_explorer(seed=0):
+    """Lesson 1's explorer: noise, window and cell type, then train a trimmed network and compare.
+
+    Each click on Train calls ``lessonlib.explore.run_forecast`` (see there what is trimmed
+    relative to the lesson's recipe, and why) and adds a row to the table of runs.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every run: the same settings give the same numbers.
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``seed`` is not a non-negative integer.
+    """
+    seed = check_int("seed", seed, low=0)
+    style = {"description_width": "initial"}
+    controls = {
+        "noise": widgets.FloatSlider(value=0.5, min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05,
+                                     description="noise (std)", continuous_update=False, style=style),
+        "window": widgets.IntSlider(value=50, min=WINDOW_RANGE[0], max=WINDOW_RANGE[1],
+                                    description="window", continuous_update=False, style=style),
+        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
+                                      style=style),
+    }
+    return Explorer(functools.partial(run_forecast, seed=seed), controls,
+                    preview=functools.partial(_preview_forecast, seed=seed),
+                    plot=_plot_forecast_run,
+                    title="<b>Explore lesson 1</b>: move the sliders, pick a cell, click Train.")
+
+
+def _preview_forecast(settings, ax, *, seed):
+    """The noisy series for these settings, with the first test window shaded and its target."""
+    series = noisy_sine(500, noise=settings["noise"], seed=seed)
+    window = settings["window"]
+    start = len(split_and_windowize(series.noisy, window)[2]) + window  # the cut, see plot_split
+    plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
+                title=f"noise {settings['noise']:.2f}: the series the network sees (its last 500 "
+                      f"points); shaded: one input window of {window} values, star: its target")
+    ax.axvspan(series.t[start], series.t[start + window - 1], color="tab:orange", alpha=0.25)
+    ax.plot(series.t[start + window], series.noisy[start + window], "*", color="black", ms=12)
+    return ax
+
+
+def _plot_forecast_run(result, ax):
+    s = result.settings
+    return plot_forecast(result.t_test, result.predictions, result.y_test, result.y_test_clean,
+                         ax=ax, title=f"{s.cell}, noise {s.noise:.2f}, window {s.window}: test "
+                                      f"predictions ({result.network.ratio:.1f}x the sine fit's error)")

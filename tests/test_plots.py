@@ -1,0 +1,80 @@
+"""Plot helpers draw what they claim on the axes they are given, and reject mismatched data."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import lessonlib  # noqa: E402
+
+
+@pytest.fixture
+def ax():
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_plot_forecast_draws_three_labelled_lines(ax):
+    t = np.arange(5.0)
+    assert lessonlib.plot_forecast(t, t, t + 1, t + 2, ax=ax, title="x") is ax
+    assert [line.get_label() for line in ax.lines] == ["predictions", "actual", "ideal"]
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), t + 1)
+
+
+def test_plot_split_colours_every_value_once(ax):
+    t = np.arange(20.0)
+    lessonlib.plot_split(t, t, window=3, n_train=7, n_test=7, ax=ax)
+    points = [line for line in ax.lines if line.get_linestyle() == "None"]
+    assert sum(len(line.get_xdata()) for line in points) == 20
+    assert points[1].get_label() == "training targets (7)" and points[3].get_label() == "test targets (7)"
+
+
+def test_plot_split_rejects_inconsistent_counts(ax):
+    with pytest.raises(ValueError, match=r"2 \* window \+ n_train \+ n_test == len\(t\)"):
+        lessonlib.plot_split(np.arange(20.0), np.arange(20.0), window=3, n_train=7, n_test=6, ax=ax)
+
+
+def test_plot_input_gradients_puts_the_newest_step_at_zero(ax):
+    lessonlib.plot_input_gradients({"a": [1e-3, 1e-2, 1e-1]}, ax=ax)
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [2, 1, 0])
+    assert ax.get_yscale() == "log"
+
+
+def test_probability_histograms_count_each_class(ax):
+    lessonlib.plot_probability_histograms([0.1, 0.2, 0.9, 0.8, 0.7], [0, 0, 1, 1, 1], ax=ax)
+    heights = [sum(p.get_height() for p in container) for container in ax.containers]
+    assert heights == [2, 3]
+
+
+def test_confusion_matrix_counts(ax):
+    lessonlib.plot_confusion([0, 1, 1, 1], [0, 0, 1, 1], ax=ax)
+    assert [t.get_text() for t in ax.texts] == ["1", "1", "0", "2"]
+
+
+def test_roc_legend_shows_the_auc(ax):
+    lessonlib.plot_roc({"perfect": [0.1, 0.2, 0.8, 0.9]}, [0, 0, 1, 1], ax=ax)
+    assert ax.get_legend().get_texts()[0].get_text() == "perfect (AUC 1.000)"
+
+
+def test_true_vs_predicted_title_has_the_rmse(ax):
+    lessonlib.plot_true_vs_predicted([1.0, 2.0], [1.0, 4.0], ax=ax, title="net")
+    assert ax.get_title() == "net: RMSE 1.414"
+
+
+def test_residuals_are_predicted_minus_true(ax):
+    lessonlib.plot_residuals([1.0, 2.0], [1.5, 1.0], ax=ax)
+    np.testing.assert_array_equal(ax.collections[0].get_offsets()[:, 1], [0.5, -1.0])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda ax: lessonlib.plot_series([1.0, 2.0, 3.0], [1.0, 2.0], ax=ax), r"`t` and `values` must have the same length"),
+    (lambda ax: lessonlib.plot_roc({"a": [0.1, 0.2]}, [0, 2], ax=ax), r"`y_true` must hold only 0 and 1"),
+    (lambda ax: lessonlib.plot_true_vs_predicted([1.0], [np.nan], ax=ax), r"`predicted` must not contain NaN"),
+])
+def test_plots_reject_bad_data(ax, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(ax)

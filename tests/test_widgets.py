@@ -1,0 +1,134 @@
+"""The explorer panel without a browser: controls, the Train button, progress, history and errors.
+
+Most tests replace the network's training (``explore._train``) by an instant stand-in that
+forecasts the last value, so the data, baselines, scoring and the panel all run for real;
+one test clicks Train with real training at the defaults.
+"""
+
+import numpy as np
+import pytest
+
+from lessonlib import explore
+from lessonlib.explore import EPOCHS, ForecastSettings
+from lessonlib.widgets import Explorer, forecast_explorer
+
+
+class _LastValueModel:
+    def __call__(self, x, training=False):
+        return np.asarray(x)[:, -1, :]
+
+
+@pytest.fixture
+def instant_training(monkeypatch):
+    """Replace training by a stand-in; it records whether Train was disabled while it ran."""
+    seen = {"disabled": []}
+
+    def train(settings, x_train, y_train, on_epoch):
+        for epoch in range(1, EPOCHS + 1):
+            if on_epoch is not None:
+                on_epoch(epoch, EPOCHS)
+            seen["disabled"].append(seen["panel"].train_button.disabled)
+        return _LastValueModel(), 0.01
+
+    monkeypatch.setattr(explore, "_train", train)
+    return seen
+
+
+def _failing(message):
+    def run(*, on_epoch, **settings):
+        on_epoch(1, 3)
+        raise ValueError(message)
+    return run
+
+
+def test_panel_starts_with_a_preview_and_an_empty_history():
+    panel = forecast_explorer()
+    assert panel.settings() == {"noise": 0.5, "window": 50, "cell": "LSTM"}
+    assert panel.results == [] and panel.last_result is None and panel.errors == []
+    assert "noise 0.50" in panel.last_figure.axes[0].get_title()
+    assert panel.history_table().header == ["run"] and panel.history_table().rows == []
+    assert not panel.train_button.disabled
+
+
+def test_moving_a_slider_redraws_the_preview_and_clamps_out_of_range_values():
+    panel = forecast_explorer()
+    first = panel.last_figure
+    panel.controls["noise"].value = 5.0
+    panel.controls["window"].value = 500
+    title = panel.last_figure.axes[0].get_title()
+    assert panel.last_figure is not first
+    assert "noise 2.00" in title and "window of 120 values" in title
+    panel.controls["window"].value = -3
+    assert panel.settings()["window"] == 2
+    panel.controls["cell"].value = "GRU"
+    assert panel.settings() == {"noise": 2.0, "window": 2, "cell": "GRU"}
+
+
+def test_train_adds_a_run_with_the_sliders_settings(instant_training):
+    panel = forecast_explorer(seed=3)
+    instant_training["panel"] = panel
+    panel.controls["noise"].value, panel.controls["window"].value = 0.25, 500
+    panel.controls["cell"].value = "SimpleRNN"
+    panel.train_button.click()
+    panel.controls["window"].value = 7
+    panel.train_button.click()
+    assert [r.settings for r in panel.results] == [ForecastSettings(0.25, 120, "SimpleRNN", 3),
+                                                   ForecastSettings(0.25, 7, "SimpleRNN", 3)]
+    assert panel.last_result is panel.results[1]
+    assert instant_training["disabled"] == [True] * (2 * EPOCHS)
+    assert not panel.train_button.disabled
+    assert panel.progress.value == panel.progress.max == EPOCHS
+    assert panel.status.value == "Run 2 done."
+    assert "SimpleRNN, noise 0.25, window 7" in panel.last_figure.axes[0].get_title()
+
+
+def test_history_table_has_one_numbered_row_per_run(instant_training):
+    panel = forecast_explorer()
+    instant_training["panel"] = panel
+    for window in (10, 20, 30):
+        panel.controls["window"].value = window
+        panel.train()
+    table = panel.history_table()
+    assert table.header == ["run", "noise", "window", "cell", "MSE vs clean", "x sine fit",
+                            "x last value", "train s"]
+    assert [row[:3] for row in table.rows] == [["1", "0.50", "10"], ["2", "0.50", "20"],
+                                               ["3", "0.50", "30"]]
+    assert {row[6] for row in table.rows} == {"1.00"}  # the stand-in is the last-value forecast
+
+
+def test_a_failing_run_is_shown_and_recorded_and_the_button_comes_back():
+    panel = Explorer(_failing("boom"), forecast_explorer().controls,
+                     preview=lambda settings, ax: ax, plot=lambda result, ax: ax)
+    panel.train_button.click()
+    assert not panel.train_button.disabled
+    assert panel.results == [] and panel.history_table().rows == []
+    assert [str(e) for e in panel.errors] == ["boom"]
+    assert panel.status.value == "The run failed: ValueError: boom"
+
+
+def test_the_button_comes_back_even_after_an_interrupt():
+    def interrupted(*, on_epoch, **settings):
+        raise KeyboardInterrupt
+
+    panel = Explorer(interrupted, forecast_explorer().controls,
+                     preview=lambda settings, ax: ax, plot=lambda result, ax: ax)
+    with pytest.raises(KeyboardInterrupt):
+        panel.train()
+    assert not panel.train_button.disabled
+
+
+def test_forecast_explorer_rejects_a_bad_seed():
+    with pytest.raises(ValueError, match="`seed` must be at least 0. Received: seed=-1."):
+        forecast_explorer(seed=-1)
+
+
+def test_a_real_click_at_the_defaults():
+    panel = forecast_explorer()
+    panel.train_button.click()
+    assert panel.errors == []
+    result = panel.last_result
+    assert result.settings == ForecastSettings(0.5, 50, "LSTM", 0)
+    assert panel.progress.value == panel.progress.max == EPOCHS
+    assert not panel.train_button.disabled
+    assert result.network.mse_clean < result.scores["last value"].mse_clean
+    assert len(panel.history_table().rows) == 1
