@@ -169,3 +169,24 @@ def plot_residuals(true, predicted, *, ax=None, title=None):
     ax.axhline(0, color="black", lw=1)
     ax.set(xlabel="true value", ylabel="predicted - true", title=title)
     return ax
+
+
+def plot_learning_curve(sizes, errors, *, references=None, ax=None, title="Learning curve",
+                        label="network", ylabel="test RMSE"):
+    """Test error against the number of training examples on log-log axes, with horizontal references.
+
+    ``references`` maps a name (e.g. "Cramér-Rao bound") to a level drawn as a dashed line.
+    """
+    sizes = check_series("sizes", sizes, min_length=1)
+    errors = check_series("errors", errors, min_length=1)
+    check_same_length("sizes", sizes, "errors", errors)
+    ax = _axes(ax, (6, 5))
+    ax.loglog(sizes, errors, "o-", label=label)
+    for (name, level), style in zip((references or {}).items(), ["--", ":", "-."] * 3):
+        ax.axhline(level, ls=style, color="gray" if style != "--" else "tab:green", label=name)
+    ax.set_xticks(sizes, [f"{int(n):,}" for n in sizes])
+    ax.minorticks_off()
+    ax.yaxis.set_major_formatter("{x:.3g}")
+    ax.set(xlabel="training examples", ylabel=ylabel, title=title)
+    ax.legend()
+    return ax

@@ -12,7 +12,7 @@ import traceback
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import HTML, display
 
 from ._validation import check_int
 from .data import noisy_sine
@@ -97,16 +97,15 @@ class Explorer(widgets.VBox):
         would otherwise only reach JupyterLab's log console, where a student would not see them.
         """
         self.train_button.disabled = True
-        self.progress.value = 0
+        self.progress.value, self.progress.bar_style = 0, ""
         self.status.value = "Training..."
         try:
             result = self.run(**self.settings(), on_epoch=self._on_epoch)
+            self.results.append(result)
+            self._show_result(result)
         except Exception as error:  # noqa: BLE001 -- shown to the student and recorded below
             self.errors.append(error)
             self._show_error(error)
-        else:
-            self.results.append(result)
-            self._show_result(result)
         finally:
             self.train_button.disabled = False
 
@@ -114,7 +113,10 @@ class Explorer(widgets.VBox):
         self.train()
 
     def _on_change(self, _change):
-        self.draw_preview()
+        try:
+            self.draw_preview()
+        except Exception as error:  # noqa: BLE001 -- else it would only reach JupyterLab's log
+            self._show_traceback(self.preview_out, error)
 
     def _on_epoch(self, epoch, epochs):
         self.progress.max = epochs
@@ -123,30 +125,38 @@ class Explorer(widgets.VBox):
 
     def _show_result(self, result):
         self.status.value = f"Run {len(self.results)} done."
+        self.progress.bar_style = "success"
         self._draw(self.result_out, lambda ax: self.plot(result, ax), (12, 3.5), result.table())
         with self.history_out:
             self.history_out.clear_output(wait=True)
-            display(widgets.HTML("<b>All runs so far</b>"), self.history_table())
+            display(HTML("<b>All runs so far</b>"), self.history_table())
 
     def _show_error(self, error):
-        message = f"{type(error).__name__}: {error}"
-        self.status.value = f"The run failed: {message}"
-        with self.result_out:
-            self.result_out.clear_output(wait=True)
-            print("The run failed; nothing was added to the history.")
+        self.status.value = f"The run failed: {type(error).__name__}: {error}"
+        self.progress.bar_style = "danger"
+        self._show_traceback(self.result_out, error)
+
+    @staticmethod
+    def _show_traceback(out, error):
+        with out:
+            out.clear_output(wait=True)
             traceback.print_exception(error)
 
     def _draw(self, out, draw, figsize, table=None):
+        """Draw a figure with ``draw(ax)``; show it and ``table`` in ``out``, replacing both."""
+        if self.last_figure is not None:
+            plt.close(self.last_figure)  # shown already; outside a notebook figures would pile up
+        self.last_figure, ax = plt.subplots(figsize=figsize)
+        try:
+            draw(ax)
+        except Exception:
+            plt.close(self.last_figure)  # or the next plt.show() would show it too
+            raise
         with out:
             out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=figsize)
-            draw(ax)
             plt.show()
             if table is not None:
                 display(table)
-        if self.last_figure is not None:
-            plt.close(self.last_figure)  # shown already; outside a notebook it would pile up
-        self.last_figure = fig
 
 
 def forecast_explorer(seed=0):
@@ -172,8 +182,9 @@ def forecast_explorer(seed=0):
     seed = check_int("seed", seed, low=0)
     style = {"description_width": "initial"}
     controls = {
-        "noise": widgets.FloatSlider(value=0.5, min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05,
-                                     description="noise (std)", continuous_update=False, style=style),
+        "noise": widgets.FloatSlider(value=0.5, min=NOISE_RANGE[0], max=NOISE_RANGE[1],
+                                     step=0.05, description="noise (std)",
+                                     continuous_update=False, style=style),
         "window": widgets.IntSlider(value=50, min=WINDOW_RANGE[0], max=WINDOW_RANGE[1],
                                     description="window", continuous_update=False, style=style),
         "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
@@ -199,7 +210,9 @@ def _preview_forecast(settings, ax, *, seed):
 
 
 def _plot_forecast_run(result, ax):
+    """A run's test predictions, noisy targets and clean signal, as in the lesson."""
     s = result.settings
+    title = (f"{s.cell}, noise {s.noise:.2f}, window {s.window}: test predictions "
+             f"({result.ratio:.1f}x the sine fit's error)")
     return plot_forecast(result.t_test, result.predictions, result.y_test, result.y_test_clean,
-                         ax=ax, title=f"{s.cell}, noise {s.noise:.2f}, window {s.window}: test "
-                                      f"predictions ({result.network.ratio:.1f}x the sine fit's error)")
+                         ax=ax, title=title)

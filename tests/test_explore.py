@@ -1,5 +1,5 @@
-"""run_forecast, the function behind lesson 1's explorer: real (trimmed) training at the defaults and
-at the ends of every range; argument checks and the result's tables without training."""
+"""run_forecast, the function behind lesson 1's explorer: real (trimmed) training at the defaults
+and at the ends of every range; argument checks and the result's tables without training."""
 
 import subprocess
 import sys

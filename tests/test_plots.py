@@ -78,3 +78,10 @@ def test_residuals_are_predicted_minus_true(ax):
 def test_plots_reject_bad_data(ax, call, message):
     with pytest.raises(ValueError, match=message):
         call(ax)
+
+
+def test_learning_curve_uses_plain_size_labels(ax):
+    lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references={"bound": 0.02}, ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["750", "8,000"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert [line.get_label() for line in ax.lines] == ["network", "bound"]

@@ -78,7 +78,7 @@ def test_train_adds_a_run_with_the_sliders_settings(instant_training):
     assert instant_training["disabled"] == [True] * (2 * EPOCHS)
     assert not panel.train_button.disabled
     assert panel.progress.value == panel.progress.max == EPOCHS
-    assert panel.status.value == "Run 2 done."
+    assert panel.status.value == "Run 2 done." and panel.progress.bar_style == "success"
     assert "SimpleRNN, noise 0.25, window 7" in panel.last_figure.axes[0].get_title()
 
 
@@ -104,6 +104,16 @@ def test_a_failing_run_is_shown_and_recorded_and_the_button_comes_back():
     assert panel.results == [] and panel.history_table().rows == []
     assert [str(e) for e in panel.errors] == ["boom"]
     assert panel.status.value == "The run failed: ValueError: boom"
+    assert panel.progress.bar_style == "danger"
+
+
+def test_a_failure_while_rendering_is_shown_too(instant_training):
+    panel = forecast_explorer()
+    instant_training["panel"] = panel
+    panel.plot = lambda result, ax: ax.plot([1, 2], [1, 2, 3])
+    panel.train()
+    assert not panel.train_button.disabled
+    assert len(panel.errors) == 1 and panel.status.value.startswith("The run failed: ValueError: ")
 
 
 def test_the_button_comes_back_even_after_an_interrupt():
@@ -115,6 +125,15 @@ def test_the_button_comes_back_even_after_an_interrupt():
     with pytest.raises(KeyboardInterrupt):
         panel.train()
     assert not panel.train_button.disabled
+
+
+def test_a_failing_preview_does_not_break_the_panel():
+    panel = forecast_explorer()
+    panel.preview = lambda settings, ax: 1 / 0
+    panel.controls["window"].value = 20  # the error goes to the preview's output, not the log
+    panel.preview = lambda settings, ax: ax
+    panel.controls["window"].value = 30
+    assert panel.settings()["window"] == 30
 
 
 def test_forecast_explorer_rejects_a_bad_seed():
