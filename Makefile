@@ -13,11 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv lab test test-unit test-notebooks notebooks figures bench clean
+.PHONY: help venv lab test test-unit test-notebooks test-browser notebooks figures bench clean
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (creates .venv on first use)"
 	@echo "make test       unit tests, doctests and every notebook re-executed by nbval"
+	@echo "make test-browser  each lesson run in JupyterLab in headless Chromium (needs chromium)"
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store its outputs"
 	@echo "make figures    redraw the diagrams in img/"
 	@echo "make bench      time each notebook and report its quality figures"
@@ -37,13 +38,21 @@ lab: $(STAMP)
 		--ServerApp.default_url=/lab/tree/notebooks/01_forecasting.ipynb
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests lessonlib $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser $(NBVAL) $(NOTEBOOKS)
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests lessonlib
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
+
+# Each lesson in JupyterLab in headless Chromium (tests/browser): run all cells, no error; then the
+# explorer's slider and Train button. Uses the system's Chromium (CHROMIUM=/path overrides it).
+test-browser: $(STAMP)
+	@$(BIN)/python -c "import playwright.sync_api" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -e '.[browser]'
+	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
+	RNN_LESSONS_BROWSER=1 $(BIN)/python -m pytest tests/browser -v --durations=0
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 \

@@ -10,7 +10,9 @@ from .baselines import (forecast_last_value, forecast_linear_ar, forecast_moving
 from .classification import (accuracy, matched_filter_classify, roc_auc, two_sines,
                              windows_and_labels)
 from .data import SineSeries, noisy_sine
-from .explore import ForecastRun, ForecastSettings, run_forecast
+from .explore import (ClassificationRun, ClassificationSettings, ForecastRun, ForecastSettings,
+                      RegressionRun, RegressionSettings, run_classification, run_forecast,
+                      run_regression)
 from .gradients import input_gradients
 from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
@@ -27,7 +29,8 @@ __version__ = "0.1.0"
 
 def __getattr__(name):
     """Load the explorer panels (ipywidgets, matplotlib) only when a lesson asks for one."""
-    if name in ("Explorer", "forecast_explorer"):
+    if name in ("Explorer", "forecast_explorer", "classification_explorer",
+                "regression_explorer"):
         from . import widgets
 
         return getattr(widgets, name)

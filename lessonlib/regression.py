@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .baselines import mse
 from ._validation import _check_finite, check_float, check_int, check_same_length, check_series
 
 _GOLDEN = (np.sqrt(5.0) - 1) / 2
@@ -284,10 +285,7 @@ def rmse(predictions, targets):
     >>> rmse([1.0, 2.0], [1.0, 4.0])
     1.4142135623730951
     """
-    predictions = check_series("predictions", np.ravel(predictions), min_length=1)
-    targets = check_series("targets", np.ravel(targets), min_length=1)
-    check_same_length("predictions", predictions, "targets", targets)
-    return float(np.sqrt(np.mean((predictions - targets) ** 2)))
+    return float(np.sqrt(mse(predictions, targets)))
 
 
 def _check_signals(signals):

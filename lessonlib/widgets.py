@@ -15,10 +15,13 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
 from ._validation import check_int
+from .classification import two_sines, windows_and_labels
 from .data import noisy_sine
-from .explore import NOISE_RANGE, WINDOW_RANGE, run_forecast
+from .explore import (FREQ_RANGE, LENGTH_RANGE, NOISE_RANGE, WINDOW_RANGE, run_classification,
+                      run_forecast, run_regression, sequence_duration)
 from .models import CELL_TYPES
-from .plots import plot_forecast, plot_series
+from .plots import plot_forecast, plot_probability_histograms, plot_series, plot_true_vs_predicted
+from .regression import random_frequency_sequences
 from .report import ScoreTable
 from .windows import split_and_windowize
 
@@ -180,20 +183,26 @@ def forecast_explorer(seed=0):
         If ``seed`` is not a non-negative integer.
     """
     seed = check_int("seed", seed, low=0)
-    style = {"description_width": "initial"}
-    controls = {
-        "noise": widgets.FloatSlider(value=0.5, min=NOISE_RANGE[0], max=NOISE_RANGE[1],
-                                     step=0.05, description="noise (std)",
-                                     continuous_update=False, style=style),
-        "window": widgets.IntSlider(value=50, min=WINDOW_RANGE[0], max=WINDOW_RANGE[1],
-                                    description="window", continuous_update=False, style=style),
-        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
-                                      style=style),
-    }
+    controls = _controls(noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
     return Explorer(functools.partial(run_forecast, seed=seed), controls,
                     preview=functools.partial(_preview_forecast, seed=seed),
                     plot=_plot_forecast_run,
                     title="<b>Explore lesson 1</b>: move the sliders, pick a cell, click Train.")
+
+
+def _controls(*, noise, size):
+    """Sliders for the noise and a size (``(name, value, (low, high), label)``), and the cell."""
+    style = {"description_width": "initial"}
+    name, value, (low, high), label = size
+    return {
+        "noise": widgets.FloatSlider(value=noise, min=NOISE_RANGE[0], max=NOISE_RANGE[1],
+                                     step=0.05, description="noise (std)",
+                                     continuous_update=False, style=style),
+        name: widgets.IntSlider(value=value, min=low, max=high, description=label,
+                                continuous_update=False, style=style),
+        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
+                                      style=style),
+    }
 
 
 def _preview_forecast(settings, ax, *, seed):
@@ -216,3 +225,113 @@ def _plot_forecast_run(result, ax):
              f"({result.ratio:.1f}x the sine fit's error)")
     return plot_forecast(result.t_test, result.predictions, result.y_test, result.y_test_clean,
                          ax=ax, title=title)
+
+
+def classification_explorer(seed=0):
+    """Lesson 2's explorer: noise, window and cell type, then train a trimmed classifier and
+    compare it with the matched filter.
+
+    Each click on Train calls ``lessonlib.explore.run_classification`` (see there what is trimmed
+    relative to the lesson's recipe, and why) and adds a row to the table of runs.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every run: the same settings give the same numbers.
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``seed`` is not a non-negative integer.
+    """
+    seed = check_int("seed", seed, low=0)
+    controls = _controls(noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
+    return Explorer(functools.partial(run_classification, seed=seed), controls,
+                    preview=functools.partial(_preview_classification, seed=seed),
+                    plot=_plot_classification_run,
+                    title="<b>Explore lesson 2</b>: move the sliders, pick a cell, click Train.")
+
+
+def _preview_classification(settings, ax, *, seed):
+    """The first test window of each class at these settings, noisy values over clean sines."""
+    data = two_sines(500, t_max=90.0, noise=settings["noise"], seed=seed)
+    window = settings["window"]
+    x_test = windows_and_labels(data.noisy_a, data.noisy_b, window)[1]
+    start = len(split_and_windowize(data.noisy_a, window)[0]) + window  # see plot_split
+    t = data.t[start:start + window]
+    for name, values, clean, color in [("class 0, sin t", x_test[0, :, 0], data.clean_a, "tab:blue"),
+                                       ("class 1, sin 1.1t", x_test[len(x_test) // 2, :, 0],
+                                        data.clean_b, "tab:orange")]:
+        ax.plot(t, clean[start:start + window], color=color, lw=1.5, alpha=0.6)
+        ax.plot(t, values, ".", color=color, ms=7, label=f"{name}: what the network sees")
+    ax.set(xlabel="t", ylabel="value",
+           title=f"noise {settings['noise']:.2f}: the first test window of {window} values of each "
+                 f"class (dots), over the clean sines (lines)")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def _plot_classification_run(result, ax):
+    """A run's predicted probabilities on the test windows, one histogram per true class."""
+    s, net = result.settings, result.network
+    title = (f"{s.cell}, noise {s.noise:.2f}, window {s.window}: test accuracy {net.accuracy:.1%} "
+             f"({result.gap:.1f} points below the matched filter)")
+    return plot_probability_histograms(result.probabilities, result.y_test, ax=ax, title=title,
+                                       class_names=("sin t", "sin 1.1t"))
+
+
+def regression_explorer(seed=0):
+    """Lesson 3's explorer: noise, sequence length and cell type, then train a trimmed network
+    to read off frequencies and compare it with the classical estimator and the Cramér-Rao bound.
+
+    Each click on Train calls ``lessonlib.explore.run_regression`` (see there what is trimmed
+    relative to the lesson's recipe, and how the length sets the duration) and adds a row to the
+    table of runs.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every run: the same settings give the same numbers.
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``seed`` is not a non-negative integer.
+    """
+    seed = check_int("seed", seed, low=0)
+    controls = _controls(noise=0.3, size=("length", 50, LENGTH_RANGE, "length (samples)"))
+    return Explorer(functools.partial(run_regression, seed=seed), controls,
+                    preview=functools.partial(_preview_regression, seed=seed),
+                    plot=_plot_regression_run,
+                    title="<b>Explore lesson 3</b>: move the sliders, pick a cell, click Train.")
+
+
+def _preview_regression(settings, ax, *, seed, n_shown=3):
+    """A few sequences at these settings, stacked, each labelled with its true frequency."""
+    length = settings["length"]
+    data = random_frequency_sequences(n_shown, n_points=length, length=sequence_duration(length),
+                                      freq_range=FREQ_RANGE, noise=settings["noise"], seed=seed)
+    for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies)):
+        offset = 3.5 * (n_shown - 1 - i)
+        ax.plot(data.t, signal + offset, ".-", lw=0.5, label=f"f = {frequency:.2f}")
+    ax.set(xlabel="t", yticks=[],
+           title=f"noise {settings['noise']:.2f}: {n_shown} sequences of {length} samples over "
+                 f"{data.t[-1]:.1f} time units; the network must read off each one's f")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def _plot_regression_run(result, ax):
+    """A run's predicted against true frequencies on the test sequences."""
+    s = result.settings
+    title = (f"{s.cell}, noise {s.noise:.2f}, length {s.length}: {result.ratio:.1f}x the "
+             f"Cramér-Rao bound")
+    return plot_true_vs_predicted(result.y_test, result.predictions, ax=ax, title=title)

@@ -118,3 +118,171 @@ def test_importing_explore_does_not_load_keras_or_plots():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == "[]"
+
+
+# ----------------------------------------------------------------------------------------------
+# run_classification, the function behind lesson 2's explorer
+
+from lessonlib.explore import (BOUND, CLASSIFICATION_RECIPE, ESTIMATOR,  # noqa: E402
+                               MATCHED_FILTER, REGRESSION_RECIPE, RMSE_FLOOR,
+                               ClassificationScore, ClassificationSettings, RegressionScore,
+                               RegressionSettings, run_classification, run_regression)
+
+
+@pytest.fixture(scope="module")
+def default_classification():
+    calls = []
+    result = run_classification(on_epoch=lambda epoch, epochs: calls.append((epoch, epochs)))
+    return result, calls
+
+
+def _check_classification(result, n_test):
+    assert list(result.scores) == [f"{result.settings.cell} network", MATCHED_FILTER]
+    for name, score in result.scores.items():
+        assert 0 <= score.accuracy <= 1 and 0 <= score.auc <= 1, name
+    assert result.probabilities.shape == result.y_test.shape == (n_test,)
+    assert np.all((result.probabilities >= 0) & (result.probabilities <= 1))
+    assert result.y_test.mean() == 0.5
+    assert result.seconds > 0 and result.network.seconds == result.seconds
+    assert np.isfinite(result.gap)
+
+
+def test_classification_defaults_beat_chance_clearly(default_classification):
+    result, calls = default_classification
+    assert result.settings == ClassificationSettings(noise=0.5, window=50, cell="LSTM", seed=0)
+    _check_classification(result, n_test=340)  # lesson 2's 340 test windows
+    assert result.network.accuracy > 0.7 and result.network.auc > 0.8
+    assert result.scores[MATCHED_FILTER].accuracy > 0.9  # lesson 2's yardstick: 94 %
+    assert result.gap < 25
+    epochs = CLASSIFICATION_RECIPE.epochs
+    assert calls == [(epoch, epochs) for epoch in range(1, epochs + 1)]
+
+
+@pytest.mark.parametrize("settings, n_test", [
+    ({"noise": 0.0, "window": 120, "cell": "GRU"}, 60),
+    ({"noise": 2.0, "window": 2, "cell": "SimpleRNN"}, 298),
+])
+def test_classification_at_the_ends_of_every_range(settings, n_test):
+    result = run_classification(**settings)
+    _check_classification(result, n_test)
+    if settings["noise"] == 0:
+        assert result.scores[MATCHED_FILTER].accuracy == 1.0
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"window": 121}, ValueError, r"`window` must be between 2 and 120. Received: window=121\."),
+    ({"window": 1}, ValueError, r"`window` must be between 2 and 120. Received: window=1\."),
+    ({"noise": 3}, ValueError, r"`noise` must be between 0 and 2. Received: noise=3\."),
+    ({"noise": None}, TypeError, r"`noise` must be a number. Received: noise=None"),
+    ({"cell": "RNN"}, ValueError, r"`cell` must be one of 'SimpleRNN', 'LSTM', 'GRU'. "
+                                  r"Received: cell='RNN'\."),
+    ({"seed": 1.5}, TypeError, r"`seed` must be an integer"),
+    ({"on_epoch": "print"}, TypeError, r"`on_epoch` must be a function of \(epoch, epochs\)"),
+])
+def test_classification_rejects_bad_arguments_before_any_training(kwargs, error, message,
+                                                                  monkeypatch):
+    monkeypatch.setattr(explore, "_fit_network", None)
+    with pytest.raises(error, match=message):
+        run_classification(**kwargs)
+
+
+def test_classification_table_and_summary_format_a_run():
+    scores = {"GRU network": ClassificationScore(0.8771, 0.9123, 2.25),
+              MATCHED_FILTER: ClassificationScore(0.9412, 0.9934, None)}
+    run = explore.ClassificationRun(ClassificationSettings(0.25, 30, "GRU", 0), scores, 2.25,
+                                    np.zeros(2), np.array([0.0, 1.0]))
+    assert run.gap == pytest.approx(6.41)
+    assert run.table().header == ["classifier", "test accuracy", "test AUC", "train s"]
+    assert run.table().rows == [["GRU network", "87.7%", "0.912", "2.2"],
+                                [MATCHED_FILTER, "94.1%", "0.993", "-"]]
+    assert run.summary() == {"noise": "0.25", "window": "30", "cell": "GRU", "accuracy": "87.7%",
+                             "AUC": "0.912", "matched filter": "94.1%", "gap (points)": "6.4",
+                             "train s": "2.2"}
+
+
+# ----------------------------------------------------------------------------------------------
+# run_regression, the function behind lesson 3's explorer
+
+
+@pytest.fixture(scope="module")
+def default_regression():
+    calls = []
+    result = run_regression(on_epoch=lambda epoch, epochs: calls.append((epoch, epochs)))
+    return result, calls
+
+
+def _check_regression(result):
+    assert list(result.scores) == [f"{result.settings.cell} network", ESTIMATOR, BOUND]
+    for name, score in result.scores.items():
+        assert np.isfinite([score.rmse, score.ratio]).all(), name
+    assert result.predictions.shape == result.y_test.shape == (250,)  # lesson 3's test sequences
+    assert np.isfinite(result.predictions).all()
+    assert np.all((result.y_test >= 1) & (result.y_test <= 5))
+    assert result.seconds > 0 and result.network.seconds == result.seconds
+
+
+def test_regression_defaults_beat_a_constant_and_sit_within_reach_of_the_bound(default_regression):
+    result, calls = default_regression
+    assert result.settings == RegressionSettings(noise=0.3, length=50, cell="LSTM", seed=0)
+    _check_regression(result)
+    assert result.bound == pytest.approx(0.0204, abs=1e-4)  # lesson 3's design
+    assert result.scores[BOUND] == RegressionScore(result.bound, 1.0, None)
+    assert result.scores[ESTIMATOR].ratio < 1.3
+    constant = np.sqrt(np.mean((result.y_test - 3) ** 2))  # predicting the middle: about 1.15
+    assert result.network.rmse < constant / 3
+    assert 1 < result.ratio < 30
+    epochs = REGRESSION_RECIPE.epochs
+    assert calls == [(epoch, epochs) for epoch in range(1, epochs + 1)]
+
+
+def test_regression_length_sets_samples_at_the_lessons_spacing():
+    assert explore.sequence_duration(50) == 10.0
+    assert explore.sequence_duration(10) == pytest.approx(9 * 10 / 49)
+    with pytest.raises(ValueError, match="`length` must be at least 2. Received: length=1."):
+        explore.sequence_duration(1)
+
+
+def test_regression_at_noise_zero_and_the_shortest_length_floors_the_ratio():
+    result = run_regression(noise=0, length=10, cell="SimpleRNN")
+    _check_regression(result)
+    assert result.bound == 0.0 and result.scores[BOUND].ratio == 1.0
+    assert result.scores[ESTIMATOR].rmse < 1e-6 and result.scores[ESTIMATOR].ratio == 1.0
+    assert result.ratio == pytest.approx(max(result.network.rmse, RMSE_FLOOR) / RMSE_FLOOR)
+
+
+def test_regression_at_the_highest_noise_and_the_longest_length():
+    result = run_regression(noise=2, length=100, cell="GRU")
+    _check_regression(result)
+    assert result.bound == pytest.approx(explore.cramer_rao_bound(
+        n_points=100, length=explore.sequence_duration(100), noise=2))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"length": 9}, ValueError, r"`length` must be between 10 and 100. Received: length=9\."),
+    ({"length": 101}, ValueError, r"`length` must be between 10 and 100. Received: length=101\."),
+    ({"length": 50.0}, TypeError, r"`length` must be an integer. Received: length=50.0"),
+    ({"noise": -0.5}, ValueError, r"`noise` must be between 0 and 2. Received: noise=-0.5\."),
+    ({"noise": float("inf")}, ValueError, r"`noise` must be a finite number"),
+    ({"cell": "gru"}, ValueError, r"`cell` must be one of 'SimpleRNN', 'LSTM', 'GRU'. "
+                                  r"Received: cell='gru'\."),
+    ({"seed": -2}, ValueError, r"`seed` must be at least 0. Received: seed=-2\."),
+    ({"on_epoch": 1}, TypeError, r"`on_epoch` must be a function of \(epoch, epochs\), or None"),
+])
+def test_regression_rejects_bad_arguments_before_any_training(kwargs, error, message,
+                                                              monkeypatch):
+    monkeypatch.setattr(explore, "_fit_network", None)
+    with pytest.raises(error, match=message):
+        run_regression(**kwargs)
+
+
+def test_regression_table_and_summary_format_a_run():
+    scores = {"LSTM network": RegressionScore(0.0812, 3.98, 2.5),
+              ESTIMATOR: RegressionScore(0.0207, 1.01, None),
+              BOUND: RegressionScore(0.0204, 1.0, None)}
+    run = explore.RegressionRun(RegressionSettings(0.3, 50, "LSTM", 0), scores, 0.0204, 2.5,
+                                np.zeros(2), np.zeros(2))
+    assert run.ratio == 3.98
+    assert run.table().rows == [["LSTM network", "0.0812", "4.0", "2.5"],
+                                [ESTIMATOR, "0.0207", "1.0", "-"], [BOUND, "0.0204", "1.0", "-"]]
+    assert run.summary() == {"noise": "0.30", "length": "50", "cell": "LSTM", "RMSE": "0.0812",
+                             "x bound": "4.0", "classical x bound": "1.0", "train s": "2.5"}

@@ -151,3 +151,117 @@ def test_a_real_click_at_the_defaults():
     assert not panel.train_button.disabled
     assert result.network.mse_clean < result.scores["last value"].mse_clean
     assert len(panel.history_table().rows) == 1
+
+
+# ----------------------------------------------------------------------------------------------
+# Lessons 2 and 3: the same panel around run_classification and run_regression
+
+from lessonlib.explore import (CLASSIFICATION_RECIPE, REGRESSION_RECIPE,  # noqa: E402
+                               ClassificationSettings, RegressionSettings)
+from lessonlib.widgets import classification_explorer, regression_explorer  # noqa: E402
+
+
+class _ConstantModel:
+    def __call__(self, x, training=False):
+        return np.full((len(x), 1), 0.5)
+
+
+@pytest.fixture
+def instant_fit(monkeypatch):
+    """Replace every explorer's network training by an instant stand-in that outputs 0.5."""
+    def fit(settings, x_train, y_train, on_epoch, recipe, head="linear"):
+        for epoch in range(1, recipe.epochs + 1):
+            if on_epoch is not None:
+                on_epoch(epoch, recipe.epochs)
+        return _ConstantModel(), 0.01
+
+    monkeypatch.setattr(explore, "_fit_network", fit)
+
+
+@pytest.mark.parametrize("make, settings, words", [
+    (classification_explorer, {"noise": 0.5, "window": 50, "cell": "LSTM"},
+     ["noise 0.50", "window of 50 values"]),
+    (regression_explorer, {"noise": 0.3, "length": 50, "cell": "LSTM"},
+     ["noise 0.30", "of 50 samples over 10.0 time units"]),
+])
+def test_lesson_panels_start_with_the_lessons_settings_and_a_preview(make, settings, words):
+    panel = make()
+    assert panel.settings() == settings and panel.results == []
+    title = panel.last_figure.axes[0].get_title()
+    assert all(word in title for word in words), title
+
+
+def test_classification_panel_clamps_sliders_and_redraws_the_preview():
+    panel = classification_explorer()
+    panel.controls["noise"].value, panel.controls["window"].value = 9.0, 500
+    title = panel.last_figure.axes[0].get_title()
+    assert "noise 2.00" in title and "window of 120 values" in title
+    assert len(panel.last_figure.axes[0].lines) == 4  # one clean line and one window per class
+    panel.controls["window"].value = 0
+    assert panel.settings() == {"noise": 2.0, "window": 2, "cell": "LSTM"}
+
+
+def test_regression_panel_clamps_sliders_and_redraws_the_preview():
+    panel = regression_explorer()
+    panel.controls["noise"].value, panel.controls["length"].value = -1.0, 1000
+    title = panel.last_figure.axes[0].get_title()
+    assert "noise 0.00" in title and "of 100 samples over 20.2 time units" in title
+    panel.controls["length"].value = 3
+    assert panel.settings() == {"noise": 0.0, "length": 10, "cell": "LSTM"}
+    assert "of 10 samples over 1.8 time units" in panel.last_figure.axes[0].get_title()
+
+
+@pytest.mark.parametrize("make, size, recipe, settings_class, columns", [
+    (classification_explorer, "window", CLASSIFICATION_RECIPE, ClassificationSettings,
+     ["run", "noise", "window", "cell", "accuracy", "AUC", "matched filter", "gap (points)",
+      "train s"]),
+    (regression_explorer, "length", REGRESSION_RECIPE, RegressionSettings,
+     ["run", "noise", "length", "cell", "RMSE", "x bound", "classical x bound", "train s"]),
+])
+def test_lesson_panels_add_a_run_per_click(instant_fit, make, size, recipe, settings_class,
+                                           columns):
+    panel = make(seed=1)
+    panel.controls["noise"].value, panel.controls[size].value = 0.25, 30
+    panel.controls["cell"].value = "GRU"
+    panel.train_button.click()
+    panel.controls["cell"].value = "SimpleRNN"
+    panel.train_button.click()
+    assert [r.settings for r in panel.results] == [settings_class(0.25, 30, "GRU", 1),
+                                                   settings_class(0.25, 30, "SimpleRNN", 1)]
+    assert panel.errors == [] and not panel.train_button.disabled
+    assert panel.progress.value == panel.progress.max == recipe.epochs
+    assert panel.history_table().header == columns and len(panel.history_table().rows) == 2
+    assert "SimpleRNN, noise 0.25" in panel.last_figure.axes[0].get_title()
+
+
+@pytest.mark.parametrize("make", [classification_explorer, regression_explorer])
+def test_lesson_panels_reject_a_bad_seed(make):
+    with pytest.raises(TypeError, match="`seed` must be an integer. Received: seed='0'"):
+        make(seed="0")
+
+
+def test_a_real_click_on_the_classification_panel():
+    panel = classification_explorer()
+    panel.controls["window"].value = -5  # clamped to 2: the shortest, and quickest, window
+    panel.controls["cell"].value = "GRU"
+    panel.train_button.click()
+    assert panel.errors == []
+    result = panel.last_result
+    assert result.settings == ClassificationSettings(0.5, 2, "GRU", 0)
+    assert panel.progress.value == panel.progress.max == CLASSIFICATION_RECIPE.epochs
+    assert not panel.train_button.disabled and len(panel.history_table().rows) == 1
+    assert "true class sin 1.1t" in [t.get_text() for t in
+                                     panel.last_figure.axes[0].get_legend().get_texts()]
+
+
+def test_a_real_click_on_the_regression_panel():
+    panel = regression_explorer()
+    panel.controls["noise"].value, panel.controls["length"].value = 5.0, 0  # clamped to 2 and 10
+    panel.controls["cell"].value = "SimpleRNN"
+    panel.train_button.click()
+    assert panel.errors == []
+    result = panel.last_result
+    assert result.settings == RegressionSettings(2.0, 10, "SimpleRNN", 0)
+    assert panel.progress.value == panel.progress.max == REGRESSION_RECIPE.epochs
+    assert not panel.train_button.disabled and len(panel.history_table().rows) == 1
+    assert "Cramér-Rao bound" in panel.last_figure.axes[0].get_title()
