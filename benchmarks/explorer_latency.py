@@ -1,11 +1,14 @@
-"""Time lesson 1's explorer from a click on Train to its result rendered, in a real IPython kernel.
+"""Time the lessons' explorers from a click on Train to the result rendered, in a real IPython kernel.
 
 Inside a kernel the panel's Output widgets capture for real and matplotlib's inline backend renders
 each figure to PNG, as in JupyterLab; only the browser's drawing is left out. One click per cell
 type first warms TensorFlow up (a first click also imports it if no cell has), then each cell type
 is clicked ``--repeats`` times at the default noise and window, and the median is reported.
 
-    .venv/bin/python benchmarks/explorer_latency.py [--repeats 5]
+    .venv/bin/python benchmarks/explorer_latency.py [--repeats 5] [--panel forecast]
+
+``--panel`` is ``forecast`` (lesson 1, the default), ``classification`` (lesson 2) or
+``regression`` (lesson 3).
 """
 
 import argparse
@@ -21,9 +24,9 @@ with lessonlib.quiet_startup():
     import keras
 import matplotlib.pyplot as plt
 from IPython.display import display
-from lessonlib.widgets import forecast_explorer
+from lessonlib.widgets import {panel}_explorer
 
-panel = forecast_explorer()
+panel = {panel}_explorer()
 display(panel)
 times, fits = {{}}, {{}}
 for cell in ["SimpleRNN", "LSTM", "GRU"]:
@@ -40,13 +43,13 @@ print("RESULT " + json.dumps({{"times": times, "fits": fits}}))
 """
 
 
-def measure(repeats):
+def measure(repeats, panel="forecast"):
     """Run the clicks in a fresh kernel and return its per-cell lists of seconds."""
     env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
     manager, client = start_new_kernel(kernel_name="python3", env=env)
     lines = []
     try:
-        client.execute_interactive(KERNEL_CODE.format(repeats=repeats), timeout=900,
+        client.execute_interactive(KERNEL_CODE.format(repeats=repeats, panel=panel), timeout=900,
                                    output_hook=lambda msg: lines.append(msg))
     finally:
         client.stop_channels()
@@ -64,7 +67,11 @@ def measure(repeats):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    result = measure(parser.parse_args().repeats)
+    parser.add_argument("--panel", choices=["forecast", "classification", "regression"],
+                        default="forecast")
+    args = parser.parse_args()
+    result = measure(args.repeats, args.panel)
+    print(f"{args.panel} explorer, default settings, {args.repeats} clicks per cell type")
     print(f"{'cell':10s} {'click to render (median)':>25s} {'training (median)':>18s}  all clicks")
     for cell, times in result["times"].items():
         fits = sorted(result["fits"][cell])

@@ -159,8 +159,8 @@ def test_classification_defaults_beat_chance_clearly(default_classification):
 
 
 @pytest.mark.parametrize("settings, n_test", [
-    ({"noise": 0.0, "window": 120, "cell": "GRU"}, 60),
-    ({"noise": 2.0, "window": 2, "cell": "SimpleRNN"}, 298),
+    ({"noise": 0.0, "window": 120, "cell": "GRU"}, 396),
+    ({"noise": 2.0, "window": 2, "cell": "SimpleRNN"}, 300),
 ])
 def test_classification_at_the_ends_of_every_range(settings, n_test):
     result = run_classification(**settings)
