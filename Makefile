@@ -21,7 +21,7 @@ help:
 	@echo "make test-browser  each lesson run in JupyterLab in headless Chromium (needs chromium)"
 	@echo "make notebooks  re-execute every notebook in a fresh kernel and store its outputs"
 	@echo "make figures    redraw the diagrams in img/"
-	@echo "make bench      time each notebook and report its quality figures"
+	@echo "make bench      time each notebook, its quality figures, and each explorer's latency"
 	@echo "make clean      remove .venv and caches"
 
 $(STAMP): pyproject.toml
@@ -33,9 +33,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
-		--ServerApp.default_url=/lab/tree/notebooks/01_forecasting.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) \
+		--LabApp.default_url=/lab/tree/notebooks/01_forecasting.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser $(NBVAL) $(NOTEBOOKS)
@@ -63,6 +66,8 @@ figures: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	for panel in forecast classification regression; do \
+		$(BIN)/python benchmarks/explorer_latency.py --panel $$panel || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
