@@ -58,6 +58,7 @@ def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
         The observed next values, and the noise-free signal at the same time steps.
     reference : str
         The key of the yardstick whose clean MSE divides every other one (the "x bound" column).
+        If the yardstick is exact (MSE 0, e.g. without noise) every ratio is NaN.
     seconds : dict of str to float, optional
         Training time per method; methods without an entry show "-".
 
@@ -68,7 +69,8 @@ def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
     check_choice("reference", reference, list(predictions))
     seconds = seconds or {}
     clean = {name: mse(pred, y_clean) for name, pred in predictions.items()}
-    return {name: ForecastScore(mse(pred, y_noisy), clean[name], clean[name] / clean[reference],
+    scale = clean[reference] if clean[reference] > 0 else float("nan")  # an exact yardstick: no ratio
+    return {name: ForecastScore(mse(pred, y_noisy), clean[name], clean[name] / scale,
                                 seconds.get(name)) for name, pred in predictions.items()}
 
 

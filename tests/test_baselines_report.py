@@ -95,3 +95,11 @@ def test_claim_prints_when_true_and_raises_when_false(capsys):
 def test_html_escapes_names():
     table = lessonlib.ScoreTable(["<name>"], [["a & b"]])
     assert "&lt;name&gt;" in table._repr_html_() and "a &amp; b" in table._repr_html_()
+
+
+def test_score_forecasts_with_an_exact_reference_gives_nan_ratios():
+    y = np.array([1.0, 2.0])
+    scores = score_forecasts({"exact": y, "off": y + 1.0}, y, y, reference="exact")
+    assert np.isnan(scores["exact"].ratio) and np.isnan(scores["off"].ratio)
+    assert scores["off"].mse_clean == 1.0
+    assert repr(forecast_table(scores)).splitlines()[3].split()[3] == "nan"
