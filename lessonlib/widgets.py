@@ -182,12 +182,16 @@ def forecast_explorer(seed=0):
     ValueError, TypeError
         If ``seed`` is not a non-negative integer.
     """
+    return _lesson_explorer(1, run_forecast, _preview_forecast, _plot_forecast_run, seed=seed,
+                            noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
+
+
+def _lesson_explorer(lesson, run, preview, plot, *, seed, noise, size):
+    """An Explorer whose runs and previews all use ``seed``, with lesson ``lesson``'s controls."""
     seed = check_int("seed", seed, low=0)
-    controls = _controls(noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
-    return Explorer(functools.partial(run_forecast, seed=seed), controls,
-                    preview=functools.partial(_preview_forecast, seed=seed),
-                    plot=_plot_forecast_run,
-                    title="<b>Explore lesson 1</b>: move the sliders, pick a cell, click Train.")
+    return Explorer(functools.partial(run, seed=seed), _controls(noise=noise, size=size),
+                    preview=functools.partial(preview, seed=seed), plot=plot,
+                    title=f"<b>Explore lesson {lesson}</b>: move the sliders, pick a cell, click Train.")
 
 
 def _controls(*, noise, size):
@@ -248,12 +252,8 @@ def classification_explorer(seed=0):
     ValueError, TypeError
         If ``seed`` is not a non-negative integer.
     """
-    seed = check_int("seed", seed, low=0)
-    controls = _controls(noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
-    return Explorer(functools.partial(run_classification, seed=seed), controls,
-                    preview=functools.partial(_preview_classification, seed=seed),
-                    plot=_plot_classification_run,
-                    title="<b>Explore lesson 2</b>: move the sliders, pick a cell, click Train.")
+    return _lesson_explorer(2, run_classification, _preview_classification, _plot_classification_run,
+                            seed=seed, noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
 
 
 def _preview_classification(settings, ax, *, seed):
@@ -306,12 +306,8 @@ def regression_explorer(seed=0):
     ValueError, TypeError
         If ``seed`` is not a non-negative integer.
     """
-    seed = check_int("seed", seed, low=0)
-    controls = _controls(noise=0.3, size=("length", 50, LENGTH_RANGE, "length (samples)"))
-    return Explorer(functools.partial(run_regression, seed=seed), controls,
-                    preview=functools.partial(_preview_regression, seed=seed),
-                    plot=_plot_regression_run,
-                    title="<b>Explore lesson 3</b>: move the sliders, pick a cell, click Train.")
+    return _lesson_explorer(3, run_regression, _preview_regression, _plot_regression_run, seed=seed,
+                            noise=0.3, size=("length", 50, LENGTH_RANGE, "length (samples)"))
 
 
 def _preview_regression(settings, ax, *, seed, n_shown=3):
