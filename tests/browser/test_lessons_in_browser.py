@@ -79,8 +79,9 @@ def open_notebook(page, lab, path):
 def run_all_cells(page, lab, panel, path, sources):
     """Run > Run All Cells; wait until no cell is queued or running and the kernel is idle.
 
-    Returns the prompts (``[3]:``, ``[ ]:``...) of the code cells, in order. Running stops at the
-    first cell that raises; the cells after it keep an empty prompt.
+    Returns the prompts (``[3]:``, ``[ ]:``...) of the code cells, in order. After a cell raises,
+    the kernel usually aborts the cells queued behind it (they keep an empty prompt), so an error
+    on screen also ends the wait.
     """
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
@@ -202,15 +203,17 @@ def _wait_until(condition, timeout, message):
 # --- tests --------------------------------------------------------------------------------------
 
 def test_an_error_in_a_cell_is_caught(lab, page):
-    """The checks themselves: a notebook whose third cell raises is reported, and runs stop there.
+    """The checks themselves: a notebook whose third cell raises is reported, on screen and on disk.
 
     A small notebook without TensorFlow, so it takes seconds and shows first that the server, the
-    browser and the detection work before the long lessons run.
+    browser and the detection work before the long lessons run. Whether the cell after the error
+    runs is not asserted: Run All sends every cell at once and the kernel aborts the queued ones
+    only if they reached it before the error, which is a race (a CI run saw the fourth cell run).
     """
     cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
               "source": source}
              for source in ["import sys\nprint('a warning, not an error', file=sys.stderr)",
-                            "", "1 / 0", "print('never reached')"]]
+                            "", "1 / 0", "print('after the error')"]]
     notebook = {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
                 "metadata": {"kernelspec": {"name": "python3", "language": "python",
                                             "display_name": "Python 3 (ipykernel)"}}}
@@ -221,7 +224,6 @@ def test_an_error_in_a_cell_is_caught(lab, page):
     errors = error_texts(panel)
     assert len(errors) == 1 and "ZeroDivisionError" in errors[0], errors
     assert EXECUTED.match(prompts[0]) and EXECUTED.match(prompts[2]), prompts
-    assert not EXECUTED.match(prompts[3]), prompts
     saved = save_and_read(page, lab, "selfcheck.ipynb")
     assert [o["ename"] for c in saved["cells"] for o in c.get("outputs", [])
             if o["output_type"] == "error"] == ["ZeroDivisionError"]
