@@ -1,9 +1,11 @@
 """Telling sin(t) from sin(1.1 t): the lesson's classification data and its classical yardstick.
 
 The network sees noisy windows of two sines of slightly different frequencies and must say which
-one each window came from. When both frequencies are known, the optimal classical test is a matched
+one each window came from. When both frequencies are known, the classical test is a matched
 filter: fit each candidate sine to the window by least squares (amplitude and phase free) and pick
-the one that leaves the smaller residual. Its accuracy is the score a network should approach.
+the one that leaves the smaller residual, the likelihood-ratio test when amplitude and phase are
+unknown. It is the yardstick a network is measured against; a network that learns the amplitude
+(always 1 here) can match or slightly beat it.
 """
 
 from __future__ import annotations

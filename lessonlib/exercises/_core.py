@@ -1,0 +1,204 @@
+"""What every exercise shares: a check of the student's answer, a hint, a solution, and feedback.
+
+A check receives the answer as an argument (never from the notebook's globals) and returns a
+:class:`Feedback` that a notebook shows as one line: correct, not yet (with what is wrong), or not
+answered yet. Checks compute their reference data when called, never at import.
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+
+UNANSWERED = "unanswered"
+CORRECT = "correct"
+INCORRECT = "incorrect"
+_LABELS = {CORRECT: "Correct", INCORRECT: "Not yet", UNANSWERED: "Not answered yet"}
+_MARKS = {CORRECT: "\u2714", INCORRECT: "\u2718", UNANSWERED: "\u25cb"}
+_COLOURS = {CORRECT: "#1a7f37", INCORRECT: "#b3261e", UNANSWERED: "#6e7781"}
+
+
+class Incorrect(Exception):
+    """Raised inside a checker: the answer is wrong, and the message says what is wrong."""
+
+
+class Unanswered(Exception):
+    """Raised inside a checker: the answer is still the starter code's placeholder."""
+
+
+class Feedback:
+    """The outcome of a check: ``status`` (correct, incorrect, unanswered) and a message."""
+
+    def __init__(self, status, message):
+        if status not in _LABELS:
+            raise ValueError(f"`status` must be one of {', '.join(map(repr, _LABELS))}. "
+                             f"Received: status={status!r}.")
+        self.status = status
+        self.message = message
+
+    @property
+    def correct(self):
+        return self.status == CORRECT
+
+    def __repr__(self):
+        return f"{_MARKS[self.status]} {_LABELS[self.status]}: {self.message}"
+
+    def _repr_html_(self):
+        return (f'<p style="color:{_COLOURS[self.status]}"><b>{_MARKS[self.status]} '
+                f'{_LABELS[self.status]}:</b> {html.escape(self.message)}</p>')
+
+
+class Text:
+    """A hint or a solution: plain text, or code shown as a Python block in a notebook."""
+
+    def __init__(self, kind, body, *, code=False):
+        self.kind, self.body, self.code = kind, body.strip("\n"), code
+
+    def __repr__(self):
+        return f"{self.kind}:\n{self.body}" if self.code else f"{self.kind}: {self.body}"
+
+    def _repr_markdown_(self):
+        return (f"**{self.kind}:**\n\n```python\n{self.body}\n```" if self.code
+                else f"**{self.kind}:** {self.body}")
+
+
+class Exercise:
+    """One exercise: ``check(answer)``, ``hint()`` and ``solution()``.
+
+    Parameters
+    ----------
+    name : str
+        The attribute name in its lesson module, e.g. ``"leaky_split"``; messages refer to it as
+        ``exercises.<name>``, the lessons' name for their exercise module.
+    checker : callable
+        ``checker(answer, **context)`` returns the success message, or raises :class:`Incorrect`
+        (or :class:`Unanswered`) with a message saying what is wrong.
+    hint : str
+        A nudge that does not give the answer away.
+    solution : str
+        Code that answers the exercise, as the student would write it in the answer cell; it
+        ends with the check. Tests run it.
+
+    Examples
+    --------
+    >>> def checker(answer):
+    ...     if answer != 4:
+    ...         raise Incorrect(f"{answer} is off by {answer - 4}.")
+    ...     return "2 + 2 = 4."
+    >>> two_plus_two = Exercise("two_plus_two", checker, hint="Count.", solution="4")
+    >>> two_plus_two.check(...)
+    ○ Not answered yet: replace the ... with your answer, then run the cell again. Stuck? Run `exercises.two_plus_two.hint()`.
+    >>> two_plus_two.check(5)
+    ✘ Not yet: 5 is off by 1. Stuck? Run `exercises.two_plus_two.hint()`.
+    >>> two_plus_two.check(4).correct
+    True
+    """
+
+    def __init__(self, name, checker, *, hint, solution):
+        self.name, self._checker = name, checker
+        self._hint, self._solution = hint, solution
+
+    def check(self, answer, **context):
+        """Check ``answer``; return :class:`Feedback` (shown as one line in a notebook)."""
+        stuck = f" Stuck? Run `exercises.{self.name}.hint()`."
+        if answer is Ellipsis:
+            return Feedback(UNANSWERED, "replace the ... with your answer, then run the cell again."
+                            + stuck)
+        try:
+            message = self._checker(answer, **context)
+        except Unanswered as error:
+            return Feedback(UNANSWERED, str(error) + stuck)
+        except Incorrect as error:
+            return Feedback(INCORRECT, str(error) + stuck)
+        return Feedback(CORRECT, message)
+
+    def hint(self):
+        """A nudge towards the answer."""
+        return Text("Hint", self._hint)
+
+    def solution(self):
+        """One correct answer, as code to put in the answer cell."""
+        return Text("Solution", self._solution, code=True)
+
+    @property
+    def solution_code(self):
+        """The solution's source (tests execute it)."""
+        return self._solution
+
+    def __repr__(self):
+        return f"<Exercise {self.name}: .check(answer), .hint(), .solution()>"
+
+
+def call_student_function(function, description, *args, **kwargs):
+    """Call the student's ``function``; if it raises, say so as an :class:`Incorrect`.
+
+    ``description`` is the call as the student would read it, e.g.
+    ``"windowize_ahead(np.arange(12.0), window=3, horizon=2)"``.
+    """
+    if not callable(function):
+        raise Incorrect(f"pass the function itself (its name, without parentheses), not "
+                        f"{type(function).__name__} {_short(function)}.")
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # the student's code failed: report where, do not crash
+        last = traceback.extract_tb(error.__traceback__)[-1]
+        raise Incorrect(f"{description} raised {type(error).__name__}: {error} "
+                        f"(line {last.lineno}: {last.line})") from error
+
+
+def _short(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def as_number(answer, what):
+    """``answer`` as a float, or :class:`Incorrect` saying that ``what`` must be a number."""
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should be a number; you gave {type(answer).__name__} "
+                        f"{_short(answer)}.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise Incorrect(f"{what} should be a finite number; you gave {value}.")
+    return value
+
+
+def as_vector(values, n, what):
+    """``values`` as a flat float array of length ``n`` (shape (n,) or (n, 1)), or Incorrect."""
+    import numpy as np
+
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should be an array of numbers; you gave "
+                        f"{type(values).__name__}.") from None
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.shape != (n,):
+        raise Incorrect(f"{what} should have shape ({n},), one value per window; yours has shape "
+                        f"{array.shape}.")
+    if not np.isfinite(array).all():
+        raise Incorrect(f"{what} contain NaN or infinite values (did training diverge? try a "
+                        f"smaller learning rate).")
+    return array
+
+
+def recurrent_model_outputs(model, cell, x):
+    """Check that ``model`` is a Keras model with a ``cell`` layer that takes ``x``; predict ``x``.
+
+    Duck-typed (``layers``, ``input_shape``, ``predict``) so that it works on every backend without
+    importing Keras here.
+    """
+    if not hasattr(model, "predict") or not hasattr(model, "layers"):
+        raise Incorrect(f"pass the trained Keras model itself (e.g. `model`), not "
+                        f"{type(model).__name__} {_short(model)}.")
+    kinds = [type(layer).__name__ for layer in model.layers]
+    if cell not in kinds:
+        raise Incorrect(f"your model has no {cell} layer; its layers are "
+                        f"{', '.join(kinds) or 'none'}. Use keras.layers.{cell}(units).")
+    expected = (None, *x.shape[1:])
+    shape = tuple(getattr(model, "input_shape", expected))
+    if shape != expected:
+        raise Incorrect(f"your model takes inputs of shape {shape}; the test windows have shape "
+                        f"{expected}. Start it with keras.Input(shape={expected[1:]}).")
+    return call_student_function(model.predict, "model.predict(x_test, verbose=0)", x, verbose=0)

@@ -1,0 +1,357 @@
+"""The exercises: every solution passes its check, and typical wrong answers get their message.
+
+Solutions are run as a student would run them: as code in a namespace holding what the lesson's
+cells define before the exercises (the data, the splits, keras, the exercise module).
+"""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import lessonlib
+from lessonlib.exercises import Exercise, Feedback, lesson1, lesson2, lesson3
+from lessonlib.exercises._core import Incorrect
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SEED = 0
+
+
+# --- what each lesson's notebook defines before its exercises ----------------------------------
+
+def lesson1_namespace():
+    series = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED)
+    x_train, x_test, y_train, y_test = lessonlib.split_and_windowize(series.noisy, 50)
+    longer = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED, n_history=3000)
+    x_long, _, y_long, _ = lessonlib.split_and_windowize(longer.noisy, 50, n_history=3000)
+    return dict(SEED=SEED, WINDOW=50, x_train=x_train, x_test=x_test, y_train=y_train,
+                y_test=y_test, x_long=x_long, y_long=y_long, exercises=lesson1)
+
+
+def lesson2_namespace():
+    data = lessonlib.two_sines(n_points=500, t_max=90, noise=0.5, seed=SEED)
+    x_train, x_test, y_train, y_test = lessonlib.windows_and_labels(data.noisy_a, data.noisy_b, 50)
+    longer = lessonlib.two_sines(n_points=500, t_max=90, noise=0.5, seed=SEED, n_history=6000)
+    x_long, _, y_long, _ = lessonlib.windows_and_labels(longer.noisy_a, longer.noisy_b, 50,
+                                                        n_history=6000)
+    return dict(SEED=SEED, WINDOW=50, x_test=x_test, y_test=y_test, x_long=x_long, y_long=y_long,
+                exercises=lesson2)
+
+
+def lesson3_namespace():
+    return dict(SEED=SEED, bound=lessonlib.cramer_rao_bound(), exercises=lesson3)
+
+
+NAMESPACES = {lesson1: lesson1_namespace, lesson2: lesson2_namespace, lesson3: lesson3_namespace}
+ALL = [(module, exercise) for module in NAMESPACES for exercise in module.EXERCISES]
+
+
+def run_solution(module, exercise):
+    """Execute the solution's code; return the Feedback its last line (the check) produces."""
+    import keras
+
+    namespace = {"np": np, "keras": keras, "lessonlib": lessonlib, **NAMESPACES[module]()}
+    *body, last = exercise.solution_code.strip().splitlines()
+    exec("\n".join(body), namespace)
+    return eval(last, namespace)
+
+
+# --- the framework ---------------------------------------------------------------------------
+
+def test_importing_the_exercises_computes_nothing():
+    code = ("import sys, lessonlib.exercises as e; "
+            "assert e.lesson1._lesson_split.cache_info().currsize == 0; "
+            "assert e.lesson2._lesson_windows.cache_info().currsize == 0; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('keras', 'tensorflow', 'matplotlib', 'ipywidgets', 'scipy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_each_lesson_has_three_to_five_exercises_with_unique_names():
+    for module in NAMESPACES:
+        names = [exercise.name for exercise in module.EXERCISES]
+        assert 3 <= len(names) <= 5
+        assert all(getattr(module, name) is exercise
+                   for name, exercise in zip(names, module.EXERCISES))
+
+
+def test_feedback_shows_status_and_message_as_text_and_html():
+    feedback = lesson1.noise_floor.check(0.25)
+    assert isinstance(feedback, Feedback) and feedback.correct
+    assert repr(feedback).startswith("\u2714 Correct: the noise's variance")
+    assert "<b>\u2714 Correct:</b>" in feedback._repr_html_()
+    with pytest.raises(ValueError, match="`status` must be one of"):
+        Feedback("maybe", "")
+
+
+def test_an_unanswered_placeholder_is_not_an_error():
+    for _, exercise in ALL:
+        feedback = exercise.check(...)
+        assert feedback.status == "unanswered" and not feedback.correct
+        assert f"Run `exercises.{exercise.name}.hint()`" in feedback.message
+
+
+def test_hint_and_solution_render_as_text_and_markdown():
+    hint, solution = lesson1.leaky_split.hint(), lesson1.leaky_split.solution()
+    assert repr(hint).startswith("Hint: Number the values")
+    assert solution._repr_markdown_().startswith("**Solution:**\n\n```python\nn_windows = 500")
+    assert "exercises.leaky_split.check(leaking_windows)" in repr(solution)
+
+
+def test_a_bad_seed_is_a_clear_value_error():
+    with pytest.raises(ValueError, match="`seed` must be at least 0. Received: seed=-1"):
+        lesson1.noise_floor.check(0.25, seed=-1)
+
+
+# --- every solution passes --------------------------------------------------------------------
+
+@pytest.mark.parametrize("module, exercise", ALL, ids=[e.name for _, e in ALL])
+def test_the_solution_passes_its_check(module, exercise):
+    feedback = run_solution(module, exercise)
+    assert feedback.correct, feedback
+    assert feedback.message.endswith(".")
+
+
+# --- typical wrong answers get their specific message -----------------------------------------
+
+def _windowize(horizon_shift=0, extra_windows=0, last_axis=True):
+    def windowize_ahead(series, window, horizon):
+        n = len(series) - window - horizon + 1 + extra_windows
+        X = np.array([series[i:i + window] for i in range(n)])
+        y = np.array([series[min(i + window + horizon - 1 + horizon_shift, len(series) - 1)]
+                      for i in range(n)])
+        return (X[:, :, None] if last_axis else X), y
+    return windowize_ahead
+
+
+def _body_not_written(series, window, horizon):
+    ...
+
+
+@pytest.mark.parametrize("answer, status, message", [
+    (_body_not_written, "unanswered", "returned None: finish the function"),
+    (_windowize(last_axis=False), "incorrect", "X has shape (8, 3), but Keras's recurrent layers"),
+    (_windowize(extra_windows=1), "incorrect", "made 9 windows, but only 8 have a target"),
+    (_windowize(horizon_shift=-1), "incorrect", "y[0] should be 4.0, the value 2 step(s) after "
+                                                "the first window, which ends at 2.0; yours is "
+                                                "3.0, 1 step(s) after it"),
+    (lambda series, window, horizon: series[0], "incorrect", "should return a pair (X, y)"),
+    (lambda series, window: None, "incorrect", "raised TypeError"),
+    (np.zeros(3), "incorrect", "pass the function itself"),
+])
+def test_windowize_ahead_wrong_answers(answer, status, message):
+    feedback = lesson1.windowize_ahead.check(answer)
+    assert feedback.status == status and message in feedback.message, feedback
+
+
+@pytest.mark.parametrize("answer, message", [
+    (0, "0 would mean the split is clean"),
+    (135, "not all 135 test windows leak"),
+    (49, "off by one"),
+    (51, "off by one"),
+    (60, "60 is off by +10"),
+    (2.5, "a whole number"),
+    ("fifty", "should be a number; you gave str"),
+])
+def test_leaky_split_wrong_answers(answer, message):
+    feedback = lesson1.leaky_split.check(answer)
+    assert feedback.status == "incorrect" and message in feedback.message, feedback
+
+
+@pytest.mark.parametrize("answer, message", [
+    (0.5, "0.5 is the noise's standard deviation"),
+    (0.0, "against the clean signal"),
+    (0.2436, "close:"),
+    (1.0, "is 4x the right value"),
+])
+def test_noise_floor_wrong_answers(answer, message):
+    feedback = lesson1.noise_floor.check(answer)
+    assert feedback.status == "incorrect" and message in feedback.message, feedback
+
+
+def _tiny_model(cell, activation=None, window=50, train=None):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(window, 1)), getattr(keras.layers, cell)(4),
+                              keras.layers.Dense(1, activation=activation)])
+    if train is not None:
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(*train, epochs=1, verbose=0)
+    return model
+
+
+def test_model_checks_name_what_is_wrong():
+    assert "has no GRU layer; its layers are LSTM, Dense" in lesson1.gru_forecast.check(
+        _tiny_model("LSTM")).message
+    assert "takes inputs of shape (None, 20, 1); the test windows have shape (None, 50, 1)" in (
+        lesson1.gru_forecast.check(_tiny_model("GRU", window=20)).message)
+    assert "pass the trained Keras model itself" in lesson1.gru_forecast.check(
+        np.zeros(135)).message
+
+
+def test_an_untrained_gru_does_not_beat_the_linear_baseline():
+    feedback = lesson1.gru_forecast.check(_tiny_model("GRU"))
+    assert feedback.status == "incorrect"
+    assert "x the linear autoregression's" in feedback.message
+
+
+def test_a_classifier_without_a_sigmoid_is_told_so():
+    namespace = lesson2_namespace()
+    model = _tiny_model("GRU", train=(namespace["x_long"], 10 * namespace["y_long"] - 5))
+    feedback = lesson2.gru_classifier.check(model)
+    assert "they are not probabilities" in feedback.message, feedback
+
+
+def test_an_untrained_gru_classifier_is_too_far_from_the_matched_filter():
+    feedback = lesson2.gru_classifier.check(_tiny_model("GRU", activation="sigmoid"))
+    assert feedback.status == "incorrect" and "points below the matched filter's" in feedback.message
+
+
+@pytest.mark.parametrize("answer, message", [
+    ((1.0, 0.5), "the accuracy is off by +0.500"),
+    ((0.5, 0.0), "the accuracy is right, the AUC is off by -0.500"),
+    ((50, 50), "as fractions between 0 and 1"),
+    (0.5, "give a pair (accuracy, auc)"),
+])
+def test_chance_level_wrong_answers(answer, message):
+    feedback = lesson2.chance_level.check(answer)
+    assert feedback.status == "incorrect" and message in feedback.message, feedback
+
+
+def _filter_with_sines_only(windows, step):
+    windows = np.asarray(windows)[:, :, 0]
+    t = step * np.arange(windows.shape[1])
+    fits = [(windows @ np.sin(w * t)) ** 2 / (np.sin(w * t) @ np.sin(w * t)) for w in (1.0, 1.1)]
+    return (fits[1] > fits[0]).astype(int)
+
+
+@pytest.mark.parametrize("answer, message", [
+    (lambda windows, step: None, "returned None"),
+    (lambda windows, step: 1 - _reference_labels(windows, step),
+     "every clean window got the other class"),
+    (_filter_with_sines_only, "fit a sine *and* a cosine"),
+    (lambda windows, step: np.full(len(windows), 0.3), "labels 0 or 1"),
+    (lambda windows, step: np.zeros((len(windows), 2)), "should have shape"),
+])
+def test_matched_filter_wrong_answers(answer, message):
+    feedback = lesson2.matched_filter.check(answer)
+    assert feedback.status in ("incorrect", "unanswered") and message in feedback.message, feedback
+
+
+def _reference_labels(windows, step):
+    return lessonlib.matched_filter_classify(windows, step=step).labels
+
+
+def test_a_matched_filter_that_is_right_on_clean_windows_only_is_caught():
+    def clean_only(windows, step):
+        labels = _reference_labels(windows, step)
+        return labels if len(windows) < 100 else np.zeros_like(labels)
+    feedback = lesson2.matched_filter.check(clean_only)
+    assert "right on clean windows, but on the lesson's noisy test windows" in feedback.message
+
+
+def _auc_without_ties(scores, labels):
+    scores, labels = np.asarray(scores), np.asarray(labels)
+    return (scores[labels == 1][:, None] > scores[labels == 0][None, :]).mean()
+
+
+@pytest.mark.parametrize("answer, message", [
+    (lambda s, y: 1 - lessonlib.roc_auc(s, y), "which is 1 - AUC"),
+    (_auc_without_ties, "You counted a tie between a class-1 and a class-0 score as nothing"),
+    (lambda s, y: _auc_without_ties(s, y) + 0.25 * (np.asarray(s)[0] == 0.5),
+     "as a whole win"),
+    (lambda s, y: np.asarray(s)[np.asarray(y) == 1].mean(), "Compare every class-1 score"),
+    (lambda s, y: None, "returned None"),
+])
+def test_auc_by_hand_wrong_answers(answer, message):
+    feedback = lesson2.auc_by_hand.check(answer)
+    assert not feedback.correct and message in feedback.message, feedback
+
+
+@pytest.mark.parametrize("answer, message", [
+    (4 * 0.0204, "you scaled by the variance"),
+    (0.0204, "the bound does depend on the noise"),
+    (0.0204 * 2 ** 0.5, "square root of the noise ratio"),
+    (0.0102, "more noise cannot make"),
+    (0.03, "0.0300 is 0.74x the right value for noise 0.6"),
+    (-1, "a bound on an RMSE is positive"),
+])
+def test_bound_vs_noise_wrong_answers(answer, message):
+    feedback = lesson3.bound_vs_noise.check(answer)
+    assert feedback.status == "incorrect" and message in feedback.message, feedback
+
+
+@pytest.mark.parametrize("answer, message", [
+    (0.0102, "that is 1/N."),
+    (0.0204 / 2 ** 0.5, "that is 1/sqrt(N)"),
+    (0.0204, "a longer record does help"),
+    (0.0051, "that is 1/N\u00b2"),
+])
+def test_bound_vs_length_wrong_answers(answer, message):
+    feedback = lesson3.bound_vs_length.check(answer)
+    assert feedback.status == "incorrect" and message in feedback.message, feedback
+
+
+def _periodogram(scale=1.0, n_grid=4001):
+    def my_estimate(signals, t):
+        grid = np.linspace(1, 5, n_grid)
+        power = np.abs(signals @ np.exp(-1j * np.outer(t, grid))) ** 2
+        return scale * grid[np.argmax(power, axis=1)]
+    return my_estimate
+
+
+def _raw_fft(signals, t):
+    spectrum = np.abs(np.fft.rfft(signals, axis=1))
+    return 2 * np.pi * np.fft.rfftfreq(signals.shape[1], t[1] - t[0])[spectrum.argmax(axis=1)]
+
+
+@pytest.mark.parametrize("answer, message", [
+    (_periodogram(scale=2 * np.pi), "2 pi times too large"),
+    (_periodogram(scale=1 / (2 * np.pi)), "2 pi times too small"),
+    (_raw_fft, "take only"),
+    (_periodogram(n_grid=11), "the grid of candidate frequencies is too coarse"),
+    (lambda signals, t: np.full(len(signals), 3.0), "every estimate is 3"),
+    (lambda signals, t: 3 + 0.5 * np.sin(np.arange(len(signals))), "aim for at most 2x"),
+    (lambda signals, t: None, "returned None"),
+])
+def test_periodogram_wrong_answers(answer, message):
+    feedback = lesson3.periodogram.check(answer)
+    assert not feedback.correct and message in feedback.message, feedback
+
+
+def test_a_function_that_edits_its_input_in_place_cannot_spoil_later_checks():
+    def careless(windows, step):
+        labels = _reference_labels(windows, step)
+        windows *= 0  # an in-place edit must not reach the cached test windows
+        return labels
+
+    assert lesson2.matched_filter.check(careless).correct
+    assert lesson2.matched_filter.check(_reference_labels).correct
+
+
+# --- the notebooks ship the exercises unanswered -----------------------------------------------
+
+@pytest.mark.parametrize("notebook, module", [("01_forecasting", lesson1),
+                                              ("02_classification", lesson2),
+                                              ("03_regression", lesson3)])
+def test_each_notebook_poses_every_exercise_unanswered(notebook, module):
+    cells = json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text())["cells"]
+    code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    for exercise in module.EXERCISES:
+        posing = [c for c in code if f"exercises.{exercise.name}.check(" in c]
+        assert len(posing) == 1, f"{notebook}: no single cell checks {exercise.name}"
+        outputs = [cell for cell in cells if "".join(cell["source"]) == posing[0]][0]["outputs"]
+        shown = "".join("".join(o.get("data", {}).get("text/plain", "")) for o in outputs)
+        assert shown.startswith("\u25cb Not answered yet"), (notebook, exercise.name, shown)
+
+
+def test_exercise_objects_describe_themselves():
+    assert repr(lesson1.leaky_split) == "<Exercise leaky_split: .check(answer), .hint(), .solution()>"
+    assert isinstance(lesson3.periodogram, Exercise)
+    with pytest.raises(Incorrect):
+        lesson3._check_periodogram(lambda signals, t: np.zeros(len(signals)))
