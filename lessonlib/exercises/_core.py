@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import traceback
 
+import numpy as np
+
 UNANSWERED = "unanswered"
 CORRECT = "correct"
 INCORRECT = "incorrect"
@@ -158,15 +160,13 @@ def as_number(answer, what):
     except (TypeError, ValueError):
         raise Incorrect(f"{what} should be a number; you gave {type(answer).__name__} "
                         f"{_short(answer)}.") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not np.isfinite(value):
         raise Incorrect(f"{what} should be a finite number; you gave {value}.")
     return value
 
 
 def as_vector(values, n, what):
     """``values`` as a flat float array of length ``n`` (shape (n,) or (n, 1)), or Incorrect."""
-    import numpy as np
-
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
