@@ -176,12 +176,16 @@ def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None):
     ValueError, TypeError
         For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
     """
-    noise = check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1])
-    window = check_int("window", window, low=WINDOW_RANGE[0], high=WINDOW_RANGE[1])
-    cell = check_choice("cell", cell, CELL_TYPES)
-    seed = check_int("seed", seed, low=0)
-    on_epoch = _check_on_epoch(on_epoch)
-    return _run_forecast(ForecastSettings(noise, window, cell, seed), on_epoch)
+    settings = _checked_settings(ForecastSettings, noise, ("window", window, WINDOW_RANGE), cell, seed)
+    return _run_forecast(settings, _check_on_epoch(on_epoch))
+
+
+def _checked_settings(settings_type, noise, size, cell, seed):
+    """Validate what every run shares, in order: noise, a size ``(name, value, range)``, cell, seed."""
+    name, value, (low, high) = size
+    return settings_type(check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1]),
+                         check_int(name, value, low=low, high=high),
+                         check_choice("cell", cell, CELL_TYPES), check_int("seed", seed, low=0))
 
 
 def _check_on_epoch(on_epoch):
@@ -361,12 +365,8 @@ def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=No
     ValueError, TypeError
         For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
     """
-    noise = check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1])
-    window = check_int("window", window, low=WINDOW_RANGE[0], high=WINDOW_RANGE[1])
-    cell = check_choice("cell", cell, CELL_TYPES)
-    seed = check_int("seed", seed, low=0)
-    on_epoch = _check_on_epoch(on_epoch)
-    return _run_classification(ClassificationSettings(noise, window, cell, seed), on_epoch)
+    settings = _checked_settings(ClassificationSettings, noise, ("window", window, WINDOW_RANGE), cell, seed)
+    return _run_classification(settings, _check_on_epoch(on_epoch))
 
 
 def _run_classification(settings, on_epoch):
@@ -522,12 +522,8 @@ def run_regression(noise=0.3, length=50, cell="LSTM", *, seed=0, on_epoch=None):
     ValueError, TypeError
         For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
     """
-    noise = check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1])
-    length = check_int("length", length, low=LENGTH_RANGE[0], high=LENGTH_RANGE[1])
-    cell = check_choice("cell", cell, CELL_TYPES)
-    seed = check_int("seed", seed, low=0)
-    on_epoch = _check_on_epoch(on_epoch)
-    return _run_regression(RegressionSettings(noise, length, cell, seed), on_epoch)
+    settings = _checked_settings(RegressionSettings, noise, ("length", length, LENGTH_RANGE), cell, seed)
+    return _run_regression(settings, _check_on_epoch(on_epoch))
 
 
 def _run_regression(settings, on_epoch):
