@@ -1,11 +1,16 @@
 # rnn-lessons: two commands for a newcomer, `make lab` and `make test`; the rest for maintainers.
-# Portable GNU make for Linux and macOS. Override the interpreter with `make PYTHON=python3.12 ...`.
+# Portable GNU make for Linux and macOS. Everything installs from the lock (uv.lock) with uv, which
+# tools/install.py takes from PATH or installs into .tools/ on first use. Choose the interpreter with
+# `make PYTHON=python3.12 ...`; install without uv with `make INSTALLER=pip ...` (from requirements.txt).
 
-PYTHON ?= python3
+PYTHON    ?=
+INSTALLER ?= uv
+BOOTSTRAP := $(shell command -v python3 2>/dev/null || command -v python 2>/dev/null)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+SOURCES   := $(sort $(wildcard notebooks/*.md))
+NOTEBOOKS := $(SOURCES:.md=.ipynb)
 
 # The stored notebook outputs belong to the TensorFlow backend; keep TensorFlow's C++ start-up quiet.
 export KERAS_BACKEND ?= tensorflow
@@ -13,23 +18,24 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv lab test test-unit test-notebooks test-browser notebooks figures bench clean
+.PHONY: help venv lab test test-unit test-notebooks test-browser lint notebooks figures bench upgrade lock clean
 
 help:
-	@echo "make lab        open the lessons in JupyterLab (creates .venv on first use)"
-	@echo "make test       unit tests, doctests and every notebook re-executed by nbval"
+	@echo "make lab        open the lessons in JupyterLab (installs .venv on first use)"
+	@echo "make test       lint, unit tests, doctests and every notebook re-executed by nbval"
 	@echo "make test-browser  each lesson run in JupyterLab in headless Chromium (needs chromium)"
-	@echo "make notebooks  re-execute every notebook in a fresh kernel and store its outputs"
+	@echo "make venv       install the locked environment into .venv, nothing else"
+	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
-	@echo "make bench      time each notebook, its quality figures, and each explorer's latency"
-	@echo "make clean      remove .venv and caches"
+	@echo "make bench      time each lesson against the original one, its quality and memory, each explorer"
+	@echo "make upgrade    relock to the newest releases, reinstall, rebuild the notebooks, run the tests"
+	@echo "make clean      remove .venv, .tools and caches"
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m ipykernel install --user --name rnn-lessons --display-name "Python (rnn-lessons)"
-	touch $(STAMP)
+$(STAMP): pyproject.toml uv.lock requirements.txt tools/install.py jupyter/overrides.json
+	@test -n "$(BOOTSTRAP)" || { echo "make: no python3 found: install Python 3.11, 3.12 or 3.13" \
+		"(python.org or your package manager), then run make again." >&2; exit 1; }
+	@$(BOOTSTRAP) tools/install.py $(if $(PYTHON),--python $(PYTHON)) $(if $(filter pip,$(INSTALLER)),--pip)
+	@touch $(STAMP)
 
 venv: $(STAMP)
 
@@ -41,7 +47,11 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/notebooks/01_forecasting.ipynb
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser $(NBVAL) $(NOTEBOOKS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser
@@ -52,14 +62,14 @@ test-notebooks: $(STAMP)
 # Each lesson in JupyterLab in headless Chromium (tests/browser): run all cells, no error; then the
 # explorer's slider and Train button. Uses the system's Chromium (CHROMIUM=/path overrides it).
 test-browser: $(STAMP)
-	@$(BIN)/python -c "import playwright.sync_api" 2>/dev/null || \
-		$(BIN)/python -m pip install --quiet -e '.[browser]'
 	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
 	RNN_LESSONS_BROWSER=1 $(BIN)/python -m pytest tests/browser -v --durations=0
 
+# Text source -> notebook (cells from the .md, outputs from a fresh kernel), stripped of stored
+# widget state and volatile metadata. `make notebooks NB=notebooks/02_classification.md` does one.
+NB ?= $(SOURCES)
 notebooks: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 \
-		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
+	$(BIN)/python tools/build_notebooks.py $(NB)
 
 figures: $(STAMP)
 	$(BIN)/python -m lessonlib.figures img
@@ -69,6 +79,17 @@ bench: $(STAMP)
 	for panel in forecast classification regression; do \
 		$(BIN)/python benchmarks/explorer_latency.py --panel $$panel || exit 1; done
 
+# Maintainers: move the collection forward to the newest releases in one step.
+upgrade: $(STAMP)
+	$(BIN)/uv lock --upgrade
+	$(MAKE) lock
+	$(MAKE) venv notebooks test
+
+# requirements.txt is the lock exported for pip (`make INSTALLER=pip`), with hashes; a test keeps it in step.
+lock: $(STAMP)
+	$(BIN)/uv lock
+	$(BIN)/uv export --locked --all-extras --no-emit-project --quiet --output-file requirements.txt
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) .tools *.egg-info .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -21,6 +21,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # `conda env create` install for them) leaves them out on purpose.
 MAINTAINER_ONLY = {
     "jupyter-repo2docker",  # builds the Binder image from environment.yml; not used inside it
+    "ruff",  # lints the code in `make test`; a student running the notebooks never needs it
+    "uv",  # installs .venv from uv.lock; conda is the installer here
+}
+# Deliberate differences from conda-forge: these come from PyPI, through environment.yml's pip section.
+FROM_PYPI = {
+    "tensorflow": "conda-forge's TensorFlow trails PyPI's by several releases (its 2.20 update was "
+                  "still open in February 2026); the lessons' outputs were made with PyPI's wheel",
+    "keras": "goes with TensorFlow: the Keras that TensorFlow's PyPI wheel was released with",
 }
 
 # Lines of the Dockerfile that repo2docker writes (the same from 2023.6 to at least 2026.4).
@@ -37,20 +45,39 @@ def _names(requirements):
             for r in requirements}
 
 
-def _conda_dependencies():
-    text = (ROOT / "environment.yml").read_text()
-    block = text.split("dependencies:", 1)[1]
-    return [line.strip()[2:] for line in block.splitlines() if re.match(r"^  - [A-Za-z]", line)]
+def _environment_pins():
+    """({name: version} of environment.yml's conda packages, {name: version} of its pip section)."""
+    conda, pip = {}, {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        if match := re.match(r"^  - ([A-Za-z][\w.-]*)=([^=\s]+)$", line):
+            conda[match[1].lower()] = match[2]
+        elif match := re.match(r"^      - ([A-Za-z][\w.-]*)==(\S+)", line):
+            pip[match[1].lower()] = match[2]
+    return conda, pip
 
 
-def test_environment_yml_lists_every_runtime_and_test_package_of_pyproject():
+def _locked():
+    """{name: version} of uv.lock's packages."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    return {package["name"]: package["version"] for package in lock["package"]}
+
+
+def test_environment_yml_pins_every_runtime_and_test_package_at_the_locked_version():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     test_extra = _names(project["optional-dependencies"]["test"])
     stale = MAINTAINER_ONLY - test_extra
     assert stale == set(), f"MAINTAINER_ONLY names packages not in pyproject's test extra: {sorted(stale)}"
+    conda, pip = _environment_pins()
+    assert conda.pop("python") == "3.11", "environment.yml's python should be the one that made the outputs"
     wanted = (_names(project["dependencies"]) | test_extra) - MAINTAINER_ONLY
-    missing = wanted - _names(_conda_dependencies())
-    assert missing == set(), f"add to environment.yml: {sorted(missing)}"
+    assert set(conda) | set(pip) == wanted, (
+        f"environment.yml lacks {sorted(wanted - set(conda) - set(pip))}, "
+        f"has extra {sorted(set(conda) | set(pip) - wanted)}")
+    assert set(pip) == set(FROM_PYPI), f"from PyPI without a stated reason: {sorted(set(pip) - set(FROM_PYPI))}"
+    locked = _locked()
+    differ = {name: (version, locked[name]) for name, version in {**conda, **pip}.items()
+              if version != locked[name]}
+    assert differ == {}, f"environment.yml (left) and uv.lock (right) disagree: {differ}"
 
 
 def test_environment_yml_uses_conda_forge_only():
@@ -61,7 +88,9 @@ def test_environment_yml_uses_conda_forge_only():
 def test_postbuild_is_executable_and_installs_this_package():
     postbuild = ROOT / "postBuild"
     assert os.access(postbuild, os.X_OK)
-    assert "pip install --no-deps --editable ." in postbuild.read_text()
+    text = postbuild.read_text()
+    assert "pip install --no-deps --editable ." in text
+    assert "cp jupyter/overrides.json" in text and "sys.prefix" in text, "postBuild should install the lab settings"
 
 
 def _repo2docker(repo, workdir):
