@@ -6,7 +6,12 @@ lesson cell's end; peak memory is the kernel's maximum resident set size. After 
 reads the lesson's scores from the kernel. Quality is reported as in the lessons' tables: each
 method's mean error over the seeds divided by the yardstick's mean error over the same seeds.
 
-Usage: python benchmarks/bench.py [--seeds 0 1 2] [notebooks/01_forecasting.ipynb ...]
+The original lesson (`--original`, by default ../shared/seed_notebook.ipynb beside this repository;
+not part of the project) is run in the same benchmark run, interleaved with the lessons, once per
+seed; each lesson's time is reported as a ratio to it (the median of the per-round ratios), since the
+machine is shared and its speed drifts. Without that notebook the ratio is skipped.
+
+Usage: python benchmarks/bench.py [--seeds 0 1 2] [--original PATH] [notebooks/01_forecasting.ipynb ...]
 """
 
 from __future__ import annotations
@@ -37,20 +42,32 @@ EXTRACT = {
 }
 
 
+ORIGINAL = ROOT.parent / "shared" / "seed_notebook.ipynb"
+
+
 def run_once(path, seed):
     """Execute one notebook with ``SEED = seed`` in a fresh kernel; return timings and scores."""
-    import resource
-
     import nbformat
-    from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    if path.name not in EXTRACT:  # the original lesson: timed as it is, no seed, no scores
+        nb.cells.append(nbformat.v4.new_code_cell("print('{}')"))
+        return _execute(nb, path)
     seeded = [c for c in nb.cells if c.cell_type == "code" and re.search(r"^SEED = \d+", c.source, re.M)]
     if len(seeded) != 1:
         raise SystemExit(f"{path}: expected exactly one 'SEED = <int>' line, found {len(seeded)}")
     seeded[0].source = re.sub(r"^SEED = \d+", f"SEED = {seed}", seeded[0].source, flags=re.M)
     expression = EXTRACT[path.name][0]
     nb.cells.append(nbformat.v4.new_code_cell(f"import json; print(json.dumps({expression}))"))
+    return _execute(nb, path)
+
+
+def _execute(nb, path):
+    """Run every cell but the last (timed), then the last (it prints the scores as JSON)."""
+    import resource
+
+    from nbclient import NotebookClient
+
     client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
@@ -92,29 +109,60 @@ def summarize(name, runs):
               f"  ({per_seed})")
 
 
+def run_child(path, seed):
+    """One run in a child process, so that its peak memory is this run's kernel alone."""
+    out = subprocess.run([sys.executable, __file__, "--one", str(path), "--seeds", str(seed)],
+                         capture_output=True, text=True, check=True).stdout
+    run = {"seed": seed, **json.loads(out.strip().splitlines()[-1])}
+    print(f"{path.name} seed {seed}: {run['seconds']:.1f} s", file=sys.stderr)
+    return run
+
+
+def summarize_times(runs, original):
+    """Each lesson's median time, peak memory, and its time as a ratio to the original lesson's."""
+    print("\n## Time and memory (each lesson in a fresh kernel; ratios to the original lesson, same round)")
+    if original:
+        seconds = [r["seconds"] for r in original]
+        print(f"original lesson: median {statistics.median(seconds):.1f} s "
+              f"({', '.join(f'{s:.1f}' for s in seconds)}); peak memory {max(r['peak_mb'] for r in original):.0f} MB")
+    for name, lesson in runs.items():
+        seconds = [r["seconds"] for r in lesson]
+        line = (f"{name}: median {statistics.median(seconds):.1f} s ({', '.join(f'{s:.1f}' for s in seconds)}); "
+                f"peak memory {max(r['peak_mb'] for r in lesson):.0f} MB")
+        if original:
+            ratios = [r["seconds"] / o["seconds"] for r, o in zip(lesson, original, strict=True)]
+            line += (f"; x original: median {statistics.median(ratios):.2f} "
+                     f"({', '.join(f'{x:.2f}' for x in ratios)})")
+        print(line)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--original", type=pathlib.Path, default=ORIGINAL,
+                        help="the original lesson's notebook, run in the same rounds for time ratios")
     parser.add_argument("--one", type=pathlib.Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:  # child process: one run, reported as JSON on stdout
         print(json.dumps(run_once(args.one.resolve(), args.seeds[0])))
         return
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    for path in notebooks:
-        path = path.resolve()
-        if path.name not in EXTRACT:
-            print(f"\n## {path.name}: no quality figures defined in benchmarks/bench.py, skipped")
-            continue
-        runs = []
-        for seed in args.seeds:
-            # A child process per run, so that its peak memory is this run's kernel alone.
-            out = subprocess.run([sys.executable, __file__, "--one", str(path), "--seeds", str(seed)],
-                                 capture_output=True, text=True, check=True).stdout
-            runs.append({"seed": seed, **json.loads(out.strip().splitlines()[-1])})
-            print(f"{path.name} seed {seed}: {runs[-1]['seconds']:.1f} s", file=sys.stderr)
-        summarize(path.name, runs)
+    notebooks = [p.resolve() for p in (args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")))]
+    unknown = [p.name for p in notebooks if p.name not in EXTRACT]
+    if unknown:
+        raise SystemExit(f"no quality figures defined in benchmarks/bench.py for {unknown}")
+    original = args.original.resolve() if args.original.is_file() else None
+    if original is None:
+        print(f"(no original lesson at {args.original}: time ratios skipped)")
+    runs, original_runs = {path.name: [] for path in notebooks}, []
+    for seed in args.seeds:  # rounds: the original, then each lesson, so drifts hit them alike
+        if original is not None:
+            original_runs.append(run_child(original, seed))
+        for path in notebooks:
+            runs[path.name].append(run_child(path, seed))
+    summarize_times(runs, original_runs)
+    for name, lesson in runs.items():
+        summarize(name, lesson)
 
 
 if __name__ == "__main__":
