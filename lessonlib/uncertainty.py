@@ -1,0 +1,196 @@
+"""How sure is a lesson's number? 95 % intervals for a mean, a ratio of two MSEs, an accuracy gap.
+
+Every score a lesson states is an average over test windows, so it would come out a little
+different on other windows. These helpers put an interval around it from the per-item values
+(each window's squared error, or whether each window was classified right), with the normal
+approximation, which is accurate for the large fresh test sets (10,000 windows or more) that
+lesson claims are scored on. When two methods are scored on the same windows, the intervals for
+their ratio or difference use the pairing, and are much narrower than two separate intervals.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import check_float, check_same_length, check_series
+
+
+class Interval(NamedTuple):
+    """An estimate and its confidence interval ``[low, high]`` at the given ``level``.
+
+    ``str`` shows it as a lesson would write it, with as many decimals as the interval's
+    half-width warrants.
+
+    Examples
+    --------
+    >>> print(Interval(0.00521, 0.00502, 0.00540))
+    0.0052 (95% CI 0.0050–0.0054)
+    >>> estimate, low, high, level = Interval(0.49, 0.47, 0.51)
+    """
+
+    estimate: float
+    low: float
+    high: float
+    level: float = 0.95
+
+    def __str__(self):
+        half_width = (self.high - self.low) / 2
+        if half_width > 0:  # the half-width's first significant digit is the last one shown
+            decimals = int(np.clip(-np.floor(np.log10(half_width)), 0, 12))
+            texts = [f"{value:.{decimals}f}" for value in self[:3]]
+        else:
+            texts = [f"{value:.4g}" for value in self[:3]]
+        estimate, low, high = (text.lstrip("-") if float(text) == 0 else text for text in texts)  # no -0.0
+        return f"{estimate} ({100 * self.level:g}% CI {low}–{high})"
+
+
+def mean_interval(values, *, level=0.95):
+    """The mean of per-item values with its confidence interval, ``mean ± z * sd / sqrt(n)``.
+
+    Use it for a mean squared error (the values are the squared errors) or an accuracy (the values
+    are 1 for a right answer, 0 for a wrong one). The items must be independent, e.g. windows with
+    their own noise and phase, not overlapping windows of one series.
+
+    Parameters
+    ----------
+    values : array-like of shape (n,)
+        Finite per-item values, ``n >= 2``.
+    level : float, default 0.95
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    Interval
+        Named tuple ``(estimate, low, high, level)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``values`` is not a 1-D finite array of at least 2 numbers, or ``level`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> interval = mean_interval([1, 0, 1, 1, 0, 1, 1, 1, 1, 0])
+    >>> print(interval)
+    0.7 (95% CI 0.4–1.0)
+    >>> round(interval.estimate, 2), round(interval.low, 3)
+    (0.7, 0.401)
+    """
+    values = check_series("values", np.ravel(values))
+    level = _check_level(level)
+    return _normal_interval(values.mean(), values.std(ddof=1) / np.sqrt(len(values)), level)
+
+
+def ratio_interval(errors_a, errors_b, *, level=0.95):
+    """The ratio ``mean(errors_a) / mean(errors_b)`` of two MSEs on the same items, with its interval.
+
+    The interval comes from the delta method on the logarithm of the ratio, with the two methods'
+    errors paired item by item: its half-width on the log scale is
+    ``z * sd(errors_a / mean(errors_a) - errors_b / mean(errors_b)) / sqrt(n)``. Working on the
+    log scale keeps the interval positive and makes ``ratio_interval(b, a)`` its exact reciprocal.
+
+    Parameters
+    ----------
+    errors_a, errors_b : array-like of shape (n,)
+        Per-item errors (e.g. squared errors) of two methods on the same ``n >= 2`` items, in the
+        same order; finite and non-negative, neither all zero.
+    level : float, default 0.95
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    Interval
+        Named tuple ``(estimate, low, high, level)`` for the ratio.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the errors are not 1-D, finite and non-negative, differ in length, have fewer than 2
+        items or a zero mean, or ``level`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> errors_b = np.array([0.2, 1.0, 0.4, 0.8, 0.6, 1.2, 0.1, 0.5])
+    >>> print(ratio_interval(errors_b / 2, errors_b))
+    0.5 (95% CI 0.5–0.5)
+    >>> print(ratio_interval([0.1, 0.3, 0.2, 0.6, 0.2, 0.4, 0.1, 0.3], errors_b))
+    0.5 (95% CI 0.3–0.6)
+    """
+    errors_a = _check_errors("errors_a", errors_a)
+    errors_b = _check_errors("errors_b", errors_b)
+    check_same_length("errors_a", errors_a, "errors_b", errors_b)
+    level = _check_level(level)
+    relative = errors_a / errors_a.mean() - errors_b / errors_b.mean()
+    log_interval = _normal_interval(np.log(errors_a.mean() / errors_b.mean()),
+                                    relative.std(ddof=1) / np.sqrt(len(relative)), level)
+    return Interval(*(float(np.exp(value)) for value in log_interval[:3]), level)
+
+
+def difference_interval(correct_a, correct_b, *, level=0.95):
+    """The accuracy of method a minus that of method b, in percentage points, on the same items.
+
+    Paired: the interval is that of the mean of the per-item differences, so only the items where
+    the two methods disagree widen it.
+
+    Parameters
+    ----------
+    correct_a, correct_b : array-like of shape (n,)
+        Whether each method got each item right: booleans or 0/1, e.g. ``labels == y_true``; the
+        same ``n >= 2`` items in the same order.
+    level : float, default 0.95
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    Interval
+        Named tuple ``(estimate, low, high, level)``, in percentage points.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an input is not 1-D or holds values other than 0 and 1, the lengths differ, there are
+        fewer than 2 items, or ``level`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> right_a = [1, 1, 1, 0, 1, 1, 1, 1, 0, 1]
+    >>> right_b = [1, 0, 1, 0, 1, 1, 0, 1, 0, 1]
+    >>> print(difference_interval(right_a, right_b))
+    20 (95% CI -6–46)
+    """
+    correct_a = _check_correct("correct_a", correct_a)
+    correct_b = _check_correct("correct_b", correct_b)
+    check_same_length("correct_a", correct_a, "correct_b", correct_b)
+    level = _check_level(level)
+    differences = 100 * (correct_a - correct_b)
+    return _normal_interval(differences.mean(), differences.std(ddof=1) / np.sqrt(len(differences)), level)
+
+
+def _normal_interval(estimate, standard_error, level):
+    z = NormalDist().inv_cdf((1 + level) / 2)
+    estimate, standard_error = float(estimate), float(standard_error)
+    return Interval(estimate, estimate - z * standard_error, estimate + z * standard_error, level)
+
+
+def _check_level(level):
+    return check_float("level", level, low=0, high=1, low_open=True, high_open=True)
+
+
+def _check_errors(name, errors):
+    errors = check_series(name, np.ravel(errors))
+    if (errors < 0).any() or errors.mean() == 0:
+        raise ValueError(f"`{name}` must be non-negative errors (e.g. squared errors), not all zero. "
+                         f"Received: {name} with min={errors.min():g}, mean={errors.mean():g}.")
+    return errors
+
+
+def _check_correct(name, correct):
+    correct = check_series(name, np.ravel(np.asarray(correct, dtype=float)))
+    if not np.isin(correct, (0, 1)).all():
+        raise ValueError(f"`{name}` must hold only 0 and 1 (or False and True): whether each item "
+                         f"was classified right, e.g. `labels == y_true`. Received: {name} with "
+                         f"values {np.unique(correct)[:5].tolist()}.")
+    return correct

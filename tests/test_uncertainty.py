@@ -1,0 +1,134 @@
+"""Tests for lessonlib.uncertainty: interval formulas, their coverage by simulation, their checks."""
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from lessonlib.uncertainty import Interval, difference_interval, mean_interval, ratio_interval
+
+REPEATS = 400
+
+
+def _coverage(make_sample, interval, truth, *, seed):
+    """Share of REPEATS seeded samples whose interval covers ``truth``."""
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(REPEATS):
+        result = interval(*make_sample(rng))
+        hits += result.low <= truth <= result.high
+    return hits / REPEATS
+
+
+# --- Interval ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("interval, text", [
+    (Interval(0.00521, 0.00502, 0.0054), "0.0052 (95% CI 0.0050–0.0054)"),
+    (Interval(0.4917, 0.4812, 0.5024), "0.49 (95% CI 0.48–0.50)"),
+    (Interval(0.31, 0.12, 0.50), "0.3 (95% CI 0.1–0.5)"),
+    (Interval(12.3, -8.4, 33.0, 0.9), "12 (90% CI -8–33)"),
+    (Interval(2.0, 2.0, 2.0), "2 (95% CI 2–2)"),
+    (Interval(-0.004, -0.2, 0.19), "0.0 (95% CI -0.2–0.2)"),
+])
+def test_interval_text(interval, text):
+    assert str(interval) == text
+
+
+# --- mean_interval -------------------------------------------------------------------------------
+
+def test_mean_interval_is_mean_plus_minus_z_standard_errors():
+    values = np.random.default_rng(0).exponential(2.0, 1000)
+    for level in (0.95, 0.8):
+        result = mean_interval(values, level=level)
+        half_width = norm.ppf((1 + level) / 2) * np.std(values, ddof=1) / np.sqrt(len(values))
+        np.testing.assert_allclose(result[:3], [values.mean(), values.mean() - half_width,
+                                                values.mean() + half_width], rtol=1e-12)
+        assert result.level == level
+
+
+def test_mean_interval_covers_the_true_mean_of_skewed_squared_errors():
+    def sample(rng):
+        return (0.1 * rng.normal(size=500)) ** 2,  # chi-square errors, true mean 0.01
+
+    assert 0.90 <= _coverage(sample, mean_interval, 0.01, seed=1) <= 0.99
+
+
+# --- ratio_interval ------------------------------------------------------------------------------
+
+def _paired_errors(rng, n=1000):
+    """Squared errors of two forecasts of the same items; mean 0.58 and 1, so the true ratio is 0.58."""
+    shared, own = rng.normal(size=n), rng.normal(size=n)
+    return (0.7 * shared + 0.3 * own) ** 2, shared**2
+
+
+def test_ratio_interval_covers_the_true_ratio():
+    assert 0.90 <= _coverage(_paired_errors, ratio_interval, 0.58, seed=2) <= 0.99
+
+
+def test_ratio_interval_agrees_with_a_paired_bootstrap():
+    errors_a, errors_b = _paired_errors(np.random.default_rng(3), n=5000)
+    result = ratio_interval(errors_a, errors_b)
+    resamples = np.random.default_rng(4).integers(0, 5000, (2000, 5000))
+    ratios = errors_a[resamples].mean(axis=1) / errors_b[resamples].mean(axis=1)
+    low, high = np.quantile(ratios, [0.025, 0.975])
+    assert result.estimate == pytest.approx(errors_a.mean() / errors_b.mean(), rel=1e-12)
+    width = result.high - result.low
+    assert abs(result.low - low) < 0.1 * width and abs(result.high - high) < 0.1 * width
+
+
+def test_ratio_interval_uses_the_pairing_and_is_symmetric_in_logs():
+    errors_a, errors_b = _paired_errors(np.random.default_rng(5))
+    paired = ratio_interval(errors_a, errors_b)
+    unpaired = ratio_interval(errors_a, np.random.default_rng(6).permutation(errors_b))
+    assert paired.high - paired.low < 0.6 * (unpaired.high - unpaired.low)
+    flipped = ratio_interval(errors_b, errors_a)
+    reciprocal = [1 / flipped.estimate, 1 / flipped.high, 1 / flipped.low]
+    np.testing.assert_allclose(reciprocal, paired[:3], rtol=1e-12)
+
+
+# --- difference_interval -------------------------------------------------------------------------
+
+def _paired_correct(rng, n=2000):
+    """Right/wrong of two classifiers on the same items: accuracies 0.90 and 0.88, often agreeing."""
+    shared, own = rng.uniform(size=n), rng.uniform(size=n)
+    other = np.where(rng.uniform(size=n) < 0.8, shared, own)
+    return shared < 0.90, other < 0.88
+
+
+def test_difference_interval_covers_the_true_gap_in_points():
+    assert 0.90 <= _coverage(_paired_correct, difference_interval, 2.0, seed=7) <= 0.99
+
+
+def test_difference_interval_is_in_points_and_paired():
+    correct_a, correct_b = _paired_correct(np.random.default_rng(8))
+    result = difference_interval(correct_a, correct_b)
+    assert result.estimate == pytest.approx(100 * (correct_a.mean() - correct_b.mean()), rel=1e-12)
+    separate = [mean_interval(100 * c.astype(float)) for c in (correct_a, correct_b)]
+    unpaired_half_width = np.hypot(*[(s.high - s.low) / 2 for s in separate])
+    assert (result.high - result.low) / 2 < 0.7 * unpaired_half_width
+    assert difference_interval(correct_a.astype(int), correct_b.astype(float)) == result
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: mean_interval([1.0]), r"`values` must hold at least 2 values. Received: len\(values\)=1."),
+    (lambda: mean_interval([1.0, np.nan]), "`values` must not contain NaN"),
+    (lambda: mean_interval([1.0, 2.0], level=1.0), r"`level` must be in \(0, 1\). Received: level=1.0."),
+    (lambda: mean_interval([1.0, 2.0], level=0), r"`level` must be in \(0, 1\). Received: level=0."),
+    (lambda: ratio_interval([1.0, 2.0], [1.0, 2.0, 3.0]),
+     r"`errors_a` and `errors_b` must have the same length. Received: len\(errors_a\)=2, len\(errors_b\)=3."),
+    (lambda: ratio_interval([1.0, -2.0], [1.0, 2.0]), "`errors_a` must be non-negative errors"),
+    (lambda: ratio_interval([1.0, 2.0], [0.0, 0.0]), "`errors_b` must be non-negative errors .*not all zero"),
+    (lambda: ratio_interval([1.0, 2.0], [1.0, 2.0], level=95), r"`level` must be in \(0, 1\)"),
+    (lambda: difference_interval([1, 0, 1], [1, 0]), "`correct_a` and `correct_b` must have the same length"),
+    (lambda: difference_interval([1, 0], [1, 2]), "`correct_b` must hold only 0 and 1"),
+    (lambda: difference_interval([1], [0]), "`correct_a` must hold at least 2 values"),
+])
+def test_validation_messages(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_level_must_be_a_number():
+    with pytest.raises(TypeError, match="`level` must be a number"):
+        mean_interval([1.0, 2.0], level="95%")
