@@ -136,6 +136,27 @@ def summarize_times(runs, original):
         print(line)
 
 
+MICRO = {  # what tests used to time (a loaded CI machine made those assertions flaky): median of 5
+    "import lessonlib (fresh process)": "import lessonlib",
+    "import lessonlib.figures (fresh process)": "import lessonlib.figures",
+    "estimate_frequency on 1,000 sequences": (
+        "import lessonlib; d = lessonlib.random_frequency_sequences(1000, seed=1); "
+        "import time; t0 = time.perf_counter(); lessonlib.estimate_frequency(d.signals, d.t); "
+        "print(time.perf_counter() - t0)"),
+}
+
+
+def micro_timings(repeats=5):
+    """Median seconds of each MICRO statement, each run in a fresh Python process."""
+    print("\n## Small timings (median of 5 fresh processes)")
+    for name, code in MICRO.items():
+        if "print(" not in code:
+            code = f"import time; t0 = time.perf_counter(); {code}; print(time.perf_counter() - t0)"
+        seconds = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                        check=True).stdout.split()[-1]) for _ in range(repeats)]
+        print(f"{name}: {statistics.median(seconds) * 1000:.0f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
@@ -163,6 +184,7 @@ def main():
     summarize_times(runs, original_runs)
     for name, lesson in runs.items():
         summarize(name, lesson)
+    micro_timings()
 
 
 if __name__ == "__main__":

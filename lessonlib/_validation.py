@@ -1,8 +1,23 @@
-"""Argument checks shared by every public lessonlib function.
+"""Argument checks shared by every public lessonlib function: every check lives here, none elsewhere.
 
 Each check raises a ``ValueError`` or ``TypeError`` in one pattern (the one Keras uses):
 "`name` must be <what is allowed>. Received: name=<value>." so that a student sees which
-argument is wrong, what would be right, and what was passed.
+argument is wrong, what would be right, and what was passed. The module is private (its name
+starts with ``_``); its checks are public within the package, so other modules import them by
+their plain names (``check_series``, ``check_frequencies``, ...), never a ``_private`` helper.
+
+Examples
+--------
+>>> check_int("window", 600, low=1, high=499, extra=" with len(series)=500")
+Traceback (most recent call last):
+...
+ValueError: `window` must be between 1 and 499. Received: window=600 with len(series)=500.
+>>> check_frequencies([1.0, 1.1])
+(1.0, 1.1)
+>>> check_scores_and_labels("scores", [0.2, 0.9], [1, 1], both_classes=True)
+Traceback (most recent call last):
+...
+ValueError: `y_true` must hold only 0 and 1, with both present. Received: y_true with values [1.0].
 """
 
 from __future__ import annotations
@@ -97,6 +112,109 @@ def check_same_length(name_a, a, name_b, b):
     if len(a) != len(b):
         raise ValueError(f"`{name_a}` and `{name_b}` must have the same length. "
                          f"Received: len({name_a})={len(a)}, len({name_b})={len(b)}.")
+
+
+def check_same_steps(name_a, a, name_b, b):
+    """Raise a ValueError unless the 2-D window arrays ``a`` and ``b`` have as many steps (columns)."""
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"`{name_a}` must have as many steps as `{name_b}`. Received: {name_a} with "
+                         f"{a.shape[1]} steps, {name_b} with {b.shape[1]} steps.")
+
+
+def check_split_counts(window, n_train, n_test, n_values):
+    """Raise unless ``2 * window + n_train + n_test == n_values``: the layout ``split_and_windowize``
+    makes (inputs only, training targets, skipped, test targets)."""
+    window = check_int("window", window, low=1)
+    n_train = check_int("n_train", n_train, low=1)
+    n_test = check_int("n_test", n_test, low=1)
+    if 2 * window + n_train + n_test != n_values:
+        raise ValueError(f"`window`, `n_train` and `n_test` must account for every value: "
+                         f"2 * window + n_train + n_test == len(t). Received: window={window}, "
+                         f"n_train={n_train}, n_test={n_test} with len(t)={n_values}.")
+    return window, n_train, n_test
+
+
+def check_increasing(name, values):
+    """Raise a ValueError unless the 1-D array ``values`` is strictly increasing."""
+    steps = np.diff(values)
+    if not (steps > 0).all():
+        raise ValueError(f"`{name}` must be strictly increasing. Received: {name} with a step of "
+                         f"{float(steps.min())} at index {int(np.argmin(steps))}.")
+
+
+def check_bool(name, value):
+    """Return ``value`` as a bool, or raise a TypeError if it is not True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False. Received: {name}={value!r}.")
+    return bool(value)
+
+
+def check_callback(name, value, *, arguments):
+    """Return ``value`` if it is callable or None, else raise a TypeError naming its ``arguments``."""
+    if value is not None and not callable(value):
+        raise TypeError(f"`{name}` must be a function of {arguments}, or None. "
+                        f"Received: {name}={value!r} of type {type(value).__name__}.")
+    return value
+
+
+def check_frequencies(frequencies):
+    """Return ``frequencies`` as a tuple of two different positive floats (class 0, class 1)."""
+    values = _pair(frequencies)
+    if values is None or values[0] <= 0 or values[1] <= 0 or values[0] == values[1]:
+        raise ValueError(f"`frequencies` must be two different positive numbers "
+                         f"(class 0, class 1). Received: frequencies={frequencies!r}.")
+    return values
+
+
+def check_freq_range(freq_range):
+    """Return ``freq_range`` as ``(low, high)`` floats with ``0 < low < high``."""
+    values = _pair(freq_range)
+    if values is None or not 0 < values[0] < values[1]:
+        raise ValueError(f"`freq_range` must be a pair (low, high) with 0 < low < high. "
+                         f"Received: freq_range={freq_range!r}.")
+    return values
+
+
+def _pair(value):
+    """``value`` as two finite floats if it is a tuple, list or array of two real numbers, else None."""
+    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
+        return None
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v) for v in value):
+        return None
+    return float(value[0]), float(value[1])
+
+
+def check_signals(name, signals):
+    """Return ``signals`` as a finite float array of shape (n_sequences, n_points), one per row.
+
+    A trailing feature axis of size 1, as Keras's recurrent layers take, is dropped.
+    """
+    try:
+        array = np.asarray(signals, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"`{name}` must be a 2-D array of numbers. "
+                        f"Received an object of type {type(signals).__name__}.") from error
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim != 2 or array.shape[0] == 0:
+        raise ValueError(f"`{name}` must be 2-D, one sequence per row: shape (n_sequences, "
+                         f"n_points) with n_sequences >= 1. Received: {name} with shape "
+                         f"{array.shape}. For a single sequence pass `{name}[None, :]`.")
+    _check_finite(name, array)
+    return array
+
+
+def check_scores_and_labels(name, scores, y_true, *, both_classes=False):
+    """Return ``scores`` and ``y_true`` as 1-D float arrays of the same length (at least 2), with
+    ``y_true`` holding only 0 and 1 (and both, if ``both_classes``)."""
+    scores = check_series(name, np.ravel(scores), min_length=2)
+    y_true = check_series("y_true", np.ravel(y_true), min_length=2)
+    check_same_length(name, scores, "y_true", y_true)
+    present = np.unique(y_true)
+    if not np.isin(present, (0, 1)).all() or (both_classes and len(present) != 2):
+        raise ValueError(f"`y_true` must hold only 0 and 1{', with both present' if both_classes else ''}. "
+                         f"Received: y_true with values {present[:5].tolist()}.")
+    return scores, y_true
 
 
 def _check_finite(name, array):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_float, check_int, check_same_length, check_series, check_windows
+from ._validation import check_float, check_int, check_same_length, check_same_steps, check_series, check_windows
 
 
 def forecast_last_value(windows):
@@ -53,9 +53,7 @@ def forecast_linear_ar(x_train, y_train, windows):
     y_train = check_series("y_train", y_train, min_length=1)
     check_same_length("x_train", x_train, "y_train", y_train)
     windows = check_windows("windows", windows)
-    if windows.shape[1] != x_train.shape[1]:
-        raise ValueError(f"`windows` must have as many steps as `x_train`. Received: windows with "
-                         f"{windows.shape[1]} steps, x_train with {x_train.shape[1]} steps.")
+    check_same_steps("windows", windows, "x_train", x_train)
     design = np.column_stack([x_train, np.ones(len(x_train))])
     coef, *_ = np.linalg.lstsq(design, y_train, rcond=None)
     return windows @ coef[:-1] + coef[-1]
@@ -97,16 +95,3 @@ def _sine_fit_weights(window, frequency, step):
     basis = np.column_stack([np.sin(phase), np.cos(phase)])
     return basis[-1] @ np.linalg.pinv(basis[:-1])
 
-
-def mse(predictions, targets):
-    """Mean squared error between two equally long sequences of numbers.
-
-    Examples
-    --------
-    >>> mse([1.0, 2.0], [1.0, 4.0])
-    2.0
-    """
-    predictions = check_series("predictions", np.ravel(predictions), min_length=1)
-    targets = check_series("targets", np.ravel(targets), min_length=1)
-    check_same_length("predictions", predictions, "targets", targets)
-    return float(np.mean((predictions - targets) ** 2))

@@ -10,12 +10,11 @@ unknown. It is the yardstick a network is measured against; a network that learn
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_float, check_int, check_same_length, check_series, check_windows
+from ._validation import check_float, check_frequencies, check_int, check_series, check_windows
 from .windows import split_and_windowize
 
 
@@ -79,7 +78,7 @@ def two_sines(n_points=500, *, t_max=90.0, frequencies=(1.0, 1.1), noise=0.5, se
     """
     n_points = check_int("n_points", n_points, low=2)
     t_max = check_float("t_max", t_max, low=0, low_open=True)
-    frequencies = _check_frequencies(frequencies)
+    frequencies = check_frequencies(frequencies)
     noise = check_float("noise", noise, low=0)
     seed = check_int("seed", seed, low=0)
     n_history = check_int("n_history", n_history, low=0)
@@ -147,9 +146,9 @@ def windows_and_labels(series_a, series_b, window, fraction_test=0.3, *, n_histo
 
 
 def _stack_classes(parts_a, parts_b):
-    x_train, x_test = (np.concatenate([a, b]) for a, b in zip(parts_a, parts_b))
+    x_train, x_test = (np.concatenate([a, b]) for a, b in zip(parts_a, parts_b, strict=True))
     y_train, y_test = (np.concatenate([np.zeros(len(a)), np.ones(len(b))])
-                       for a, b in zip(parts_a, parts_b))
+                       for a, b in zip(parts_a, parts_b, strict=True))
     return x_train, x_test, y_train, y_test
 
 
@@ -161,8 +160,8 @@ def matched_filter_classify(windows, *, frequencies=(1.0, 1.1), step):
     squares ``RSS_j``. The score ``RSS_0 - RSS_1`` is ``2 sigma**2`` times the generalized
     log-likelihood ratio for white Gaussian noise of standard deviation ``sigma``: higher means
     more like class 1. Label 1 means ``score > 0``. Sweeping a threshold over the scores instead of
-    0 traces the ROC curve (see :func:`roc_auc`). Least squares is linear, so each fit is a fixed
-    projection: all windows are scored with two matrix products, no loop.
+    0 traces the ROC curve (see :func:`lessonlib.metrics.roc_auc`). Least squares is linear, so each
+    fit is a fixed projection: all windows are scored with two matrix products, no loop.
 
     Parameters
     ----------
@@ -195,7 +194,7 @@ def matched_filter_classify(windows, *, frequencies=(1.0, 1.1), step):
     True
     """
     windows = check_windows("windows", windows)
-    frequencies = _check_frequencies(frequencies)
+    frequencies = check_frequencies(frequencies)
     step = check_float("step", step, low=0, low_open=True)
     scores = _matched_filter_scores(windows, frequencies, step)
     return MatchedFilterResult((scores > 0).astype(int), scores)
@@ -210,89 +209,3 @@ def _matched_filter_scores(windows, frequencies, step):
         fitted.append(np.sum((windows @ basis) ** 2, axis=1))
     return fitted[1] - fitted[0]
 
-
-def accuracy(labels, y_true):
-    """Share of windows whose predicted label equals the true one.
-
-    Parameters
-    ----------
-    labels, y_true : array-like of shape (n,)
-        Predicted and true labels (any numbers; compared for equality), same length, n >= 1.
-
-    Returns
-    -------
-    float
-        In [0, 1].
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs are not 1-D finite arrays of the same length.
-
-    Examples
-    --------
-    >>> accuracy([0, 1, 1, 0], [0.0, 1.0, 0.0, 0.0])
-    0.75
-    """
-    labels = check_series("labels", np.ravel(labels), min_length=1)
-    y_true = check_series("y_true", np.ravel(y_true), min_length=1)
-    check_same_length("labels", labels, "y_true", y_true)
-    return float(np.mean(labels == y_true))
-
-
-def roc_auc(scores, y_true):
-    """Area under the ROC curve: the chance that a random class-1 window outscores a class-0 one.
-
-    Computed from ranks (the Mann-Whitney U statistic divided by ``n_0 * n_1``), ties counting
-    half, so it equals ``sklearn.metrics.roc_auc_score(y_true, scores)``.
-
-    Parameters
-    ----------
-    scores : array-like of shape (n,)
-        Finite scores, higher meaning "more like class 1".
-    y_true : array-like of shape (n,)
-        True labels, each 0 or 1, with both classes present.
-
-    Returns
-    -------
-    float
-        In [0, 1]; 0.5 is chance, 1.0 a perfect ranking.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs differ in length, are not finite, or ``y_true`` is not 0/1 with both classes.
-
-    Examples
-    --------
-    >>> roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
-    0.75
-    """
-    scores = check_series("scores", np.ravel(scores), min_length=2)
-    y_true = check_series("y_true", np.ravel(y_true), min_length=2)
-    check_same_length("scores", scores, "y_true", y_true)
-    if not np.isin(y_true, (0, 1)).all() or len(np.unique(y_true)) != 2:
-        raise ValueError(f"`y_true` must hold only 0 and 1, with both present. Received: "
-                         f"y_true with values {np.unique(y_true)[:5].tolist()}.")
-    return _roc_auc(scores, y_true == 1)
-
-
-def _roc_auc(scores, positive):
-    from scipy.stats import rankdata  # here, not at import: scipy.stats is slow to import
-
-    ranks = rankdata(scores)
-    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
-    u_statistic = ranks[positive].sum() - n_pos * (n_pos + 1) / 2
-    return float(u_statistic / (n_pos * n_neg))
-
-
-def _check_frequencies(frequencies):
-    """Return ``frequencies`` as a tuple of two different positive floats, or raise."""
-    values = tuple(frequencies) if isinstance(frequencies, (tuple, list, np.ndarray)) else None
-    ok = (values is not None and len(values) == 2
-          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values)
-          and all(np.isfinite(v) and v > 0 for v in values) and values[0] != values[1])
-    if not ok:
-        raise ValueError(f"`frequencies` must be two different positive numbers "
-                         f"(class 0, class 1). Received: frequencies={frequencies!r}.")
-    return float(values[0]), float(values[1])

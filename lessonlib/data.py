@@ -1,4 +1,9 @@
-"""Seeded signal generators for the lessons. Every data set in rnn-lessons is made here, none is downloaded."""
+"""Lesson 1's seeded series: a noisy sine. No data set in rnn-lessons is downloaded; each is generated.
+
+The other lessons' generators live with their yardsticks: ``two_sines`` in ``classification``
+(lesson 2) and ``random_frequency_sequences`` in ``regression`` (lesson 3). All three are
+``lessonlib.<name>``.
+"""
 
 from __future__ import annotations
 

@@ -11,21 +11,22 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
-from .baselines import forecast_last_value, forecast_linear_ar, forecast_sine_fit, mse
-from .classification import accuracy, matched_filter_classify, roc_auc, two_sines, windows_and_labels
+from ._validation import check_callback, check_choice, check_float, check_int
+from .baselines import forecast_last_value, forecast_linear_ar, forecast_sine_fit
+from .classification import matched_filter_classify, two_sines, windows_and_labels
 from .data import noisy_sine
+from .metrics import accuracy, mse, rmse, roc_auc
 from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
-from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences, rmse
+from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
 from .report import ForecastScore, ScoreTable
 from .training import fit_quietly
 from .windows import split_and_windowize
 
 NOISE_RANGE = (0, 2)
 WINDOW_RANGE = (2, 120)
-LENGTH_RANGE = (10, 100)
-YARDSTICK = "sine fit (yardstick)"
+N_POINTS_RANGE = (10, 100)
+SINE_FIT = "sine fit (yardstick)"
 MATCHED_FILTER = "matched filter (yardstick)"
 ESTIMATOR = "classical estimator (yardstick)"
 BOUND = "Cramér-Rao bound"
@@ -42,7 +43,8 @@ class Recipe(NamedTuple):
     learning_rate: float
 
 
-# Lesson 1's improved recipe (section 10), trimmed so that a run takes about 2 s in class.
+# Lesson 1's improved recipe (section 10), trimmed so that a run is quick enough to try many
+# settings in class (``make bench`` times the clicks; TEACHING.md has the figures).
 N_POINTS, HISTORY = 500, 400
 UNITS, EPOCHS, BATCH_SIZE, LEARNING_RATE = 16, 6, 64, 0.01
 FORECAST_RECIPE = Recipe(UNITS, EPOCHS, BATCH_SIZE, LEARNING_RATE)
@@ -128,8 +130,7 @@ def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None):
     The series is ``noisy_sine(n_points=500, noise=noise, seed=seed, n_history=400)``, split by
     ``split_and_windowize(..., n_history=400)`` so the test windows are lesson 1's. The network
     is lesson 1's improved recipe (section 10: more data, one recurrent layer, Adam), trimmed so
-    that training and prediction take about 2 s on a 2-core laptop CPU, fast enough to try many
-    settings in class:
+    that a run is quick enough to try many settings in class:
 
     ====================  ==============  ====  ==============================================
     setting               lesson 1 (§10)  here  why
@@ -141,10 +142,9 @@ def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None):
     Adam learning rate    0.005           0.01  fewer steps, so larger ones
     ====================  ==============  ====  ==============================================
 
-    The price: at the defaults (seeds 0 to 2) the LSTM ends up 1.2 to 2.3 times the yardstick's
-    error, the GRU 1.6 to 4 and the SimpleRNN 1.6 to 9 times, where the full recipe reaches 1 to
-    1.7 times; so differences between cells here partly say which one learns fastest. About 1 s
-    of every run, whatever the settings, is TensorFlow tracing the training step's graph.
+    The price: the networks land further from the yardstick than the full recipe's, so
+    differences between cells here partly say which one learns fastest. TEACHING.md has the
+    measured ratios and click times; ``make bench`` measures the times again.
 
     Parameters
     ----------
@@ -189,10 +189,7 @@ def _checked_settings(settings_type, noise, size, cell, seed):
 
 
 def _check_on_epoch(on_epoch):
-    if on_epoch is not None and not callable(on_epoch):
-        raise TypeError(f"`on_epoch` must be a function of (epoch, epochs), or None. "
-                        f"Received: on_epoch={on_epoch!r} of type {type(on_epoch).__name__}.")
-    return on_epoch
+    return check_callback("on_epoch", on_epoch, arguments="(epoch, epochs)")
 
 
 def _run_forecast(settings, on_epoch):
@@ -200,22 +197,17 @@ def _run_forecast(settings, on_epoch):
     x_train, x_test, y_train, y_test = split_and_windowize(series.noisy, settings.window,
                                                            n_history=HISTORY)
     y_test_clean = split_and_windowize(series.clean, settings.window, n_history=HISTORY)[3]
-    model, seconds = _train(settings, x_train, y_train, on_epoch)
-    # Calling the model directly skips tracing a prediction graph: 0.2 s less than predict().
-    predictions = np.asarray(model(x_test, training=False), dtype=float)[:, 0]
+    model, seconds = _fit_network(settings, x_train, y_train, on_epoch, FORECAST_RECIPE)
+    predictions = _predict(model, x_test)
     forecasts = {
         network_name(settings.cell): predictions,
         "last value": forecast_last_value(x_test),
         "linear autoregression": forecast_linear_ar(x_train, y_train, x_test),
-        YARDSTICK: forecast_sine_fit(x_test, frequency=1.0, step=series.t[1] - series.t[0]),
+        SINE_FIT: forecast_sine_fit(x_test, frequency=1.0, step=series.t[1] - series.t[0]),
     }
     scores = _score(forecasts, y_test, y_test_clean, {network_name(settings.cell): seconds})
     return ForecastRun(settings, scores, seconds, series.t[-len(y_test):], predictions,
                        y_test, y_test_clean)
-
-
-def _train(settings, x_train, y_train, on_epoch):
-    return _fit_network(settings, x_train, y_train, on_epoch, FORECAST_RECIPE)
 
 
 def _fit_network(settings, x_train, y_train, on_epoch, recipe, head="linear"):
@@ -231,7 +223,7 @@ def _fit_network(settings, x_train, y_train, on_epoch, recipe, head="linear"):
     model = build_rnn(settings.cell, window=x_train.shape[1], units=recipe.units, head=head,
                       learning_rate=recipe.learning_rate)
     # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second
-    # tracing of the training step: 0.5 to 1 s per run, with the same numbers.
+    # tracing of the training step (a noticeable share of a short run), with the same numbers.
     model.optimizer.build(model.trainable_variables)
     fit = fit_quietly(model, x_train, y_train, epochs=recipe.epochs, batch_size=recipe.batch_size,
                       callbacks=None if on_epoch is None else [_Progress()])
@@ -239,15 +231,15 @@ def _fit_network(settings, x_train, y_train, on_epoch, recipe, head="linear"):
 
 
 def _predict(model, windows):
-    """The model's outputs as a flat float array. Calling the model directly skips tracing a
-    prediction graph: 0.2 s less than ``predict()``."""
+    """The model's outputs as a flat float array. Calling the model directly skips tracing the
+    prediction graph that ``predict()`` would build, a noticeable share of a short run."""
     return np.asarray(model(np.asarray(windows, dtype="float32"), training=False), dtype=float)[:, 0]
 
 
 def _score(forecasts, y_noisy, y_clean, seconds):
     """Like ``report.score_forecasts``, but clean MSEs are floored at RATIO_FLOOR in the ratio."""
     clean = {name: mse(pred, y_clean) for name, pred in forecasts.items()}
-    bound = max(clean[YARDSTICK], RATIO_FLOOR)
+    bound = max(clean[SINE_FIT], RATIO_FLOOR)
     return {name: ForecastScore(mse(pred, y_noisy), clean[name],
                                 max(clean[name], RATIO_FLOOR) / bound, seconds.get(name))
             for name, pred in forecasts.items()}
@@ -320,11 +312,10 @@ def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=No
     matched filter on the same test windows.
 
     The data are ``two_sines(n_points=500, t_max=90, noise=noise, seed=seed, n_history=6000)``,
-    windowed by ``windows_and_labels(..., n_history=6000)``: 12,600 training windows at window 50,
-    and the test windows are lesson 2's (340 at window 50). The network is lesson 2's final recipe
-    (section 5: one recurrent layer, a sigmoid output, binary cross-entropy, Adam, 6,000 points of
-    extra history), trimmed so that a click at the defaults takes under 5 s on a 2-core laptop
-    CPU, plot included:
+    windowed by ``windows_and_labels(..., n_history=6000)``: the history adds training windows, and
+    the test windows are lesson 2's. The network is lesson 2's final recipe (section 5: one
+    recurrent layer, a sigmoid output, binary cross-entropy, Adam, 6,000 points of extra history),
+    trimmed so that a click is quick enough to try many settings in class:
 
     ====================  ==============  ====  ==============================================
     setting               lesson 2 (§5)   here  why
@@ -336,12 +327,9 @@ def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=No
     Adam learning rate    0.01            0.01  unchanged
     ====================  ==============  ====  ==============================================
 
-    The price: at the defaults the LSTM's test accuracy is 77 to 86 % for seeds 0 to 2, 8 to 12
-    points below the matched filter's (``ClassificationRun.gap``), where the full recipe comes
-    within 6 points. Cutting the data or the batch size instead cost far more: with 1,500 points of
-    history, or batches of 128, the network stayed near a coin flip. A window of 120 trains
-    about 2.4 times as long as one of 50. About 1 s of every run is TensorFlow tracing the
-    training step's graph.
+    The price: the network ends further below the matched filter (``ClassificationRun.gap``) than
+    the full recipe's. The data and the batch size are kept because cutting them instead left the
+    network near a coin flip. TEACHING.md has the measured accuracies and click times.
 
     Parameters
     ----------
@@ -365,7 +353,8 @@ def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=No
     ValueError, TypeError
         For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
     """
-    settings = _checked_settings(ClassificationSettings, noise, ("window", window, WINDOW_RANGE), cell, seed)
+    settings = _checked_settings(ClassificationSettings, noise, ("window", window, WINDOW_RANGE), cell,
+                                 seed)
     return _run_classification(settings, _check_on_epoch(on_epoch))
 
 
@@ -392,10 +381,10 @@ def _run_classification(settings, on_epoch):
 
 
 class RegressionSettings(NamedTuple):
-    """What a student chose for one regression run."""
+    """What a student chose for one regression run; ``n_points`` is the samples per sequence."""
 
     noise: float
-    length: int
+    n_points: int
     cell: str
     seed: int
 
@@ -444,13 +433,13 @@ class RegressionRun(NamedTuple):
     def summary(self):
         """One row for a history of runs: the settings and the network's scores, as text."""
         net, classical = self.network, self.scores[ESTIMATOR]
-        return {"noise": f"{self.settings.noise:.2f}", "length": str(self.settings.length),
+        return {"noise": f"{self.settings.noise:.2f}", "samples": str(self.settings.n_points),
                 "cell": self.settings.cell, "RMSE": f"{net.rmse:.4f}", "x bound": f"{net.ratio:.1f}",
                 "classical x bound": f"{classical.ratio:.1f}", "train s": f"{self.seconds:.1f}"}
 
 
-def sequence_duration(length):
-    """Time from the first to the last of ``length`` samples, spaced as in lesson 3 (10 / 49).
+def sequence_duration(n_points):
+    """Time from the first to the last of ``n_points`` samples, spaced as in lesson 3 (10 / 49).
 
     Examples
     --------
@@ -459,28 +448,27 @@ def sequence_duration(length):
     >>> round(sequence_duration(100), 2)
     20.2
     """
-    length = check_int("length", length, low=2)
-    return 10.0 * (length - 1) / 49
+    n_points = check_int("n_points", n_points, low=2)
+    return 10.0 * (n_points - 1) / 49
 
 
-def run_regression(noise=0.3, length=50, cell="LSTM", *, seed=0, on_epoch=None):
+def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, on_epoch=None):
     """Lesson 3 in one call: make the sequences, train one network to read off their frequency,
     and score it and the classical estimator against the Cramér-Rao bound.
 
-    ``length`` is the number of samples per sequence. They keep lesson 3's spacing of 10 / 49
+    ``n_points`` is the number of samples per sequence. They keep lesson 3's spacing of 10 / 49
     time units, so the duration grows with them (``sequence_duration``: 1.8 time units for 10
     samples, 10 for 50, 20.2 for 100): a longer sequence is a longer recording, as for a
     recurrent network reading more time steps. (Keeping 10 time units instead would space 10
     samples 1.1 apart, too far for frequencies up to 5: they would alias above 2.8.) The bound is
-    ``cramer_rao_bound(n_points=length, length=sequence_duration(length), noise=noise)``.
+    ``cramer_rao_bound(n_points=n_points, duration=sequence_duration(n_points), noise=noise)``.
 
     As in lesson 3, 1,000 sequences ``random_frequency_sequences(1000, ..., seed=seed)`` are split
     by ``train_test_split(..., random_state=seed)``: the 250 test sequences are the lesson's at
     the defaults. The network trains on the 750 others and 1,250 fresh ones (drawn with seed
     ``seed + 1000``, as in the lesson's learning curve), on the scaled target ``(f - 3) / 2``,
-    undone after predicting. The recipe is
-    lesson 3's improved one (section 5: one recurrent layer, Adam), trimmed so that a click at
-    the defaults takes under 5 s on a 2-core laptop CPU, plot included:
+    undone after predicting. The recipe is lesson 3's improved one (section 5: one recurrent layer,
+    Adam), trimmed so that a click is quick enough to try many settings in class:
 
     ====================  ==============  ====  ==============================================
     setting               lesson 3 (§5)   here  why
@@ -492,16 +480,14 @@ def run_regression(noise=0.3, length=50, cell="LSTM", *, seed=0, on_epoch=None):
     Adam learning rate    0.003           0.01  fewer steps, so larger ones
     ====================  ==============  ====  ==============================================
 
-    The price: at the defaults the LSTM's RMSE is 6.1 to 7.2 times the bound for seeds 0 to 2,
-    where the lesson's full recipe comes within 3 times. (16 units on 3,000 sequences took as
-    long and varied more: 4.8 to 9.6 times.) About 1 s of every run is TensorFlow tracing the training
-    step's graph; a length of 100 trains about twice as long as one of 50.
+    The price: the network lands further from the bound than the lesson's full recipe. TEACHING.md
+    has the measured ratios and click times.
 
     Parameters
     ----------
     noise : float, default 0.3
         Standard deviation of the noise, between 0 and 2 (the sine's amplitude is 1).
-    length : int, default 50
+    n_points : int, default 50
         Samples per sequence, between 10 and 100.
     cell : {'SimpleRNN', 'LSTM', 'GRU'}, default 'LSTM'
     seed : int, default 0
@@ -522,7 +508,8 @@ def run_regression(noise=0.3, length=50, cell="LSTM", *, seed=0, on_epoch=None):
     ValueError, TypeError
         For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
     """
-    settings = _checked_settings(RegressionSettings, noise, ("length", length, LENGTH_RANGE), cell, seed)
+    settings = _checked_settings(RegressionSettings, noise, ("n_points", n_points, N_POINTS_RANGE), cell,
+                                 seed)
     return _run_regression(settings, _check_on_epoch(on_epoch))
 
 
@@ -532,7 +519,7 @@ def _run_regression(settings, on_epoch):
                                   REGRESSION_RECIPE)
     predictions = 3 + 2 * _predict(model, x_test)  # undo the scaling
     classical = estimate_frequency(x_test, t, freq_range=FREQ_RANGE)
-    bound = cramer_rao_bound(n_points=settings.length, length=sequence_duration(settings.length),
+    bound = cramer_rao_bound(n_points=settings.n_points, duration=sequence_duration(settings.n_points),
                              noise=settings.noise)
     errors = {network_name(settings.cell): rmse(predictions, y_test),
               ESTIMATOR: rmse(classical, y_test), BOUND: bound}
@@ -543,10 +530,10 @@ def _run_regression(settings, on_epoch):
 
 
 def _frequency_data(settings):
-    """Lesson 3's split of 1,000 sequences, plus fresh training sequences: x as (n, length)."""
+    """Lesson 3's split of 1,000 sequences, plus fresh training sequences: x as (n, n_points)."""
     from sklearn.model_selection import train_test_split  # slow to import: only when needed
 
-    design = {"n_points": settings.length, "length": sequence_duration(settings.length),
+    design = {"n_points": settings.n_points, "duration": sequence_duration(settings.n_points),
               "freq_range": FREQ_RANGE, "noise": settings.noise}
     data = random_frequency_sequences(REGRESSION_SEQUENCES, seed=settings.seed, **design)
     x_train, x_test, y_train, y_test = train_test_split(data.signals, data.frequencies,

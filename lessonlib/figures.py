@@ -6,6 +6,7 @@ rewrites ``img/*.png``. matplotlib is imported inside the functions, so ``import
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 import sys
 
@@ -20,22 +21,14 @@ _LABEL_FONT = 16
 _NOTE_FONT = 14
 _RADIUS = 0.5
 
-# File name, drawing function name, figure size in inches.
-_FIGURES = (
-    ("simple-mlp.png", "draw_simple_mlp", (8.0, 5.0)),
-    ("rnn.png", "draw_rnn", (7.0, 6.0)),
-    ("rnn-unrolled-labeled.png", "draw_rnn_unrolled", (9.0, 5.5)),
-    ("rnn-2-layer-unrolled.png", "draw_rnn_two_layer", (9.0, 7.0)),
-)
 
-
-def _new_axes(ax, name):
-    """Return ``ax``, or the axes of a new stand-alone Figure sized for diagram ``name``."""
+def _new_axes(ax, draw):
+    """Return ``ax``, or the axes of a new stand-alone Figure sized for the diagram ``draw`` makes."""
     if ax is not None:
         return ax
     from matplotlib.figure import Figure
 
-    size = {func: size for _, func, size in _FIGURES}[name]
+    size = {function: size for _, function, size in _FIGURES}[draw]
     return Figure(figsize=size, dpi=DPI, facecolor="white").add_subplot()
 
 
@@ -125,7 +118,7 @@ def draw_simple_mlp(ax=None):
     matplotlib.axes.Axes
         The axes drawn on.
     """
-    ax = _new_axes(ax, "draw_simple_mlp")
+    ax = _new_axes(ax, draw_simple_mlp)
     xs = {"input": 0.0, "hidden": 3.5, "output": 7.0}
     inputs = [_node(ax, (xs["input"], y), f"$x_{i + 1}$", "input")
               for i, y in enumerate((1.6, 0.0, -1.6))]
@@ -161,7 +154,7 @@ def draw_rnn(ax=None):
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
-    ax = _new_axes(ax, "draw_rnn")
+    ax = _new_axes(ax, draw_rnn)
     box = (2.2, 1.0)
     x_in = _node(ax, (0.0, 0.0), "$x_t$", "input", shape="box", size=box)
     h = _node(ax, (0.0, 2.6), "$h_t$", "hidden", shape="box", size=box)
@@ -200,14 +193,14 @@ def draw_rnn_unrolled(ax=None):
     matplotlib.axes.Axes
         The axes drawn on.
     """
-    ax = _new_axes(ax, "draw_rnn_unrolled")
+    ax = _new_axes(ax, draw_rnn_unrolled)
     step = 2.6
     xs = [_node(ax, (t * step, 0.0), f"$x_{t}$", "input") for t in range(4)]
     hs = [_node(ax, (t * step, 2.5), f"$h_{t}$", "hidden") for t in range(4)]
     out = _node(ax, (3 * step, 5.0), r"$\hat{x}_4$", "output")
-    for x, h in zip(xs, hs):
+    for x, h in zip(xs, hs, strict=True):
         _arrow(ax, x, h, _BLUE, "$W_x$", offset=(0.12, 0.0), ha="left")
-    for a, b in zip(hs, hs[1:]):
+    for a, b in itertools.pairwise(hs):
         _arrow(ax, a, b, _ORANGE, "$W_h$", offset=(0.0, 0.5))
     _arrow(ax, hs[-1], out, _GREEN, "$W_y$", offset=(0.12, 0.0), ha="left")
     _text(ax, (3 * step + 0.75, 5.0), "forecast of\nthe next value", _GREY, size=_NOTE_FONT,
@@ -235,17 +228,17 @@ def draw_rnn_two_layer(ax=None):
     matplotlib.axes.Axes
         The axes drawn on.
     """
-    ax = _new_axes(ax, "draw_rnn_two_layer")
+    ax = _new_axes(ax, draw_rnn_two_layer)
     step, rows = 2.2, (0.0, 2.2, 4.4, 6.6)
     xs = [_node(ax, (t * step, rows[0]), f"$x_{t}$", "input") for t in range(4)]
     h1 = [_node(ax, (t * step, rows[1]), f"$h^1_{t}$", "hidden") for t in range(4)]
     h2 = [_node(ax, (t * step, rows[2]), f"$h^2_{t}$", "hidden") for t in range(4)]
     out = _node(ax, (3 * step, rows[3]), r"$\hat{x}_4$", "output")
     for lower, upper in ((xs, h1), (h1, h2)):
-        for a, b in zip(lower, upper):
+        for a, b in zip(lower, upper, strict=True):
             _arrow(ax, a, b, _BLUE)
     for layer in (h1, h2):
-        for a, b in zip(layer, layer[1:]):
+        for a, b in itertools.pairwise(layer):
             _arrow(ax, a, b, _ORANGE)
     _arrow(ax, h2[-1], out, _GREEN)
 
@@ -262,6 +255,15 @@ def draw_rnn_two_layer(ax=None):
     _text(ax, (1.5 * step, -1.2), "each layer has its own $W_x$ and $W_h$, reused at every step",
           _GREY, size=_NOTE_FONT, style="italic")
     return _finish(ax, (-2.4, note_x + 4.6), (-1.6, 8.4))
+
+
+# Every diagram: its file in img/, the function that draws it, its figure size in inches.
+_FIGURES = (
+    ("simple-mlp.png", draw_simple_mlp, (8.0, 5.0)),
+    ("rnn.png", draw_rnn, (7.0, 6.0)),
+    ("rnn-unrolled-labeled.png", draw_rnn_unrolled, (9.0, 5.5)),
+    ("rnn-2-layer-unrolled.png", draw_rnn_two_layer, (9.0, 7.0)),
+)
 
 
 def save_all(folder="img"):
@@ -291,10 +293,10 @@ def save_all(folder="img"):
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for filename, func_name, size in _FIGURES:
+    for filename, draw, size in _FIGURES:
         fig = Figure(figsize=size, dpi=DPI, facecolor="white")
         ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
-        globals()[func_name](ax)
+        draw(ax)
         path = folder / filename
         fig.savefig(path, dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.25,
                     metadata={"Software": None})

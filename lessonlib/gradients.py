@@ -18,25 +18,31 @@ def input_gradients(model, windows):
     Parameters
     ----------
     model : keras.Model
-        A model whose input is ``(window, 1)`` and whose output is one number per window.
+        A model on Keras's TensorFlow backend (the lessons'), whose input is ``(window, 1)`` and
+        whose output is one number per window.
     windows : array of shape (n_windows, window) or (n_windows, window, 1)
 
     Returns
     -------
     ndarray of shape (window,)
         Entry ``k`` is the mean over windows of ``|d prediction / d x_k|``; the last entry belongs
-        to the most recent input. Works with the TensorFlow, JAX and PyTorch backends of Keras.
+        to the most recent input.
+
+    Raises
+    ------
+    ValueError
+        For badly shaped or non-finite ``windows``, or if Keras runs on another backend than
+        TensorFlow (the gradient is taken with ``tf.GradientTape``).
     """
     windows = check_windows("windows", windows)[:, :, None].astype("float32")
     import keras
 
     backend = keras.backend.backend()
-    compute = {"tensorflow": _gradients_tensorflow, "jax": _gradients_jax,
-               "torch": _gradients_torch}.get(backend)
-    if compute is None:
-        raise ValueError(f"input_gradients supports the 'tensorflow', 'jax' and 'torch' backends. "
-                         f"Received: a model on the '{backend}' backend.")
-    grads = np.asarray(compute(model, windows), dtype=float)
+    if backend != "tensorflow":
+        raise ValueError(f"`input_gradients` needs Keras's 'tensorflow' backend. Received: a model on "
+                         f"the {backend!r} backend. Set the environment variable "
+                         f"KERAS_BACKEND=tensorflow before Keras is imported.")
+    grads = _gradients_tensorflow(model, windows)
     return np.abs(grads[:, :, 0]).mean(axis=0)
 
 
@@ -47,22 +53,4 @@ def _gradients_tensorflow(model, windows):
     with tf.GradientTape() as tape:
         tape.watch(x)
         total = tf.reduce_sum(model(x, training=False))
-    return tape.gradient(total, x).numpy()
-
-
-def _gradients_jax(model, windows):
-    import jax
-    import jax.numpy as jnp
-
-    def total(x):
-        return jnp.sum(model(x, training=False))
-
-    return jax.grad(total)(jnp.asarray(windows))
-
-
-def _gradients_torch(model, windows):
-    import torch
-
-    x = torch.tensor(windows, requires_grad=True)
-    model(x, training=False).sum().backward()
-    return x.grad.detach().cpu().numpy()
+    return np.asarray(tape.gradient(total, x).numpy(), dtype=float)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from ._validation import check_same_length, check_series
+from ._validation import check_same_length, check_scores_and_labels, check_series, check_split_counts
+from .metrics import rmse, roc_auc
 
 PREDICTION, ACTUAL, IDEAL = "tab:blue", "tab:red", "tab:green"
 
@@ -22,7 +25,7 @@ def plot_series(t, values, *, clean=None, ax=None, title=None):
     t = check_series("t", t)
     values = check_series("values", values)
     check_same_length("t", t, "values", values)
-    ax = _axes(ax, (14, 3))
+    ax = _axes(ax, (10.5, 2.8))
     ax.plot(t, values, ".", color=ACTUAL, ms=4, label="observed")
     if clean is not None:
         clean = check_series("clean", clean)
@@ -38,7 +41,7 @@ def plot_forecast(t, predictions, actual, ideal, *, ax=None, title=None):
     t = check_series("t", t)
     for name, values in (("predictions", predictions), ("actual", actual), ("ideal", ideal)):
         check_same_length("t", t, name, check_series(name, np.ravel(values)))
-    ax = _axes(ax, (12, 4))
+    ax = _axes(ax, (9.5, 3.2))
     ax.plot(t, np.ravel(predictions), ".-", color=PREDICTION, lw=0.5, label="predictions")
     ax.plot(t, actual, ".", color=ACTUAL, label="actual")
     ax.plot(t, ideal, "-", color=IDEAL, label="ideal")
@@ -52,7 +55,7 @@ def plot_input_gradients(gradients, *, ax=None, title=None):
 
     ``gradients`` maps a model's name to ``input_gradients(model, windows)``.
     """
-    ax = _axes(ax, (9, 4))
+    ax = _axes(ax, (8, 3.2))
     for name, values in gradients.items():
         values = check_series(f"gradients[{name!r}]", values)
         steps_back = np.arange(len(values))[::-1]
@@ -73,11 +76,8 @@ def plot_split(t, values, *, window, n_train, n_test, ax=None, title=None):
     t = check_series("t", t)
     values = check_series("values", values)
     check_same_length("t", t, "values", values)
-    if window + n_train + window + n_test != len(t):
-        raise ValueError(f"`window`, `n_train` and `n_test` must account for every value: "
-                         f"2 * window + n_train + n_test == len(t). Received: window={window}, "
-                         f"n_train={n_train}, n_test={n_test} with len(t)={len(t)}.")
-    ax = _axes(ax, (14, 3))
+    window, n_train, n_test = check_split_counts(window, n_train, n_test, len(t))
+    ax = _axes(ax, (10.5, 2.8))
     cut = window + n_train
     roles = [(slice(0, window), "lightgray", "inputs only"),
              (slice(window, cut), "tab:blue", f"training targets ({n_train})"),
@@ -91,18 +91,9 @@ def plot_split(t, values, *, window, n_train, n_test, ax=None, title=None):
     return ax
 
 
-def _labels_and_values(name, values, y_true):
-    values = check_series(name, np.ravel(values), min_length=2)
-    y_true = check_series("y_true", np.ravel(y_true), min_length=2)
-    check_same_length(name, values, "y_true", y_true)
-    if not np.isin(y_true, (0, 1)).all():
-        raise ValueError(f"`y_true` must hold only 0 and 1. Received values {np.unique(y_true)[:5].tolist()}.")
-    return values, y_true
-
-
 def plot_probability_histograms(probabilities, y_true, *, ax=None, title=None, class_names=("0", "1")):
     """The original lesson's picture: histograms of the predicted probability of class 1, per true class."""
-    probabilities, y_true = _labels_and_values("probabilities", probabilities, y_true)
+    probabilities, y_true = check_scores_and_labels("probabilities", probabilities, y_true)
     ax = _axes(ax, (7, 4))
     bins = np.linspace(0, 1, 21)
     for label, name in enumerate(class_names):
@@ -115,13 +106,13 @@ def plot_probability_histograms(probabilities, y_true, *, ax=None, title=None, c
 
 def plot_roc(scores, y_true, *, ax=None, title=None):
     """ROC curves, one per named score array, with the area under each curve in the legend."""
-    from sklearn.metrics import roc_auc_score, roc_curve
+    from sklearn.metrics import roc_curve
 
     ax = _axes(ax, (5, 5))
     for name, values in scores.items():
-        values, labels = _labels_and_values(f"scores[{name!r}]", values, y_true)
+        values, labels = check_scores_and_labels(f"scores[{name!r}]", values, y_true, both_classes=True)
         fpr, tpr, _ = roc_curve(labels, values)
-        ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(labels, values):.3f})")
+        ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc(values, labels):.3f})")
     ax.plot([0, 1], [0, 1], color="gray", lw=1, ls=":", label="chance")
     ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title, aspect="equal")
     ax.legend(loc="lower right", fontsize="small")
@@ -130,7 +121,7 @@ def plot_roc(scores, y_true, *, ax=None, title=None):
 
 def plot_confusion(labels, y_true, *, ax=None, title=None, class_names=("0", "1")):
     """A 2 x 2 confusion matrix with counts: rows are the true class, columns the predicted one."""
-    labels, y_true = _labels_and_values("labels", labels, y_true)
+    labels, y_true = check_scores_and_labels("labels", labels, y_true)
     counts = np.array([[np.sum((y_true == i) & (labels == j)) for j in (0, 1)] for i in (0, 1)])
     ax = _axes(ax, (4, 4))
     ax.imshow(counts, cmap="Blues", vmin=0)
@@ -148,13 +139,13 @@ def plot_true_vs_predicted(true, predicted, *, ax=None, title=None):
     true = check_series("true", np.ravel(true), min_length=1)
     predicted = check_series("predicted", np.ravel(predicted), min_length=1)
     check_same_length("true", true, "predicted", predicted)
-    rmse = float(np.sqrt(np.mean((predicted - true) ** 2)))
+    error = rmse(predicted, true)
     ax = _axes(ax, (5, 5))
     ax.scatter(true, predicted, s=8, alpha=0.6)
     low, high = min(true.min(), predicted.min()), max(true.max(), predicted.max())
     ax.plot([low, high], [low, high], color="black", lw=1, label="perfect (identity)")
     ax.set(xlabel="true value", ylabel="predicted value", aspect="equal",
-           title=f"{title + ': ' if title else ''}RMSE {rmse:.3f}")
+           title=f"{title + ': ' if title else ''}RMSE {error:.3f}")
     ax.legend(loc="upper left")
     return ax
 
@@ -182,7 +173,7 @@ def plot_learning_curve(sizes, errors, *, references=None, ax=None, title="Learn
     check_same_length("sizes", sizes, "errors", errors)
     ax = _axes(ax, (6, 5))
     ax.loglog(sizes, errors, "o-", label=label)
-    for (name, level), style in zip((references or {}).items(), ["--", ":", "-."] * 3):
+    for (name, level), style in zip((references or {}).items(), itertools.cycle(["--", ":", "-."])):
         ax.axhline(level, ls=style, color="gray" if style != "--" else "tab:green", label=name)
     ax.set_xticks(sizes, [f"{int(n):,}" for n in sizes])
     ax.minorticks_off()

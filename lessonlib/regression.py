@@ -8,13 +8,20 @@ this one nearly reaches it, so together they show how far a network is from the 
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from .baselines import mse
-from ._validation import _check_finite, check_float, check_int, check_same_length, check_series
+from ._validation import (
+    check_bool,
+    check_float,
+    check_freq_range,
+    check_increasing,
+    check_int,
+    check_same_length,
+    check_series,
+    check_signals,
+)
 
 _GOLDEN = (np.sqrt(5.0) - 1) / 2
 _MAX_GRID = 20_000
@@ -29,12 +36,12 @@ class FrequencyData(NamedTuple):
     phases: np.ndarray
 
 
-def random_frequency_sequences(n_sequences=1000, *, n_points=50, length=10.0, freq_range=(1.0, 5.0),
+def random_frequency_sequences(n_sequences=1000, *, n_points=50, duration=10.0, freq_range=(1.0, 5.0),
                                noise=0.3, seed=0):
     """The lesson's regression data: many short noisy sines, each with its own frequency and phase.
 
     Row ``i`` is ``sin(frequencies[i] * t + phases[i])`` plus Gaussian noise, on
-    ``t = np.linspace(0, length, n_points)``. Phases are uniform on [0, 2 pi) and (angular)
+    ``t = np.linspace(0, duration, n_points)``. Phases are uniform on [0, 2 pi) and (angular)
     frequencies uniform on ``freq_range``, drawn in that order from ``np.random.default_rng(seed)``,
     then the noise.
 
@@ -44,8 +51,8 @@ def random_frequency_sequences(n_sequences=1000, *, n_points=50, length=10.0, fr
         Number of sequences (rows); at least 1.
     n_points : int, default 50
         Samples per sequence; at least 3.
-    length : float, default 10.0
-        Duration of each sequence; positive.
+    duration : float, default 10.0
+        Time from the first to the last sample of each sequence; positive.
     freq_range : pair of float, default (1.0, 5.0)
         ``(low, high)`` with ``0 < low < high``, in radians per time unit.
     noise : float, default 0.3
@@ -62,7 +69,7 @@ def random_frequency_sequences(n_sequences=1000, *, n_points=50, length=10.0, fr
     Raises
     ------
     ValueError, TypeError
-        For counts below their minimum, a non-positive ``length``, a negative ``noise`` or ``seed``,
+        For counts below their minimum, a non-positive ``duration``, a negative ``noise`` or ``seed``,
         or a ``freq_range`` that is not ``(low, high)`` with ``0 < low < high``.
 
     Examples
@@ -78,16 +85,16 @@ def random_frequency_sequences(n_sequences=1000, *, n_points=50, length=10.0, fr
     """
     n_sequences = check_int("n_sequences", n_sequences, low=1)
     n_points = check_int("n_points", n_points, low=3)
-    length = check_float("length", length, low=0, low_open=True)
-    freq_range = _check_freq_range(freq_range)
+    duration = check_float("duration", duration, low=0, low_open=True)
+    freq_range = check_freq_range(freq_range)
     noise = check_float("noise", noise, low=0)
     seed = check_int("seed", seed, low=0)
-    return _random_frequency_sequences(n_sequences, n_points, length, freq_range, noise, seed)
+    return _random_frequency_sequences(n_sequences, n_points, duration, freq_range, noise, seed)
 
 
-def _random_frequency_sequences(n_sequences, n_points, length, freq_range, noise, seed):
+def _random_frequency_sequences(n_sequences, n_points, duration, freq_range, noise, seed):
     rng = np.random.default_rng(seed)
-    t = np.linspace(0, length, n_points)
+    t = np.linspace(0, duration, n_points)
     phases = rng.uniform(0, 2 * np.pi, n_sequences)
     frequencies = rng.uniform(*freq_range, n_sequences)
     clean = np.sin(frequencies[:, None] * t + phases[:, None])
@@ -134,16 +141,13 @@ def estimate_frequency(signals, t, *, freq_range=(1.0, 5.0), fit_offset=False):
     >>> estimate_frequency(signals, t).round(6)
     array([1.7 , 3.25])
     """
-    signals = _check_signals(signals)
+    signals = check_signals("signals", signals)
     t = check_series("t", t, min_length=3)
     check_same_length("t", t, "each row of signals", signals[0])
-    if not (np.diff(t) > 0).all():
-        raise ValueError(f"`t` must be strictly increasing. Received: t with a step of "
-                         f"{float(np.diff(t).min())} at index {int(np.argmin(np.diff(t)))}.")
-    freq_range = _check_freq_range(freq_range)
-    if not isinstance(fit_offset, (bool, np.bool_)):
-        raise TypeError(f"`fit_offset` must be True or False. Received: fit_offset={fit_offset!r}.")
-    return _estimate_frequency(signals, t, freq_range, bool(fit_offset))
+    check_increasing("t", t)
+    freq_range = check_freq_range(freq_range)
+    fit_offset = check_bool("fit_offset", fit_offset)
+    return _estimate_frequency(signals, t, freq_range, fit_offset)
 
 
 def _estimate_frequency(signals, t, freq_range, fit_offset):
@@ -204,11 +208,11 @@ def _golden_section(signals, t, lower, upper, fit_offset, n_iterations=40):
     return (lower + upper) / 2
 
 
-def cramer_rao_bound(*, n_points=50, length=10.0, noise=0.3, amplitude=1.0):
+def cramer_rao_bound(*, n_points=50, duration=10.0, noise=0.3, amplitude=1.0):
     r"""Smallest possible RMSE of an unbiased estimate of a real sine's angular frequency.
 
     For ``x_k = amplitude * sin(w t_k + phase) + e_k``, ``t_k = k * dt`` with
-    ``dt = length / (n_points - 1)``, ``k = 0 .. N - 1``, ``e_k`` white Gaussian noise of standard
+    ``dt = duration / (n_points - 1)``, ``k = 0 .. N - 1``, ``e_k`` white Gaussian noise of standard
     deviation ``noise`` (sigma), and amplitude ``A`` and phase unknown (no offset), the Fisher
     information for ``w`` once the phase is accounted for is
     ``A**2 / (2 sigma**2) * sum_k (t_k - t_mean)**2 = A**2 dt**2 N (N**2 - 1) / (24 sigma**2)``,
@@ -228,7 +232,7 @@ def cramer_rao_bound(*, n_points=50, length=10.0, noise=0.3, amplitude=1.0):
     ----------
     n_points : int, default 50
         Number of samples N; at least 3.
-    length : float, default 10.0
+    duration : float, default 10.0
         Time from the first to the last sample; positive.
     noise : float, default 0.3
         Noise standard deviation sigma; at least 0.
@@ -243,7 +247,7 @@ def cramer_rao_bound(*, n_points=50, length=10.0, noise=0.3, amplitude=1.0):
     Raises
     ------
     ValueError, TypeError
-        For ``n_points < 3``, a non-positive ``length`` or ``amplitude``, or a negative ``noise``.
+        For ``n_points < 3``, a non-positive ``duration`` or ``amplitude``, or a negative ``noise``.
 
     Examples
     --------
@@ -253,65 +257,12 @@ def cramer_rao_bound(*, n_points=50, length=10.0, noise=0.3, amplitude=1.0):
     0.0144
     """
     n_points = check_int("n_points", n_points, low=3)
-    length = check_float("length", length, low=0, low_open=True)
+    duration = check_float("duration", duration, low=0, low_open=True)
     noise = check_float("noise", noise, low=0)
     amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
-    return _cramer_rao_bound(n_points, length / (n_points - 1), noise, amplitude)
+    return _cramer_rao_bound(n_points, duration / (n_points - 1), noise, amplitude)
 
 
 def _cramer_rao_bound(n_points, dt, noise, amplitude):
     return float(np.sqrt(24.0) * noise / (amplitude * dt * np.sqrt(n_points * (n_points**2 - 1))))
 
-
-def rmse(predictions, targets):
-    """Root mean squared error between two equally long sequences of numbers.
-
-    Parameters
-    ----------
-    predictions, targets : array-like
-        Finite numbers, flattened; the same number of each, at least one.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs are not finite numbers or differ in length.
-
-    Examples
-    --------
-    >>> rmse([1.0, 2.0], [1.0, 4.0])
-    1.4142135623730951
-    """
-    return float(np.sqrt(mse(predictions, targets)))
-
-
-def _check_signals(signals):
-    """Return ``signals`` as a finite float array of shape (n_sequences, n_points), or raise."""
-    try:
-        array = np.asarray(signals, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"`signals` must be a 2-D array of numbers. "
-                        f"Received an object of type {type(signals).__name__}.") from error
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[:, :, 0]
-    if array.ndim != 2 or array.shape[0] == 0:
-        raise ValueError(f"`signals` must be 2-D, one sequence per row: shape (n_sequences, "
-                         f"n_points) with n_sequences >= 1. Received: signals with shape "
-                         f"{array.shape}. For a single sequence pass `signals[None, :]`.")
-    _check_finite("signals", array)
-    return array
-
-
-def _check_freq_range(freq_range):
-    """Return ``freq_range`` as ``(low, high)`` floats with ``0 < low < high``, or raise."""
-    values = tuple(freq_range) if isinstance(freq_range, (tuple, list, np.ndarray)) else None
-    ok = (values is not None and len(values) == 2
-          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values)
-          and all(np.isfinite(v) for v in values) and 0 < values[0] < values[1])
-    if not ok:
-        raise ValueError(f"`freq_range` must be a pair (low, high) with 0 < low < high. "
-                         f"Received: freq_range={freq_range!r}.")
-    return float(values[0]), float(values[1])

@@ -6,7 +6,7 @@ import html
 from typing import NamedTuple
 
 from ._validation import check_choice
-from .baselines import mse
+from .metrics import mse
 
 
 class ForecastScore(NamedTuple):
@@ -38,7 +38,7 @@ class ScoreTable:
     def __repr__(self):
         widths = [max(len(r[i]) for r in [self.header, *self.rows]) for i in range(len(self.header))]
         lines = [self.header, ["-" * w for w in widths], *self.rows]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
 
     def _repr_html_(self):
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)

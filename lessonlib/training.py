@@ -1,7 +1,8 @@
-"""Seeded, quiet, timed training: the same numbers on every run, and no progress bars in the output.
+"""Quiet, timed training: no progress bars in the output, and the seconds each fit took.
 
 Keras's progress bars print timings ("12ms/step") that change on every run, which a notebook test
-cannot compare; these helpers train with ``verbose=0`` and return what a lesson wants to show.
+cannot compare. The lessons train with ``fit_quietly`` instead: ``model.fit`` with ``verbose=0``,
+timed, so their tables can show the cost of each model without timing code in every cell.
 """
 
 from __future__ import annotations
@@ -9,10 +10,7 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-import numpy as np
-
-from ._validation import check_int, check_same_length, check_series, check_windows
-from .models import build_rnn
+from ._validation import check_bool, check_int, check_same_length, check_series, check_windows
 
 
 class FitResult(NamedTuple):
@@ -24,7 +22,10 @@ class FitResult(NamedTuple):
 
 
 def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True, callbacks=None):
-    """Train a compiled Keras ``model`` without printing, and time it.
+    """Train a compiled Keras ``model`` without printing, and time it: ``model.fit(..., verbose=0)``.
+
+    The lessons use it for every network they train, and the explorers for theirs, so that each
+    score table can show how long training took.
 
     Parameters
     ----------
@@ -44,43 +45,24 @@ def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True,
     Returns
     -------
     FitResult
-        ``(model, losses, seconds)``.
+        ``(model, losses, seconds)``: the model itself (trained in place), the training loss after
+        each epoch, and the wall-clock seconds ``model.fit`` took.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For windows and targets of different lengths or not finite, ``epochs`` or ``batch_size``
+        out of range, or a ``shuffle`` that is not True or False.
     """
     x_train = check_windows("x_train", x_train)[:, :, None]
     y_train = check_series("y_train", y_train, min_length=1)
     check_same_length("x_train", x_train, "y_train", y_train)
     epochs = check_int("epochs", epochs, low=1, high=1000)
     batch_size = check_int("batch_size", batch_size, low=1, high=100_000)
+    shuffle = check_bool("shuffle", shuffle)
     start = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        shuffle=bool(shuffle), verbose=0, callbacks=callbacks)
+                        shuffle=shuffle, verbose=0, callbacks=callbacks)
     seconds = time.perf_counter() - start
     return FitResult(model, [float(v) for v in history.history["loss"]], seconds)
 
-
-def train_rnn(cell, x_train, y_train, *, units=32, layers=1, head="linear", epochs=12,
-              batch_size=512, learning_rate=0.005, optimizer="adam", seed=0):
-    """Seed everything, build ``build_rnn(cell, ...)`` for these windows, and train it quietly.
-
-    The defaults are lesson 1's improved recipe: one recurrent layer of 32 units, Adam with a
-    learning rate of 0.005, batches of 512 windows, 12 epochs. See ``build_rnn`` and
-    ``fit_quietly`` for the arguments.
-
-    Returns
-    -------
-    FitResult
-    """
-    import keras
-
-    x_train = check_windows("x_train", x_train)
-    seed = check_int("seed", seed, low=0)
-    keras.utils.set_random_seed(seed)
-    model = build_rnn(cell, window=x_train.shape[1], units=units, layers=layers, head=head,
-                      learning_rate=learning_rate, optimizer=optimizer)
-    return fit_quietly(model, x_train, y_train, epochs=epochs, batch_size=batch_size)
-
-
-def predict_quietly(model, windows):
-    """The model's predictions for ``windows`` as a flat float array (one number per window)."""
-    windows = check_windows("windows", windows)[:, :, None]
-    return np.asarray(model.predict(windows, verbose=0), dtype=float).reshape(len(windows), -1)[:, 0]

@@ -52,9 +52,10 @@ def version_report(installed, locked, python):
     --------
     >>> print(version_report({"NumPy": "2.4.6"}, {"numpy": "2.4.6"}, "3.11"))
     Python 3.11 · NumPy 2.4.6: the locked versions that made the stored outputs.
-    >>> print(version_report({"NumPy": "2.5.0"}, {"numpy": "2.4.6"}, "3.12"))
+    >>> print(version_report({"NumPy": "2.5.0"}, {"numpy": "2.4.6"}, "3.12"))  # doctest: +NORMALIZE_WHITESPACE
     Python 3.12 · NumPy 2.5.0
-    Not the locked set (NumPy 2.4.6): numbers may differ from the stored outputs. `make venv` installs the locked versions.
+    Not the locked set (NumPy 2.4.6): numbers may differ from the stored outputs.
+    `make venv` installs the locked versions.
     """
     line = " · ".join([f"Python {python}"] + [f"{name} {version}" for name, version in installed.items()])
     if not locked:

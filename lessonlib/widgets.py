@@ -2,7 +2,8 @@
 
 The panel only collects the settings, calls the run function and renders what it returns; the
 computation and the tables live in plain functions that tests call directly. This module imports
-ipywidgets and matplotlib, so ``lessonlib/__init__.py`` must not import it eagerly.
+ipywidgets and matplotlib, so ``lessonlib/__init__.py`` does not import it eagerly: the lessons
+reach the panels as ``lessonlib.forecast_explorer()`` and its siblings, which load it on first use.
 """
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ from IPython.display import HTML, display
 from ._validation import check_int
 from .classification import two_sines, windows_and_labels
 from .data import noisy_sine
-from .explore import (FREQ_RANGE, LENGTH_RANGE, NOISE_RANGE, WINDOW_RANGE, run_classification,
-                      run_forecast, run_regression, sequence_duration)
+from .explore import (
+    FREQ_RANGE,
+    N_POINTS_RANGE,
+    NOISE_RANGE,
+    WINDOW_RANGE,
+    run_classification,
+    run_forecast,
+    run_regression,
+    sequence_duration,
+)
 from .models import CELL_TYPES
 from .plots import plot_forecast, plot_probability_histograms, plot_series, plot_true_vs_predicted
 from .regression import random_frequency_sequences
@@ -141,9 +150,13 @@ class Explorer(widgets.VBox):
 
     @staticmethod
     def _show_traceback(out, error):
-        with out:
-            out.clear_output(wait=True)
-            traceback.print_exception(error)
+        """Replace what ``out`` shows by the error's traceback, as standard error output.
+
+        Setting ``outputs`` (rather than printing inside ``with out:``) works the same in a kernel
+        and outside one, so tests can read what a student would see.
+        """
+        out.outputs = ()
+        out.append_stderr("".join(traceback.format_exception(error)))
 
     def _draw(self, out, draw, figsize, table=None):
         """Draw a figure with ``draw(ax)``; show it and ``table`` in ``out``, replacing both."""
@@ -164,6 +177,8 @@ class Explorer(widgets.VBox):
 
 def forecast_explorer(seed=0):
     """Lesson 1's explorer: noise, window and cell type, then train a trimmed network and compare.
+
+    Lessons call it as ``lessonlib.forecast_explorer()``.
 
     Each click on Train calls ``lessonlib.explore.run_forecast`` (see there what is trimmed
     relative to the lesson's recipe, and why) and adds a row to the table of runs.
@@ -235,6 +250,8 @@ def classification_explorer(seed=0):
     """Lesson 2's explorer: noise, window and cell type, then train a trimmed classifier and
     compare it with the matched filter.
 
+    Lessons call it as ``lessonlib.classification_explorer()``.
+
     Each click on Train calls ``lessonlib.explore.run_classification`` (see there what is trimmed
     relative to the lesson's recipe, and why) and adds a row to the table of runs.
 
@@ -285,12 +302,12 @@ def _plot_classification_run(result, ax):
 
 
 def regression_explorer(seed=0):
-    """Lesson 3's explorer: noise, sequence length and cell type, then train a trimmed network
+    """Lesson 3's explorer: noise, samples per sequence and cell type, then train a trimmed network
     to read off frequencies and compare it with the classical estimator and the Cramér-Rao bound.
 
-    Each click on Train calls ``lessonlib.explore.run_regression`` (see there what is trimmed
-    relative to the lesson's recipe, and how the length sets the duration) and adds a row to the
-    table of runs.
+    Lessons call it as ``lessonlib.regression_explorer()``. Each click on Train calls
+    ``lessonlib.explore.run_regression`` (see there what is trimmed relative to the lesson's
+    recipe, and how the number of samples sets the duration) and adds a row to the table of runs.
 
     Parameters
     ----------
@@ -307,19 +324,19 @@ def regression_explorer(seed=0):
         If ``seed`` is not a non-negative integer.
     """
     return _lesson_explorer(3, run_regression, _preview_regression, _plot_regression_run, seed=seed,
-                            noise=0.3, size=("length", 50, LENGTH_RANGE, "length (samples)"))
+                            noise=0.3, size=("n_points", 50, N_POINTS_RANGE, "length (samples)"))
 
 
 def _preview_regression(settings, ax, *, seed, n_shown=3):
     """A few sequences at these settings, stacked, each labelled with its true frequency."""
-    length = settings["length"]
-    data = random_frequency_sequences(n_shown, n_points=length, length=sequence_duration(length),
+    n_points = settings["n_points"]
+    data = random_frequency_sequences(n_shown, n_points=n_points, duration=sequence_duration(n_points),
                                       freq_range=FREQ_RANGE, noise=settings["noise"], seed=seed)
-    for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies)):
+    for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies, strict=True)):
         offset = 3.5 * (n_shown - 1 - i)
         ax.plot(data.t, signal + offset, ".-", lw=0.5, label=f"f = {frequency:.2f}")
     ax.set(xlabel="t", yticks=[],
-           title=f"noise {settings['noise']:.2f}: {n_shown} sequences of {length} samples over "
+           title=f"noise {settings['noise']:.2f}: {n_shown} sequences of {n_points} samples over "
                  f"{data.t[-1]:.1f} time units; the network must read off each one's f")
     ax.legend(loc="upper right", fontsize="small")
     return ax
@@ -328,6 +345,6 @@ def _preview_regression(settings, ax, *, seed, n_shown=3):
 def _plot_regression_run(result, ax):
     """A run's predicted against true frequencies on the test sequences."""
     s = result.settings
-    title = (f"{s.cell}, noise {s.noise:.2f}, length {s.length}: {result.ratio:.1f}x the "
+    title = (f"{s.cell}, noise {s.noise:.2f}, {s.n_points} samples: {result.ratio:.1f}x the "
              f"Cramér-Rao bound")
     return plot_true_vs_predicted(result.y_test, result.predictions, ax=ax, title=title)

@@ -4,9 +4,18 @@ import numpy as np
 import pytest
 
 import lessonlib
-from lessonlib import (claim, forecast_last_value, forecast_linear_ar, forecast_moving_average,
-                       forecast_sine_fit, forecast_table, mse, noisy_sine, score_forecasts,
-                       split_and_windowize)
+from lessonlib import (
+    claim,
+    forecast_last_value,
+    forecast_linear_ar,
+    forecast_moving_average,
+    forecast_sine_fit,
+    forecast_table,
+    mse,
+    noisy_sine,
+    score_forecasts,
+    split_and_windowize,
+)
 
 
 def test_simple_forecasts_on_known_windows():

@@ -3,13 +3,8 @@
 import numpy as np
 import pytest
 
-from lessonlib.classification import (
-    accuracy,
-    matched_filter_classify,
-    roc_auc,
-    two_sines,
-    windows_and_labels,
-)
+from lessonlib.classification import matched_filter_classify, two_sines, windows_and_labels
+from lessonlib.metrics import accuracy, roc_auc
 from lessonlib.windows import split_and_windowize
 
 
@@ -168,40 +163,7 @@ def test_matched_filter_step_is_required():
         matched_filter_classify(np.zeros((3, 10)))
 
 
-# --- accuracy and roc_auc -----------------------------------------------------------------------
-
-def test_accuracy_value():
-    assert accuracy(np.array([0, 1, 1, 1]), np.array([0.0, 1.0, 0.0, 0.0])) == 0.5
-
-
-def test_roc_auc_matches_pairwise_definition_with_ties():
-    rng = np.random.default_rng(0)
-    scores = rng.integers(0, 5, 60).astype(float)
-    y_true = rng.integers(0, 2, 60)
-    pos, neg = scores[y_true == 1], scores[y_true == 0]
-    pairs = (pos[:, None] > neg).mean() + 0.5 * (pos[:, None] == neg).mean()
-    assert roc_auc(scores, y_true) == pytest.approx(pairs)
-
-
-def test_roc_auc_extremes():
-    assert roc_auc([1.0, 2.0, 3.0, 4.0], [0, 0, 1, 1]) == 1.0
-    assert roc_auc([4.0, 3.0, 2.0, 1.0], [0, 0, 1, 1]) == 0.0
-
-
-@pytest.mark.parametrize("func, args, message", [
-    (accuracy, ([0, 1], [0, 1, 1]), "`labels` and `y_true` must have the same length"),
-    (roc_auc, ([0.1, 0.2], [1, 1]), "`y_true` must hold only 0 and 1, with both present"),
-    (roc_auc, ([0.1, 0.2], [0, 2]), r"Received: y_true with values \[0.0, 2.0\]"),
-    (roc_auc, ([0.1, np.nan], [0, 1]), "`scores` must not contain NaN"),
-])
-def test_metrics_bad_input(func, args, message):
-    with pytest.raises(ValueError, match=message):
-        func(*args)
-
-
 def test_two_sines_history_keeps_the_recent_values_and_test_windows():
-    from lessonlib.classification import two_sines, windows_and_labels
-
     plain, longer = two_sines(seed=4), two_sines(seed=4, n_history=200)
     assert len(longer.t) == 700
     np.testing.assert_array_equal(longer.noisy_a[200:], plain.noisy_a)

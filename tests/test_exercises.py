@@ -75,8 +75,12 @@ def test_each_lesson_has_three_to_five_exercises_with_unique_names():
     for module in NAMESPACES:
         names = [exercise.name for exercise in module.EXERCISES]
         assert 3 <= len(names) <= 5
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        assert duplicates == [], f"{module.__name__}: {duplicates} name more than one exercise"
         assert all(getattr(module, name) is exercise
-                   for name, exercise in zip(names, module.EXERCISES))
+                   for name, exercise in zip(names, module.EXERCISES, strict=True))
+    every = [exercise.name for module in NAMESPACES for exercise in module.EXERCISES]
+    assert len(set(every)) == len(every), "an exercise name is reused across lessons"
 
 
 def test_feedback_shows_status_and_message_as_text_and_html():

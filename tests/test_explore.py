@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from lessonlib import explore
-from lessonlib.explore import EPOCHS, YARDSTICK, ForecastSettings, run_forecast
+from lessonlib.explore import EPOCHS, SINE_FIT, ForecastSettings, run_forecast
 from lessonlib.report import ForecastScore
 
-BASELINES = ["last value", "linear autoregression", YARDSTICK]
+BASELINES = ["last value", "linear autoregression", SINE_FIT]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_defaults_beat_the_last_value_and_come_near_the_yardstick(default_run):
     _check_finite_and_shaped(result, n_test=170)  # lesson 1's 170 test windows
     net, scores = result.network, result.scores
     assert net.mse_clean < scores["last value"].mse_clean / 5
-    assert scores[YARDSTICK].ratio == 1.0
+    assert scores[SINE_FIT].ratio == 1.0
     assert 0.5 < result.ratio < 6
     assert net.mse_noisy > 0.2  # the noise variance, 0.25, is a floor against noisy targets
 
@@ -60,7 +60,7 @@ def test_the_ends_of_every_range_give_finite_scores(settings, n_test):
 
 def test_noise_zero_floors_the_ratio_instead_of_dividing_by_zero():
     result = run_forecast(noise=0, window=10, cell="SimpleRNN")
-    yardstick = result.scores[YARDSTICK]
+    yardstick = result.scores[SINE_FIT]
     assert yardstick.mse_clean < 1e-20 and yardstick.ratio == 1.0
     assert result.scores["linear autoregression"].ratio == 1.0  # exact too: both count as 1e-6
     assert result.ratio == pytest.approx(result.network.mse_clean / explore.RATIO_FLOOR)
@@ -88,7 +88,7 @@ def test_the_same_settings_give_the_same_run():
                                  r"Received: on_epoch=3 of type int\."),
 ])
 def test_bad_arguments_are_rejected_before_any_training(kwargs, error, message, monkeypatch):
-    monkeypatch.setattr(explore, "_train", None)  # would fail with a different error if reached
+    monkeypatch.setattr(explore, "_fit_network", None)  # would fail with a different error if reached
     with pytest.raises(error, match=message):
         run_forecast(**kwargs)
 
@@ -97,7 +97,7 @@ def _synthetic_run():
     scores = {"GRU network": ForecastScore(0.31, 0.0123, 2.46, 1.5),
               "last value": ForecastScore(0.58, 0.28, 56.0, None),
               "linear autoregression": ForecastScore(0.29, 0.021, 4.2, None),
-              YARDSTICK: ForecastScore(0.276, 0.005, 1.0, None)}
+              SINE_FIT: ForecastScore(0.276, 0.005, 1.0, None)}
     arrays = [np.zeros(3)] * 4
     return explore.ForecastRun(ForecastSettings(0.25, 30, "GRU", 0), scores, 1.5, *arrays)
 
@@ -123,10 +123,20 @@ def test_importing_explore_does_not_load_keras_or_plots():
 # ----------------------------------------------------------------------------------------------
 # run_classification, the function behind lesson 2's explorer
 
-from lessonlib.explore import (BOUND, CLASSIFICATION_RECIPE, ESTIMATOR,  # noqa: E402
-                               MATCHED_FILTER, REGRESSION_RECIPE, RMSE_FLOOR,
-                               ClassificationScore, ClassificationSettings, RegressionScore,
-                               RegressionSettings, run_classification, run_regression)
+from lessonlib.explore import (  # noqa: E402
+    BOUND,
+    CLASSIFICATION_RECIPE,
+    ESTIMATOR,
+    MATCHED_FILTER,
+    REGRESSION_RECIPE,
+    RMSE_FLOOR,
+    ClassificationScore,
+    ClassificationSettings,
+    RegressionScore,
+    RegressionSettings,
+    run_classification,
+    run_regression,
+)
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +233,7 @@ def _check_regression(result):
 
 def test_regression_defaults_beat_a_constant_and_sit_within_reach_of_the_bound(default_regression):
     result, calls = default_regression
-    assert result.settings == RegressionSettings(noise=0.3, length=50, cell="LSTM", seed=0)
+    assert result.settings == RegressionSettings(noise=0.3, n_points=50, cell="LSTM", seed=0)
     _check_regression(result)
     assert result.bound == pytest.approx(0.0204, abs=1e-4)  # lesson 3's design
     assert result.scores[BOUND] == RegressionScore(result.bound, 1.0, None)
@@ -235,32 +245,32 @@ def test_regression_defaults_beat_a_constant_and_sit_within_reach_of_the_bound(d
     assert calls == [(epoch, epochs) for epoch in range(1, epochs + 1)]
 
 
-def test_regression_length_sets_samples_at_the_lessons_spacing():
+def test_regression_n_points_sets_samples_at_the_lessons_spacing():
     assert explore.sequence_duration(50) == 10.0
     assert explore.sequence_duration(10) == pytest.approx(9 * 10 / 49)
-    with pytest.raises(ValueError, match="`length` must be at least 2. Received: length=1."):
+    with pytest.raises(ValueError, match="`n_points` must be at least 2. Received: n_points=1."):
         explore.sequence_duration(1)
 
 
-def test_regression_at_noise_zero_and_the_shortest_length_floors_the_ratio():
-    result = run_regression(noise=0, length=10, cell="SimpleRNN")
+def test_regression_at_noise_zero_and_the_fewest_samples_floors_the_ratio():
+    result = run_regression(noise=0, n_points=10, cell="SimpleRNN")
     _check_regression(result)
     assert result.bound == 0.0 and result.scores[BOUND].ratio == 1.0
     assert result.scores[ESTIMATOR].rmse < 1e-6 and result.scores[ESTIMATOR].ratio == 1.0
     assert result.ratio == pytest.approx(max(result.network.rmse, RMSE_FLOOR) / RMSE_FLOOR)
 
 
-def test_regression_at_the_highest_noise_and_the_longest_length():
-    result = run_regression(noise=2, length=100, cell="GRU")
+def test_regression_at_the_highest_noise_and_the_most_samples():
+    result = run_regression(noise=2, n_points=100, cell="GRU")
     _check_regression(result)
     assert result.bound == pytest.approx(explore.cramer_rao_bound(
-        n_points=100, length=explore.sequence_duration(100), noise=2))
+        n_points=100, duration=explore.sequence_duration(100), noise=2))
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"length": 9}, ValueError, r"`length` must be between 10 and 100. Received: length=9\."),
-    ({"length": 101}, ValueError, r"`length` must be between 10 and 100. Received: length=101\."),
-    ({"length": 50.0}, TypeError, r"`length` must be an integer. Received: length=50.0"),
+    ({"n_points": 9}, ValueError, r"`n_points` must be between 10 and 100. Received: n_points=9\."),
+    ({"n_points": 101}, ValueError, r"`n_points` must be between 10 and 100. Received: n_points=101\."),
+    ({"n_points": 50.0}, TypeError, r"`n_points` must be an integer. Received: n_points=50.0"),
     ({"noise": -0.5}, ValueError, r"`noise` must be between 0 and 2. Received: noise=-0.5\."),
     ({"noise": float("inf")}, ValueError, r"`noise` must be a finite number"),
     ({"cell": "gru"}, ValueError, r"`cell` must be one of 'SimpleRNN', 'LSTM', 'GRU'. "
@@ -284,5 +294,5 @@ def test_regression_table_and_summary_format_a_run():
     assert run.ratio == 3.98
     assert run.table().rows == [["LSTM network", "0.0812", "4.0", "2.5"],
                                 [ESTIMATOR, "0.0207", "1.0", "-"], [BOUND, "0.0204", "1.0", "-"]]
-    assert run.summary() == {"noise": "0.30", "length": "50", "cell": "LSTM", "RMSE": "0.0812",
+    assert run.summary() == {"noise": "0.30", "samples": "50", "cell": "LSTM", "RMSE": "0.0812",
                              "x bound": "4.0", "classical x bound": "1.0", "train s": "2.5"}

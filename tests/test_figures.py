@@ -49,7 +49,7 @@ def test_each_file_is_a_nonblank_png(written, name):
 
 def test_save_all_is_byte_reproducible(written, tmp_path):
     again = figures.save_all(tmp_path)
-    for first, second in zip(written, again):
+    for first, second in zip(written, again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
 
 
@@ -99,15 +99,12 @@ def test_draw_without_axes_makes_its_own(draw):
     assert ax.figure is not None and ax.texts
 
 
-def test_import_is_light():
-    code = ("import sys, time; t = time.perf_counter(); import lessonlib.figures; "
-            "print(time.perf_counter() - t); "
+def test_import_loads_neither_matplotlib_nor_a_deep_learning_backend():
+    code = ("import sys; import lessonlib.figures; "
             "print(sorted(m for m in sys.modules "
             "if m.split('.')[0] in ('tensorflow', 'keras', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, modules = out.stdout.splitlines()
-    assert float(seconds) < 0.5
-    assert modules == "[]"
+    assert out.stdout.strip() == "[]"
 
 
 def test_command_line_writes_to_given_folder(tmp_path):

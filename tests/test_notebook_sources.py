@@ -19,7 +19,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 def first_difference(source_cells, notebook_cells):
     """None if both lists hold the same cells (type and source), else a sentence naming the first difference."""
-    for index, (a, b) in enumerate(zip(source_cells, notebook_cells)):
+    for index, (a, b) in enumerate(zip(source_cells, notebook_cells, strict=False)):
         if (a.cell_type, a.source.strip()) != (b.cell_type, b.source.strip()):
             first_line = (a.source.strip().splitlines() or [""])[0][:70]
             return (f"cell {index} differs: the source has a {a.cell_type} cell starting {first_line!r}, "

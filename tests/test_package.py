@@ -1,21 +1,43 @@
-"""The package as a whole: fast import without TensorFlow, and a documented public API."""
+"""The package as a whole: light import without TensorFlow, one version, and a documented public API."""
 
+import importlib.metadata
 import inspect
+import pathlib
 import subprocess
 import sys
+import tomllib
+
+import pytest
 
 import lessonlib
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-def test_import_is_fast_and_does_not_load_a_deep_learning_backend():
-    code = ("import sys, time; t = time.perf_counter(); import lessonlib; "
-            "print(time.perf_counter() - t); "
+
+def test_import_does_not_load_a_deep_learning_backend_or_the_panels():
+    code = ("import sys; import lessonlib; "
             "print(sorted(m for m in ('tensorflow', 'keras', 'jax', 'torch', 'matplotlib.pyplot', "
-            "'ipywidgets') if m in sys.modules))")
-    seconds, loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                     check=True).stdout.splitlines()
+            "'ipywidgets', 'lessonlib.widgets') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
     assert loaded == "[]"
-    assert float(seconds) < 0.5
+
+
+def test_the_explorers_are_reached_as_lessonlib_names_and_loaded_on_first_use():
+    from lessonlib import widgets
+
+    for name in ("Explorer", "forecast_explorer", "classification_explorer", "regression_explorer"):
+        assert getattr(lessonlib, name) is getattr(widgets, name)
+        assert name in dir(lessonlib)
+    with pytest.raises(AttributeError, match="module 'lessonlib' has no attribute 'no_such_explorer'"):
+        _ = lessonlib.no_such_explorer
+
+
+def test_the_version_is_pyprojects():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert lessonlib.__version__ == importlib.metadata.version("lessonlib") == project["version"]
+    source = (ROOT / "lessonlib" / "__init__.py").read_text()
+    assert project["version"] not in source  # no second copy of the number to keep in step
 
 
 def test_every_public_function_has_a_docstring():
@@ -38,8 +60,6 @@ def test_quiet_startup_silences_file_descriptor_2_and_restores_it(capfd):
 
 def test_quiet_startup_restores_stderr_after_an_error(capfd):
     import os
-
-    import pytest
 
     with pytest.raises(KeyError, match="inside"), lessonlib.quiet_startup():
         raise KeyError("inside")

@@ -71,8 +71,14 @@ def test_residuals_are_predicted_minus_true(ax):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda ax: lessonlib.plot_series([1.0, 2.0, 3.0], [1.0, 2.0], ax=ax), r"`t` and `values` must have the same length"),
+    (lambda ax: lessonlib.plot_series([1.0, 2.0, 3.0], [1.0, 2.0], ax=ax),
+     r"`t` and `values` must have the same length"),
     (lambda ax: lessonlib.plot_roc({"a": [0.1, 0.2]}, [0, 2], ax=ax), r"`y_true` must hold only 0 and 1"),
+    (lambda ax: lessonlib.plot_roc({"a": [0.1, 0.2]}, [1, 1], ax=ax),
+     r"`y_true` must hold only 0 and 1, with both present. Received: y_true with values \[1.0\]"),
+    (lambda ax: lessonlib.plot_confusion([0, 1], [0, 1, 1], ax=ax), r"`labels` and `y_true` must have the same length"),
+    (lambda ax: lessonlib.plot_probability_histograms([0.2, 0.7], [0, 3], ax=ax),
+     r"`y_true` must hold only 0 and 1. Received: y_true with values \[0.0, 3.0\]"),
     (lambda ax: lessonlib.plot_true_vs_predicted([1.0], [np.nan], ax=ax), r"`predicted` must not contain NaN"),
 ])
 def test_plots_reject_bad_data(ax, call, message):

@@ -1,22 +1,15 @@
 """Tests for lessonlib.regression: random-frequency data, the estimator, the Cramér-Rao bound."""
 
-import time
-
 import numpy as np
 import pytest
 
-from lessonlib.regression import (
-    cramer_rao_bound,
-    estimate_frequency,
-    random_frequency_sequences,
-    rmse,
-)
-
+from lessonlib.metrics import rmse
+from lessonlib.regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
 
 # --- random_frequency_sequences -----------------------------------------------------------------
 
 def test_random_frequency_sequences_shapes_and_ranges():
-    data = random_frequency_sequences(300, n_points=40, length=8.0, freq_range=(2.0, 3.0), seed=1)
+    data = random_frequency_sequences(300, n_points=40, duration=8.0, freq_range=(2.0, 3.0), seed=1)
     assert data.t.shape == (40,) and data.signals.shape == (300, 40)
     assert data.frequencies.shape == data.phases.shape == (300,)
     np.testing.assert_allclose(data.t, np.linspace(0, 8, 40))
@@ -35,7 +28,7 @@ def test_random_frequency_sequences_draw_order_and_noise():
 
 def test_random_frequency_sequences_seeding():
     first, again, other = (random_frequency_sequences(20, seed=s) for s in (0, 0, 1))
-    for a, b in zip(first, again):
+    for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.allclose(first.signals, other.signals)
     assert not np.allclose(first.frequencies, other.frequencies)
@@ -46,7 +39,7 @@ def test_random_frequency_sequences_seeding():
     ({"n_points": 2}, ValueError, "`n_points` must be at least 3. Received: n_points=2."),
     ({"n_sequences": 0}, ValueError, "`n_sequences` must be at least 1."),
     ({"n_sequences": 2.5}, TypeError, "`n_sequences` must be an integer."),
-    ({"length": -1.0}, ValueError, "`length` must be greater than 0."),
+    ({"duration": -1.0}, ValueError, "`duration` must be greater than 0. Received: duration=-1.0."),
     ({"freq_range": (5.0, 1.0)}, ValueError,
      r"`freq_range` must be a pair \(low, high\) with 0 < low < high. "
      r"Received: freq_range=\(5.0, 1.0\)."),
@@ -95,13 +88,6 @@ def test_estimate_frequency_reaches_the_cramer_rao_bound():
     assert 1.0 <= error / (bound / np.sqrt(2)) <= 2.0
 
 
-def test_estimate_frequency_is_fast():
-    data = random_frequency_sequences(1000, seed=1)
-    start = time.perf_counter()
-    estimate_frequency(data.signals, data.t)
-    assert time.perf_counter() - start < 3.0
-
-
 @pytest.mark.parametrize("signals, t, kwargs, error, message", [
     (np.zeros(50), np.linspace(0, 10, 50), {}, ValueError,
      r"`signals` must be 2-D, one sequence per row.*Received: signals with shape \(50,\)"),
@@ -131,7 +117,7 @@ def test_estimate_frequency_bad_input(signals, t, kwargs, error, message):
 # --- cramer_rao_bound ---------------------------------------------------------------------------
 
 def test_cramer_rao_bound_value_for_the_lessons_design():
-    bound = cramer_rao_bound(n_points=50, length=10.0, noise=0.3, amplitude=1.0)
+    bound = cramer_rao_bound(n_points=50, duration=10.0, noise=0.3, amplitude=1.0)
     assert bound == pytest.approx(0.02037, rel=0.02)
     # The issue's 0.0144 is the complex-exponential bound, smaller by sqrt(2).
     assert bound / np.sqrt(2) == pytest.approx(0.0144, rel=0.02)
@@ -141,7 +127,7 @@ def test_cramer_rao_bound_matches_exact_fisher_information():
     t = np.linspace(0, 10, 50)
     rng = np.random.default_rng(0)
     variances = []
-    for w, phase in zip(rng.uniform(1, 5, 200), rng.uniform(0, 2 * np.pi, 200)):
+    for w, phase in zip(rng.uniform(1, 5, 200), rng.uniform(0, 2 * np.pi, 200), strict=True):
         jacobian = np.column_stack([np.sin(w * t + phase), t * np.cos(w * t + phase),
                                     np.cos(w * t + phase)])
         variances.append(np.linalg.inv(jacobian.T @ jacobian / 0.3**2)[1, 1])
@@ -153,14 +139,14 @@ def test_cramer_rao_bound_scaling():
     assert cramer_rao_bound(noise=0.6) == pytest.approx(2 * base)
     assert cramer_rao_bound(noise=0.3, amplitude=2.0) == pytest.approx(base / 2)
     assert cramer_rao_bound(noise=0.0) == 0.0
-    assert cramer_rao_bound(n_points=99, length=20.0) == pytest.approx(
+    assert cramer_rao_bound(n_points=99, duration=20.0) == pytest.approx(
         np.sqrt(24) * 0.3 / (20 / 98 * np.sqrt(99 * (99**2 - 1))))
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"noise": -0.3}, ValueError, "`noise` must be at least 0. Received: noise=-0.3."),
     ({"n_points": 2}, ValueError, "`n_points` must be at least 3. Received: n_points=2."),
-    ({"length": 0.0}, ValueError, "`length` must be greater than 0."),
+    ({"duration": 0.0}, ValueError, "`duration` must be greater than 0. Received: duration=0.0."),
     ({"amplitude": 0.0}, ValueError, "`amplitude` must be greater than 0."),
     ({"noise": "0.3"}, TypeError, "`noise` must be a number."),
 ])
@@ -174,11 +160,12 @@ def test_cramer_rao_bound_is_keyword_only():
         cramer_rao_bound(50)
 
 
-# --- rmse ---------------------------------------------------------------------------------------
 
-def test_rmse_value_and_bad_input():
-    assert rmse([0.0, 0.0], [3.0, 4.0]) == pytest.approx(np.sqrt(12.5))
-    with pytest.raises(ValueError, match="`predictions` and `targets` must have the same length"):
-        rmse([1.0], [1.0, 2.0])
-    with pytest.raises(ValueError, match="`targets` must not contain NaN"):
-        rmse([1.0], [np.nan])
+def test_duration_is_a_time_and_n_points_a_count():
+    """``duration`` is the time from the first to the last sample, whatever the number of samples."""
+    data = random_frequency_sequences(2, n_points=11, duration=5.0, seed=0)
+    assert data.t[0] == 0.0 and data.t[-1] == 5.0 and len(data.t) == 11
+    assert cramer_rao_bound(n_points=11, duration=5.0) == pytest.approx(
+        cramer_rao_bound(n_points=11, duration=10.0) * 2)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'length'"):
+        cramer_rao_bound(length=10.0)

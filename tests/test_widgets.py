@@ -1,16 +1,20 @@
 """The explorer panel without a browser: controls, the Train button, progress, history and errors.
 
-Most tests replace the network's training (``explore._train``) by an instant stand-in that
+Most tests replace the network's training (``explore._fit_network``) by an instant stand-in that
 forecasts the last value, so the data, baselines, scoring and the panel all run for real;
-one test clicks Train with real training at the defaults.
+one test clicks Train with real training at the defaults. The panels are reached as the lessons
+reach them, ``lessonlib.<lesson>_explorer``.
 """
 
 import numpy as np
 import pytest
 
+import lessonlib
 from lessonlib import explore
 from lessonlib.explore import EPOCHS, ForecastSettings
-from lessonlib.widgets import Explorer, forecast_explorer
+from lessonlib.widgets import Explorer
+
+forecast_explorer = lessonlib.forecast_explorer
 
 
 class _LastValueModel:
@@ -23,14 +27,14 @@ def instant_training(monkeypatch):
     """Replace training by a stand-in; it records whether Train was disabled while it ran."""
     seen = {"disabled": []}
 
-    def train(settings, x_train, y_train, on_epoch):
-        for epoch in range(1, EPOCHS + 1):
+    def train(settings, x_train, y_train, on_epoch, recipe, head="linear"):
+        for epoch in range(1, recipe.epochs + 1):
             if on_epoch is not None:
-                on_epoch(epoch, EPOCHS)
+                on_epoch(epoch, recipe.epochs)
             seen["disabled"].append(seen["panel"].train_button.disabled)
         return _LastValueModel(), 0.01
 
-    monkeypatch.setattr(explore, "_train", train)
+    monkeypatch.setattr(explore, "_fit_network", train)
     return seen
 
 
@@ -96,6 +100,11 @@ def test_history_table_has_one_numbered_row_per_run(instant_training):
     assert {row[6] for row in table.rows} == {"1.00"}  # the stand-in is the last-value forecast
 
 
+def _shown(out):
+    """The text an Output widget shows: its stream outputs, joined."""
+    return "".join(output.get("text", "") for output in out.outputs)
+
+
 def test_a_failing_run_is_shown_and_recorded_and_the_button_comes_back():
     panel = Explorer(_failing("boom"), forecast_explorer().controls,
                      preview=lambda settings, ax: ax, plot=lambda result, ax: ax)
@@ -105,6 +114,10 @@ def test_a_failing_run_is_shown_and_recorded_and_the_button_comes_back():
     assert [str(e) for e in panel.errors] == ["boom"]
     assert panel.status.value == "The run failed: ValueError: boom"
     assert panel.progress.bar_style == "danger"
+    shown = _shown(panel.result_out)  # the traceback, where the result would have been
+    assert shown.startswith("Traceback (most recent call last)") and shown.endswith("ValueError: boom\n")
+    assert [output["name"] for output in panel.result_out.outputs] == ["stderr"]
+    assert _shown(panel.preview_out) == ""
 
 
 def test_a_failure_while_rendering_is_shown_too(instant_training):
@@ -127,13 +140,21 @@ def test_the_button_comes_back_even_after_an_interrupt():
     assert not panel.train_button.disabled
 
 
-def test_a_failing_preview_does_not_break_the_panel():
+def test_a_failing_preview_is_shown_in_the_preview_and_does_not_break_the_panel():
     panel = forecast_explorer()
+    working = panel.preview
     panel.preview = lambda settings, ax: 1 / 0
-    panel.controls["window"].value = 20  # the error goes to the preview's output, not the log
-    panel.preview = lambda settings, ax: ax
+    panel.controls["window"].value = 20  # raises inside the slider's callback
+    shown = _shown(panel.preview_out)  # the preview's area, not JupyterLab's log or the result's area
+    assert shown.startswith("Traceback (most recent call last)")
+    assert shown.endswith("ZeroDivisionError: division by zero\n")
+    assert [output["name"] for output in panel.preview_out.outputs] == ["stderr"]
+    assert _shown(panel.result_out) == "" and panel.errors == []
+    assert panel.status.value == "Choose settings, then click Train."
+    panel.preview = working
     panel.controls["window"].value = 30
     assert panel.settings()["window"] == 30
+    assert "window of 30 values" in panel.last_figure.axes[0].get_title()
 
 
 def test_forecast_explorer_rejects_a_bad_seed():
@@ -156,9 +177,14 @@ def test_a_real_click_at_the_defaults():
 # ----------------------------------------------------------------------------------------------
 # Lessons 2 and 3: the same panel around run_classification and run_regression
 
-from lessonlib.explore import (CLASSIFICATION_RECIPE, REGRESSION_RECIPE,  # noqa: E402
-                               ClassificationSettings, RegressionSettings)
-from lessonlib.widgets import classification_explorer, regression_explorer  # noqa: E402
+from lessonlib.explore import (  # noqa: E402
+    CLASSIFICATION_RECIPE,
+    REGRESSION_RECIPE,
+    ClassificationSettings,
+    RegressionSettings,
+)
+
+classification_explorer, regression_explorer = lessonlib.classification_explorer, lessonlib.regression_explorer
 
 
 class _ConstantModel:
@@ -181,7 +207,7 @@ def instant_fit(monkeypatch):
 @pytest.mark.parametrize("make, settings, words", [
     (classification_explorer, {"noise": 0.5, "window": 50, "cell": "LSTM"},
      ["noise 0.50", "window of 50 values"]),
-    (regression_explorer, {"noise": 0.3, "length": 50, "cell": "LSTM"},
+    (regression_explorer, {"noise": 0.3, "n_points": 50, "cell": "LSTM"},
      ["noise 0.30", "of 50 samples over 10.0 time units"]),
 ])
 def test_lesson_panels_start_with_the_lessons_settings_and_a_preview(make, settings, words):
@@ -203,11 +229,11 @@ def test_classification_panel_clamps_sliders_and_redraws_the_preview():
 
 def test_regression_panel_clamps_sliders_and_redraws_the_preview():
     panel = regression_explorer()
-    panel.controls["noise"].value, panel.controls["length"].value = -1.0, 1000
+    panel.controls["noise"].value, panel.controls["n_points"].value = -1.0, 1000
     title = panel.last_figure.axes[0].get_title()
     assert "noise 0.00" in title and "of 100 samples over 20.2 time units" in title
-    panel.controls["length"].value = 3
-    assert panel.settings() == {"noise": 0.0, "length": 10, "cell": "LSTM"}
+    panel.controls["n_points"].value = 3
+    assert panel.settings() == {"noise": 0.0, "n_points": 10, "cell": "LSTM"}
     assert "of 10 samples over 1.8 time units" in panel.last_figure.axes[0].get_title()
 
 
@@ -215,8 +241,8 @@ def test_regression_panel_clamps_sliders_and_redraws_the_preview():
     (classification_explorer, "window", CLASSIFICATION_RECIPE, ClassificationSettings,
      ["run", "noise", "window", "cell", "accuracy", "AUC", "matched filter", "gap (points)",
       "train s"]),
-    (regression_explorer, "length", REGRESSION_RECIPE, RegressionSettings,
-     ["run", "noise", "length", "cell", "RMSE", "x bound", "classical x bound", "train s"]),
+    (regression_explorer, "n_points", REGRESSION_RECIPE, RegressionSettings,
+     ["run", "noise", "samples", "cell", "RMSE", "x bound", "classical x bound", "train s"]),
 ])
 def test_lesson_panels_add_a_run_per_click(instant_fit, make, size, recipe, settings_class,
                                            columns):
@@ -256,7 +282,7 @@ def test_a_real_click_on_the_classification_panel():
 
 def test_a_real_click_on_the_regression_panel():
     panel = regression_explorer()
-    panel.controls["noise"].value, panel.controls["length"].value = 5.0, 0  # clamped to 2 and 10
+    panel.controls["noise"].value, panel.controls["n_points"].value = 5.0, 0  # clamped to 2 and 10
     panel.controls["cell"].value = "SimpleRNN"
     panel.train_button.click()
     assert panel.errors == []

@@ -3,7 +3,9 @@
 notebooks/X.md (MyST Markdown, the file people edit and review) -> notebooks/X.ipynb: the cells come
 from the text source, the outputs from executing them in a fresh kernel. Then what does not belong in
 the repository is stripped: the stored widget state (`metadata.widgets`) and the widget views that
-point into it, the interpreter's exact version, and every cell metadata but tags.
+point into it, the interpreter's exact version, and every cell metadata but tags. Stored figures are
+re-encoded with a 64-colour palette: the same picture on screen (line plots use a handful of colours)
+at about a third of the bytes, so a lesson stays small enough to review and to open on GitHub.
 
 Usage: python tools/build_notebooks.py [notebooks/01_forecasting.md ...]   (default: every lesson)
 """
@@ -11,6 +13,8 @@ Usage: python tools/build_notebooks.py [notebooks/01_forecasting.md ...]   (defa
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import os
 import sys
 import time
@@ -19,12 +23,23 @@ from pathlib import Path
 import jupytext
 import nbformat
 from nbclient import NotebookClient
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRING = "ipynb,md:myst"
 MAX_BYTES = 400_000  # a committed notebook's ceiling (tests/test_notebook_sources.py checks it too)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KEPT_CELL_METADATA = ("tags",)
+PALETTE_COLOURS = 64
+
+
+def compress_png(encoded):
+    """A base64 PNG re-encoded with a palette of PALETTE_COLOURS colours, without dithering."""
+    image = Image.open(io.BytesIO(base64.b64decode(encoded))).convert("RGB")
+    buffer = io.BytesIO()
+    image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT,
+                   dither=Image.Dither.NONE).save(buffer, "PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def strip(notebook):
@@ -38,6 +53,9 @@ def strip(notebook):
         if cell.cell_type == "code":
             cell.outputs = [output for output in cell.outputs
                             if WIDGET_VIEW not in output.get("data", {})]
+            for output in cell.outputs:
+                if "image/png" in output.get("data", {}):
+                    output["data"]["image/png"] = compress_png(output["data"]["image/png"])
     return notebook
 
 

@@ -125,7 +125,8 @@ def choose_python(uv, requested, bounds):
         version = interpreter_version(requested)
         if version is None:
             raise SetupError(f"`{requested}` does not run: set PYTHON to a Python "
-                             f"{' / '.join(supported_versions(bounds))} interpreter, e.g. `make PYTHON=python3.12 lab`.")
+                             f"{' / '.join(supported_versions(bounds))} interpreter, "
+                             f"e.g. `make PYTHON=python3.12 lab`.")
         if not is_supported(version, bounds):
             raise SetupError(unsupported_message(version, bounds, tensorflow))
         return shutil.which(requested) or requested

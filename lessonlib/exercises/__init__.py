@@ -10,7 +10,7 @@ The answer is always passed in, never read from the notebook; a wrong answer get
 says what is wrong. Importing computes nothing: each check builds its reference data when called.
 """
 
-from ._core import Exercise, Feedback
 from . import lesson1, lesson2, lesson3
+from ._core import Exercise, Feedback
 
 __all__ = ["Exercise", "Feedback", "lesson1", "lesson2", "lesson3"]

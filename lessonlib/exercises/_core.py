@@ -12,6 +12,8 @@ import traceback
 
 import numpy as np
 
+from .._validation import check_choice
+
 UNANSWERED = "unanswered"
 CORRECT = "correct"
 INCORRECT = "incorrect"
@@ -32,10 +34,7 @@ class Feedback:
     """The outcome of a check: ``status`` (correct, incorrect, unanswered) and a message."""
 
     def __init__(self, status, message):
-        if status not in _LABELS:
-            raise ValueError(f"`status` must be one of {', '.join(map(repr, _LABELS))}. "
-                             f"Received: status={status!r}.")
-        self.status = status
+        self.status = check_choice("status", status, tuple(_LABELS))
         self.message = message
 
     @property
@@ -88,8 +87,8 @@ class Exercise:
     ...         raise Incorrect(f"{answer} is off by {answer - 4}.")
     ...     return "2 + 2 = 4."
     >>> two_plus_two = Exercise("two_plus_two", checker, hint="Count.", solution="4")
-    >>> two_plus_two.check(...)
-    ○ Not answered yet: replace the ... with your answer, then run the cell again. Stuck? Run `exercises.two_plus_two.hint()`.
+    >>> two_plus_two.check(...)  # doctest: +ELLIPSIS
+    ○ Not answered yet: replace the ... with your answer, then run the cell again. Stuck? ...
     >>> two_plus_two.check(5)
     ✘ Not yet: 5 is off by 1. Stuck? Run `exercises.two_plus_two.hint()`.
     >>> two_plus_two.check(4).correct

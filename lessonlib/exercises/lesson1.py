@@ -12,11 +12,11 @@ import functools
 import numpy as np
 
 from .._validation import check_int
-from ..baselines import forecast_linear_ar, forecast_sine_fit, mse
+from ..baselines import forecast_linear_ar, forecast_sine_fit
 from ..data import noisy_sine
+from ..metrics import mse
 from ..windows import split_and_windowize
-from ._core import (Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function,
-                    recurrent_model_outputs)
+from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
 
 WINDOW = 50          # the lesson's window
 NOISE = 0.5          # the lesson's noise level

@@ -11,9 +11,9 @@ import functools
 import numpy as np
 
 from .._validation import check_int
-from ..classification import accuracy, matched_filter_classify, roc_auc, two_sines, windows_and_labels
-from ._core import (Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function,
-                    recurrent_model_outputs)
+from ..classification import matched_filter_classify, two_sines, windows_and_labels
+from ..metrics import accuracy, roc_auc
+from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
 
 WINDOW = 50
 FREQUENCIES = (1.0, 1.1)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..regression import cramer_rao_bound, random_frequency_sequences, rmse
+from ..metrics import rmse
+from ..regression import cramer_rao_bound, random_frequency_sequences
 from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function
 
 TOLERANCE = 0.02     # relative error accepted in a predicted bound
@@ -62,7 +63,7 @@ exercises.bound_vs_noise.check(bound_at_double_noise)
 
 def _check_bound_vs_length(answer):
     value = as_number(answer, "the bound for 100 points over 20 time units")
-    expected = cramer_rao_bound(n_points=100, length=20)
+    expected = cramer_rao_bound(n_points=100, duration=20)
     _check_scaled_bound(value, expected, [
         (1.0, "a longer record does help: each extra cycle pins the frequency down further."),
         (0.5, "that is 1/N. The bound falls faster: a longer record adds samples *and* spreads "
@@ -92,7 +93,7 @@ exercises.bound_vs_length.check(bound_for_longer_record)
 # --- 3. a periodogram estimator --------------------------------------------------------------
 
 def _check_periodogram(function):
-    data = random_frequency_sequences(300, n_points=50, length=10, freq_range=(1, 5), noise=0.3,
+    data = random_frequency_sequences(300, n_points=50, duration=10, freq_range=(1, 5), noise=0.3,
                                       seed=12345)
     call = "my_estimate(signals, t)"
     result = call_student_function(function, call, data.signals.copy(), data.t.copy())

@@ -93,7 +93,7 @@ def run_all_cells(page, lab, panel, path, sources):
             f"{len(prompts)} code cells on screen, {len(sources)} in the file: is windowing on?")
         running = any("*" in p for p in prompts)
         kernel = lab.session(path)["kernel"]["execution_state"]
-        all_ran = all(EXECUTED.match(p) for p, s in zip(prompts, sources) if s.strip())
+        all_ran = all(EXECUTED.match(p) for p, s in zip(prompts, sources, strict=False) if s.strip())
         # Between two cells the kernel is idle for a moment: ask for three calm polls in a row.
         settled = settled + 1 if not running and kernel == "idle" and (
             all_ran or error_texts(panel)) else 0
@@ -244,7 +244,7 @@ def test_lesson_runs_in_browser(lab, page, lesson):
         ran_in = time.monotonic() - started
         errors = error_texts(panel)
         assert not errors, f"{lesson}: an output shows an error:\n" + "\n---\n".join(errors)
-        not_run = [i for i, (p, s) in enumerate(zip(prompts, sources), 1)
+        not_run = [i for i, (p, s) in enumerate(zip(prompts, sources, strict=False), 1)
                    if s.strip() and not EXECUTED.match(p)]
         assert not not_run, f"{lesson}: code cells that did not run: {not_run}"
 

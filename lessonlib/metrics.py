@@ -1,0 +1,145 @@
+"""How good a forecast, a classifier or an estimator is: every score the lessons report, in one place.
+
+Mean squared error and its root for numbers (forecasts, frequencies), accuracy and the area under
+the ROC curve for classifiers. Networks and classical methods are scored with the same functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_same_length, check_scores_and_labels, check_series
+
+
+def mse(predictions, targets):
+    """Mean squared error between two equally long sequences of numbers.
+
+    Parameters
+    ----------
+    predictions, targets : array-like
+        Finite numbers, flattened; the same number of each, at least one.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the inputs are not finite numbers or differ in length.
+
+    Examples
+    --------
+    >>> mse([1.0, 2.0], [1.0, 4.0])
+    2.0
+    """
+    predictions = check_series("predictions", np.ravel(predictions), min_length=1)
+    targets = check_series("targets", np.ravel(targets), min_length=1)
+    check_same_length("predictions", predictions, "targets", targets)
+    return float(np.mean((predictions - targets) ** 2))
+
+
+def rmse(predictions, targets):
+    """Root mean squared error between two equally long sequences of numbers.
+
+    In the unit of the targets (e.g. radians per time unit for a frequency), which is why lesson 3
+    compares it with the Cramér-Rao bound on the same scale.
+
+    Parameters
+    ----------
+    predictions, targets : array-like
+        Finite numbers, flattened; the same number of each, at least one.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the inputs are not finite numbers or differ in length.
+
+    Examples
+    --------
+    >>> rmse([1.0, 2.0], [1.0, 4.0])
+    1.4142135623730951
+    """
+    return float(np.sqrt(mse(predictions, targets)))
+
+
+def accuracy(labels, y_true):
+    """Share of windows whose predicted label equals the true one.
+
+    Parameters
+    ----------
+    labels, y_true : array-like of shape (n,)
+        Predicted and true labels (any numbers; compared for equality), same length, n >= 1.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the inputs are not 1-D finite arrays of the same length.
+
+    Examples
+    --------
+    >>> accuracy([0, 1, 1, 0], [0.0, 1.0, 0.0, 0.0])
+    0.75
+    """
+    labels = check_series("labels", np.ravel(labels), min_length=1)
+    y_true = check_series("y_true", np.ravel(y_true), min_length=1)
+    check_same_length("labels", labels, "y_true", y_true)
+    return float(np.mean(labels == y_true))
+
+
+def roc_auc(scores, y_true):
+    """Area under the ROC curve: the chance that a random class-1 window outscores a class-0 one.
+
+    Unlike accuracy it needs no threshold: it says how well the scores *rank* the windows. Computed
+    from ranks (the Mann-Whitney U statistic divided by ``n_0 * n_1``), ties counting half, so it
+    equals ``sklearn.metrics.roc_auc_score(y_true, scores)``.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n,)
+        Finite scores, higher meaning "more like class 1".
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1, with both classes present.
+
+    Returns
+    -------
+    float
+        In [0, 1]; 0.5 is chance, 1.0 a perfect ranking.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the inputs differ in length, are not finite, or ``y_true`` is not 0/1 with both classes.
+
+    Examples
+    --------
+    Of the four (class 1, class 0) pairs, class 1 scores higher in three:
+
+    >>> roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
+    0.75
+
+    A tie counts half:
+
+    >>> roc_auc([0.5, 0.5], [0, 1])
+    0.5
+    """
+    scores, y_true = check_scores_and_labels("scores", scores, y_true, both_classes=True)
+    return _roc_auc(scores, y_true == 1)
+
+
+def _roc_auc(scores, positive):
+    from scipy.stats import rankdata  # here, not at import: scipy.stats is slow to import
+
+    ranks = rankdata(scores)
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    u_statistic = ranks[positive].sum() - n_pos * (n_pos + 1) / 2
+    return float(u_statistic / (n_pos * n_neg))
