@@ -24,9 +24,8 @@ with lessonlib.quiet_startup():
     import keras
 import matplotlib.pyplot as plt
 from IPython.display import display
-from lessonlib.widgets import {panel}_explorer
 
-panel = {panel}_explorer()
+panel = lessonlib.{panel}_explorer()
 display(panel)
 times, fits = {{}}, {{}}
 for cell in ["SimpleRNN", "LSTM", "GRU"]:
