@@ -12,7 +12,7 @@ from importlib import metadata as _metadata
 from .baselines import forecast_last_value, forecast_linear_ar, forecast_moving_average, forecast_sine_fit
 from .bayes import classify_bayes, forecast_bayes
 from .classification import matched_filter_classify, two_sines, windows_and_labels
-from .data import SineSeries, noisy_sine
+from .data import LabelledWindows, SineSeries, SineWindows, noisy_sine, sine_windows, two_sine_windows
 from .explore import (
     ClassificationRun,
     ClassificationSettings,
@@ -54,7 +54,8 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
 
 __all__ = [
     "CELL_TYPES", "ClassificationRun", "Interval", "classify_bayes", "difference_interval", "forecast_bayes",
-    "mean_interval", "ratio_interval", "show_versions", "ClassificationSettings", "FitResult", "ForecastRun",
+    "mean_interval", "ratio_interval", "show_versions", "LabelledWindows", "SineWindows", "sine_windows",
+    "two_sine_windows", "ClassificationSettings", "FitResult", "ForecastRun",
     "ForecastSettings", "RegressionRun", "RegressionSettings", "ScoreTable", "SineSeries",
     "accuracy", "build_rnn", "claim", "cramer_rao_bound", "estimate_frequency", "fit_quietly",
     "forecast_last_value", "forecast_linear_ar", "forecast_moving_average", "forecast_sine_fit",

@@ -1,7 +1,12 @@
-"""Lesson 1's seeded series: a noisy sine. No data set in rnn-lessons is downloaded; each is generated.
+"""Lesson 1's seeded series (a noisy sine), and the large fresh test sets of lessons 1 and 2.
+
+No data set in rnn-lessons is downloaded; each is generated. The lessons walk through one seeded
+series and its chronological split; a claim about how good a method is, though, is decided on a
+large set of *independent* windows from the same process (`sine_windows`, `two_sine_windows`):
+a few hundred overlapping windows are only a few independent trials.
 
 The other lessons' generators live with their yardsticks: ``two_sines`` in ``classification``
-(lesson 2) and ``random_frequency_sequences`` in ``regression`` (lesson 3). All three are
+(lesson 2) and ``random_frequency_sequences`` in ``regression`` (lesson 3). All are
 ``lessonlib.<name>``.
 """
 
@@ -11,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_float, check_int
+from ._validation import check_float, check_frequencies, check_int
 
 
 class SineSeries(NamedTuple):
@@ -84,3 +89,113 @@ def _noisy_sine(n_points, t_max, frequency, noise, seed, n_history):
     earlier = np.random.default_rng([seed, 1]).normal(0, noise, n_history)
     clean = np.sin(frequency * t)
     return SineSeries(t, clean, clean + np.concatenate([earlier, recent]))
+
+
+class SineWindows(NamedTuple):
+    """Independent windows of a noisy sine: inputs, the next noisy value and the next clean value."""
+
+    x: np.ndarray
+    y: np.ndarray
+    y_clean: np.ndarray
+
+
+def sine_windows(n_windows=10_000, *, window=50, step=90 / 499, noise=0.5, frequency=1.0, seed=1):
+    """Independent windows of ``sin(frequency * t + phase)`` plus noise, each with a random phase.
+
+    Lesson 1's process (step 90/499, noise 0.5), cut into windows that share nothing: each has its
+    own uniform phase and fresh noise. A large set of them is the fair test of a forecaster, since
+    the lesson's 170 overlapping test windows hold only a few independent trials.
+
+    Parameters
+    ----------
+    n_windows : int, default 10000
+    window : int, default 50
+        Values per window; the target is the value one ``step`` after the window's last.
+    step : float, default 90/499
+        Time between samples (the lessons' series has 500 points on [0, 90]).
+    noise : float, default 0.5
+        Standard deviation of the Gaussian noise on every value, the target included.
+    frequency : float, default 1.0
+    seed : int, default 1
+        Seed of the phases and the noise. The lessons' own series use other streams, so the
+        windows never repeat their data.
+
+    Returns
+    -------
+    SineWindows
+        ``x`` of shape (n_windows, window, 1), ``y`` (the next noisy value) and ``y_clean`` (the
+        next clean value), both of shape (n_windows,).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a count or window below 1, a non-positive step, a negative noise or seed.
+
+    Examples
+    --------
+    >>> x, y, y_clean = sine_windows(4, window=3, noise=0.0, seed=0)
+    >>> x.shape, y.shape
+    ((4, 3, 1), (4,))
+    >>> bool(np.allclose(y, y_clean)), bool(np.all(np.abs(x) <= 1))
+    (True, True)
+    """
+    n_windows = check_int("n_windows", n_windows, low=1)
+    window = check_int("window", window, low=1)
+    step = check_float("step", step, low=0, low_open=True)
+    noise = check_float("noise", noise, low=0)
+    frequency = check_float("frequency", frequency)
+    seed = check_int("seed", seed, low=0)
+    rng = np.random.default_rng([seed, 2])
+    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
+    clean = np.sin(frequency * step * np.arange(window + 1) + phase)
+    noisy = clean + rng.normal(0, noise, clean.shape)
+    return SineWindows(noisy[:, :window, None], noisy[:, window], clean[:, window])
+
+
+class LabelledWindows(NamedTuple):
+    """Independent windows of two classes, with their labels (0 or 1)."""
+
+    x: np.ndarray
+    labels: np.ndarray
+
+
+def two_sine_windows(n_windows=10_000, *, window=50, step=90 / 499, noise=0.5, frequencies=(1.0, 1.1),
+                     seed=1):
+    """Independent windows of ``sin(frequencies[label] * t + phase)`` plus noise, half of each class.
+
+    Lesson 2's process, for a large fair test set: every window has its own uniform phase and fresh
+    noise; the classes alternate (label 0, 1, 0, 1, ...), so the two are exactly balanced for an
+    even ``n_windows``.
+
+    Parameters
+    ----------
+    n_windows : int, default 10000
+    window : int, default 50
+    step : float, default 90/499
+    noise : float, default 0.5
+    frequencies : pair of float, default (1.0, 1.1)
+        Angular frequency of class 0 and of class 1.
+    seed : int, default 1
+
+    Returns
+    -------
+    LabelledWindows
+        ``x`` of shape (n_windows, window, 1) and ``labels`` of shape (n_windows,), 0 or 1.
+
+    Examples
+    --------
+    >>> x, labels = two_sine_windows(4, window=3, seed=0)
+    >>> x.shape, labels.tolist()
+    ((4, 3, 1), [0, 1, 0, 1])
+    """
+    n_windows = check_int("n_windows", n_windows, low=1)
+    window = check_int("window", window, low=1)
+    step = check_float("step", step, low=0, low_open=True)
+    noise = check_float("noise", noise, low=0)
+    frequencies = np.asarray(check_frequencies(frequencies))
+    seed = check_int("seed", seed, low=0)
+    rng = np.random.default_rng([seed, 3])
+    labels = np.arange(n_windows) % 2
+    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
+    clean = np.sin(frequencies[labels][:, None] * step * np.arange(window) + phase)
+    return LabelledWindows((clean + rng.normal(0, noise, clean.shape))[:, :, None], labels)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import lessonlib
 from lessonlib import noisy_sine, split_and_windowize, windowize
 
 
@@ -118,3 +119,45 @@ def test_split_always_leaves_at_least_one_window_per_side():
     for window in range(1, 30):
         x_train, x_test, _, _ = split_and_windowize(np.arange(100.0), window)
         assert len(x_train) >= 1 and len(x_test) >= window
+
+
+def test_sine_windows_continue_each_window_by_one_step_with_fresh_phases_and_noise():
+    x, y, y_clean = lessonlib.sine_windows(4000, window=20, step=0.2, noise=0.3, seed=5)
+    assert x.shape == (4000, 20, 1) and y.shape == y_clean.shape == (4000,)
+    clean = lessonlib.sine_windows(4000, window=20, step=0.2, noise=0.0, seed=5)
+    # with no noise the window and its target are one sine: sin(a + 20 s) from the last two values
+    last, before = clean.x[:, -1, 0], clean.x[:, -2, 0]
+    assert np.allclose(clean.y_clean, 2 * np.cos(0.2) * last - before)
+    assert np.allclose(clean.y, clean.y_clean)
+    assert abs(np.std(x[:, :, 0] - clean.x[:, :, 0]) - 0.3) < 0.01  # same phases, fresh noise
+    assert abs(np.std(y - y_clean) - 0.3) < 0.02
+    first = clean.x[:, 0, 0]  # sin(phase) with the phase uniform: mean 0, mean square 1/2
+    assert abs(first.mean()) < 0.05 and abs(np.mean(first**2) - 0.5) < 0.03
+
+
+def test_sine_windows_differ_by_seed_and_repeat_with_it():
+    a, b = lessonlib.sine_windows(10, seed=1), lessonlib.sine_windows(10, seed=2)
+    assert np.array_equal(a.x, lessonlib.sine_windows(10, seed=1).x)
+    assert not np.allclose(a.x, b.x)
+
+
+def test_two_sine_windows_alternate_balanced_classes_at_their_frequencies():
+    x, labels = lessonlib.two_sine_windows(1000, window=30, step=0.1, noise=0.0, frequencies=(1.0, 2.0), seed=0)
+    assert x.shape == (1000, 30, 1) and labels.tolist()[:4] == [0, 1, 0, 1] and labels.sum() == 500
+    # a noiseless sine satisfies x[k+1] = 2 cos(w s) x[k] - x[k-1] with its own w
+    ratio = (x[:, 2:, 0] + x[:, :-2, 0]) / 2
+    for label, w in ((0, 1.0), (1, 2.0)):
+        rows = labels == label
+        assert np.allclose(ratio[rows], np.cos(w * 0.1) * x[rows, 1:-1, 0])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: lessonlib.sine_windows(0), "`n_windows` must be"),
+    (lambda: lessonlib.sine_windows(5, step=0), "`step` must be"),
+    (lambda: lessonlib.sine_windows(5, noise=-1), "`noise` must be"),
+    (lambda: lessonlib.two_sine_windows(5, frequencies=(1.0, 1.0)), "`frequencies` must be two different"),
+    (lambda: lessonlib.two_sine_windows(5, window=0), "`window` must be"),
+])
+def test_fresh_window_generators_reject_bad_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
