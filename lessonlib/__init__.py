@@ -41,7 +41,16 @@ from .plots import (
 )
 from .quiet import quiet_startup
 from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
-from .report import ScoreTable, claim, forecast_table, score_forecasts
+from .report import (
+    ScoreTable,
+    accuracy_on_fresh_windows,
+    claim,
+    forecast_table,
+    interval_table,
+    rmse_on_fresh_sequences,
+    score_forecasts,
+    score_on_fresh_windows,
+)
 from .training import FitResult, fit_quietly
 from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 from .versions import show_versions
@@ -55,7 +64,8 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
 __all__ = [
     "CELL_TYPES", "ClassificationRun", "Interval", "classify_bayes", "difference_interval", "forecast_bayes",
     "mean_interval", "ratio_interval", "show_versions", "LabelledWindows", "SineWindows", "sine_windows",
-    "two_sine_windows", "ClassificationSettings", "FitResult", "ForecastRun",
+    "two_sine_windows", "accuracy_on_fresh_windows", "interval_table", "rmse_on_fresh_sequences",
+    "score_on_fresh_windows", "ClassificationSettings", "FitResult", "ForecastRun",
     "ForecastSettings", "RegressionRun", "RegressionSettings", "ScoreTable", "SineSeries",
     "accuracy", "build_rnn", "claim", "cramer_rao_bound", "estimate_frequency", "fit_quietly",
     "forecast_last_value", "forecast_linear_ar", "forecast_moving_average", "forecast_sine_fit",

@@ -83,7 +83,7 @@ def test_score_forecasts_and_table():
     assert scores["exact"].ratio == 0.0 and scores["off"].ratio == 1.0
     assert scores["off"].seconds is None
     text = repr(forecast_table(scores)).splitlines()
-    assert text[0].split() == ["method", "MSE", "vs", "noisy", "MSE", "vs", "clean", "x", "sine", "fit", "train", "s"]
+    assert text[0].split() == ["method", "MSE", "vs", "noisy", "MSE", "vs", "clean", "x", "optimum", "train", "s"]
     assert text[2].split() == ["exact", "0.333", "0.0000", "0.0", "1.2"]
     assert text[3].split() == ["off", "0.667", "1.0000", "1.0", "-"]
     assert "<td>exact</td>" in forecast_table(scores)._repr_html_()
@@ -112,3 +112,42 @@ def test_score_forecasts_with_an_exact_reference_gives_nan_ratios():
     assert np.isnan(scores["exact"].ratio) and np.isnan(scores["off"].ratio)
     assert scores["off"].mse_clean == 1.0
     assert repr(forecast_table(scores)).splitlines()[3].split()[3] == "nan"
+
+
+def test_fresh_forecast_scores_are_the_mse_and_the_paired_ratio_with_intervals():
+    rng = np.random.default_rng(3)
+    y_clean = rng.normal(size=5000)
+    best, worse = y_clean + rng.normal(0, 0.1, 5000), y_clean + rng.normal(0, 0.3, 5000)
+    scores = lessonlib.score_on_fresh_windows({"best": best, "worse": worse}, y_clean, reference="best")
+    mse_worse = np.mean((worse - y_clean) ** 2)
+    assert scores["worse"].mse.estimate == pytest.approx(mse_worse)
+    assert scores["worse"].ratio.estimate == pytest.approx(mse_worse / np.mean((best - y_clean) ** 2))
+    assert scores["worse"].ratio.low < 9 < scores["worse"].ratio.high  # 0.3^2 / 0.1^2
+    assert scores["best"].ratio[:3] == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="`reference` must be one of"):
+        lessonlib.score_on_fresh_windows({"best": best}, y_clean, reference="Bayes")
+    with pytest.raises(ValueError, match=r"predictions\['short'\]"):
+        lessonlib.score_on_fresh_windows({"best": best, "short": best[:10]}, y_clean, reference="best")
+
+
+def test_fresh_accuracy_scores_are_percent_and_the_gap_in_points():
+    y_true = np.arange(1000) % 2
+    wrong_tenth = y_true.copy()
+    wrong_tenth[:100] = 1 - wrong_tenth[:100]
+    scores = lessonlib.accuracy_on_fresh_windows({"bayes": y_true, "net": wrong_tenth}, y_true, reference="bayes")
+    assert scores["net"].accuracy.estimate == pytest.approx(90.0)
+    assert scores["net"].gap.estimate == pytest.approx(10.0)
+    assert scores["net"].gap.low < 10 < scores["net"].gap.high
+    assert scores["bayes"].gap[:3] == (0.0, 0.0, 0.0)
+
+
+def test_fresh_rmse_scores_divide_by_the_bound():
+    truth = np.linspace(1, 5, 2000)
+    estimate = truth + np.where(np.arange(2000) % 2, 0.05, -0.05)
+    scores = lessonlib.rmse_on_fresh_sequences({"net": estimate}, truth, bound=0.025)
+    assert scores["net"].rmse.estimate == pytest.approx(0.05)
+    assert scores["net"].ratio.estimate == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="`bound` must be"):
+        lessonlib.rmse_on_fresh_sequences({"net": estimate}, truth, bound=0)
+    table = lessonlib.interval_table(scores, ["method", "RMSE", "x bound"])
+    assert table.rows == [["net", str(scores["net"].rmse), str(scores["net"].ratio)]]
