@@ -27,18 +27,20 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# Per notebook: the expression, evaluated in the kernel after a run, that gives {method: figure}; the
-# yardstick's name; the figure's name; and how a method is compared with the yardstick: "ratio" (an
-# error divided by the yardstick's) or "points" (the yardstick's accuracy minus the method's, x 100).
+# Per notebook: the expression, evaluated in the kernel after a run, that gives {method: figure} on the
+# lesson's large fresh test set; the optimum's (or bound's) name; the figure's name; and how a method is
+# compared with it: "ratio" (an error divided by the optimum's) or "points" (the optimum's accuracy
+# minus the method's, x 100).
 EXTRACT = {
     "01_forecasting.ipynb": (
-        "{name: s.mse_clean for name, s in scores.items()}", "sine fit (yardstick)", "MSE vs clean",
-        "ratio"),
+        "{name: s.mse.estimate for name, s in fresh_scores.items()}", "best possible (Bayes)",
+        "MSE vs clean (fresh windows)", "ratio"),
     "02_classification.ipynb": (
-        "{name: r['test accuracy'] for name, r in results.items()}", "matched filter (yardstick)",
-        "test accuracy", "points"),
+        "{name: s.accuracy.estimate / 100 for name, s in fresh_scores.items()}", "best possible (Bayes)",
+        "accuracy (fresh windows)", "points"),
     "03_regression.ipynb": (
-        "{**rmse, 'Cramer-Rao bound': bound}", "Cramer-Rao bound", "test RMSE", "ratio"),
+        "{**{name: s.rmse.estimate for name, s in fresh_scores.items()}, 'Cramer-Rao bound': bound}",
+        "Cramer-Rao bound", "RMSE (fresh sequences)", "ratio"),
 }
 
 

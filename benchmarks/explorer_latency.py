@@ -1,11 +1,21 @@
-"""Time the lessons' explorers from a click on Train to the result rendered, in a real IPython kernel.
+"""Time the lessons' live explorers in a real IPython kernel, clicked as JupyterLab clicks them.
 
-Inside a kernel the panel's Output widgets capture for real and matplotlib's inline backend renders
-each figure to PNG, as in JupyterLab; only the browser's drawing is left out. One click per cell
-type first warms TensorFlow up (a first click also imports it if no cell has), then each cell type
-is clicked ``--repeats`` times at the default noise and window, and the median is reported.
+A fresh kernel builds a panel; this script then clicks its Train button by sending the button's
+widget model a click message over the kernel's shell channel, as the browser does, and times what
+comes back on the IOPub channel, where the browser would see it:
 
-    .venv/bin/python benchmarks/explorer_latency.py [--repeats 5] [--panel forecast]
+* *first picture*: the click, to the first live curve (the yardsticks' lines);
+* *first score*: the click, to the curve with the untrained network's test score (epoch 0);
+* *end*: the click, to Train being back, the run over (by early stopping or its budget);
+* *updates*: how many times the curve was redrawn during the run;
+* *kernel*: while a run trains, how long the kernel takes to answer a tiny cell (``1 + 1``);
+* *stop*: in a second run, a click on Stop after two epochs, to Train being back.
+
+Per cell type: one run stopped early first (TensorFlow's start-up in a fresh kernel), then
+``--repeats`` full runs and as many stopped ones at the default settings; medians are reported.
+The run's own score (x optimum, or points below it) is read from the kernel afterwards.
+
+    .venv/bin/python benchmarks/explorer_latency.py [--repeats 1] [--panel forecast] [--cells LSTM GRU]
 
 ``--panel`` is ``forecast`` (lesson 1, the default), ``classification`` (lesson 2) or
 ``regression`` (lesson 3).
@@ -14,68 +24,146 @@ is clicked ``--repeats`` times at the default noise and window, and the median i
 import argparse
 import json
 import os
+import queue
+import statistics
+import time
 
 from jupyter_client.manager import start_new_kernel
 
-KERNEL_CODE = """
-import json, statistics, time
+SETUP = """
+import json
 import lessonlib
 with lessonlib.quiet_startup():
     import keras
-import matplotlib.pyplot as plt
 from IPython.display import display
 
 panel = lessonlib.{panel}_explorer()
 display(panel)
-times, fits = {{}}, {{}}
-for cell in ["SimpleRNN", "LSTM", "GRU"]:
-    panel.controls["cell"].value = cell
-    panel.train_button.click()  # warm-up
-    times[cell], fits[cell] = [], []
-    for _ in range({repeats}):
-        start = time.perf_counter()
-        panel.train_button.click()
-        times[cell].append(time.perf_counter() - start)
-        fits[cell].append(panel.last_result.seconds)
-assert panel.errors == [], panel.errors
-print("RESULT " + json.dumps({{"times": times, "fits": fits}}))
+print("IDS " + json.dumps({{"button": panel.train_button.model_id, "curve": panel.curve_image.model_id}}))
 """
+SUMMARY = """print("SUMMARY " + json.dumps({**panel.last_result.summary(),
+                                         "errors": [repr(e) for e in panel.errors]}))"""
+CELLS = ("SimpleRNN", "LSTM", "GRU")
 
 
-def measure(repeats, panel="forecast"):
-    """Run the clicks in a fresh kernel and return its per-cell lists of seconds."""
-    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    manager, client = start_new_kernel(kernel_name="python3", env=env)
-    lines = []
+class Kernel:
+    """A kernel, its client, and every IOPub message stamped with the time it arrived."""
+
+    def __init__(self):
+        env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        self.manager, self.client = start_new_kernel(kernel_name="python3", env=env)
+
+    def close(self):
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+
+    def run(self, code, timeout=600):
+        """Execute ``code``; return its printed lines (raise on an error)."""
+        lines = []
+
+        def hook(msg):
+            if msg["msg_type"] == "error":
+                raise RuntimeError("\n".join(msg["content"]["traceback"]))
+            if msg["msg_type"] == "stream":
+                lines.extend(msg["content"]["text"].splitlines())
+
+        self.client.execute_interactive(code, timeout=timeout, output_hook=hook)
+        return lines
+
+    def click(self, model_id):
+        """Send a click to the button widget ``model_id``, as the browser does; return when."""
+        content = {"comm_id": model_id, "data": {"method": "custom", "content": {"event": "click"}}}
+        self.client.shell_channel.send(self.client.session.msg("comm_msg", content))
+        return time.perf_counter()
+
+    def messages(self, timeout):
+        """Yield (arrival time, IOPub message) until ``timeout`` seconds pass without one."""
+        while True:
+            try:
+                msg = self.client.get_iopub_msg(timeout=timeout)
+            except queue.Empty:
+                return
+            yield time.perf_counter(), msg
+
+
+def _update(msg, model_id):
+    """The state a comm update message carries for ``model_id``, or None."""
+    if msg["msg_type"] != "comm_msg" or msg["content"].get("comm_id") != model_id:
+        return None
+    data = msg["content"].get("data", {})
+    return data.get("state", {}) if data.get("method") == "update" else None
+
+
+def one_run(kernel, ids, *, stop_after=None, probe=False, timeout=600):
+    """Click Train; optionally click Stop after ``stop_after`` curve updates; time what comes back."""
+    clicked = kernel.click(ids["button"])
+    curve, stopped_at, probe_id, probe_seconds, end = [], None, None, None, None
+    for arrived, msg in kernel.messages(timeout):
+        if _update(msg, ids["curve"]) is not None:
+            curve.append(arrived - clicked)
+            if probe and probe_id is None and len(curve) == 3:  # the network is training
+                probe_id, probe_sent = kernel.client.execute("1 + 1", silent=True), time.perf_counter()
+            if stop_after is not None and stopped_at is None and len(curve) >= stop_after:
+                time.sleep(0.6)  # past the double-click grace, as a person would be
+                stopped_at = kernel.click(ids["button"])
+        if (probe_id is not None and probe_seconds is None and msg["msg_type"] == "status"
+                and msg["parent_header"].get("msg_id") == probe_id
+                and msg["content"]["execution_state"] == "idle"):
+            probe_seconds = arrived - probe_sent
+        state = _update(msg, ids["button"])
+        if state is not None and state.get("description") == "Train":
+            end = arrived
+            break
+    if end is None:
+        raise RuntimeError(f"The run did not end within {timeout} s of silence.")
+    summary = json.loads(next(line for line in kernel.run(SUMMARY) if line.startswith("SUMMARY "))[8:])
+    return {"first picture": curve[0] if curve else None, "first score": curve[1] if len(curve) > 1 else None,
+            "end": end - clicked, "updates": len(curve), "stop": None if stopped_at is None else end - stopped_at,
+            "summary": summary, "kernel": probe_seconds}
+
+
+def measure(panel, cells, repeats):
+    kernel = Kernel()
     try:
-        client.execute_interactive(KERNEL_CODE.format(repeats=repeats, panel=panel), timeout=900,
-                                   output_hook=lambda msg: lines.append(msg))
+        ids = json.loads(next(line for line in kernel.run(SETUP.format(panel=panel)) if line.startswith("IDS "))[4:])
+        results = {}
+        for cell in cells:
+            kernel.run(f"panel.controls['cell'].value = {cell!r}")
+            one_run(kernel, ids, stop_after=3)  # warm-up: TensorFlow's first use of this cell
+            results[cell] = {"full": [one_run(kernel, ids, probe=True) for _ in range(repeats)],
+                             "stopped": [one_run(kernel, ids, stop_after=4) for _ in range(repeats)]}
+        return results
     finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
-    for msg in lines:
-        if msg["msg_type"] == "error":
-            raise RuntimeError("\n".join(msg["content"]["traceback"]))
-        text = msg["content"].get("text", "") if msg["msg_type"] == "stream" else ""
-        for line in text.splitlines():
-            if line.startswith("RESULT "):
-                return json.loads(line[len("RESULT "):])
-    raise RuntimeError("The kernel printed no result.")
+        kernel.close()
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--panel", choices=["forecast", "classification", "regression"],
-                        default="forecast")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--panel", choices=["forecast", "classification", "regression"], default="forecast")
+    parser.add_argument("--cells", nargs="+", choices=CELLS, default=list(CELLS))
     args = parser.parse_args()
-    result = measure(args.repeats, args.panel)
-    print(f"{args.panel} explorer, default settings, {args.repeats} clicks per cell type")
-    print(f"{'cell':10s} {'click to render (median)':>25s} {'training (median)':>18s}  all clicks")
-    for cell, times in result["times"].items():
-        fits = sorted(result["fits"][cell])
-        print(f"{cell:10s} {sorted(times)[len(times) // 2]:24.2f}s {fits[len(fits) // 2]:17.2f}s  "
-              + " ".join(f"{t:.2f}" for t in times))
+    load = os.getloadavg()[0]
+    results = measure(args.panel, args.cells, args.repeats)
+    print(f"{args.panel} explorer, default settings, {args.repeats} full and {args.repeats} stopped run(s) "
+          f"per cell type; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+          f"on {os.cpu_count()} CPUs (medians, seconds)")
+    print(f"{'cell':10s} {'first picture':>13s} {'first score':>11s} {'end':>6s} {'updates':>7s} "
+          f"{'kernel':>6s} {'stop':>5s}  epochs, score")
+    for cell, runs in results.items():
+        full, stopped = runs["full"], runs["stopped"]
+        last = full[-1]["summary"]
+        score = {k: v for k, v in last.items() if k.startswith(("x ", "points"))}
+        print(f"{cell:10s} {_median(r['first picture'] for r in full):13.2f} "
+              f"{_median(r['first score'] for r in full):11.2f} {_median(r['end'] for r in full):6.1f} "
+              f"{_median(r['updates'] for r in full):7.0f} {_median(r['kernel'] for r in full):6.2f} "
+              f"{_median(r['stop'] for r in stopped):5.2f}  {last['epochs']}, {last['ended']}, {score}")
+    print("RESULTS " + json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -13,17 +13,7 @@ from .baselines import forecast_last_value, forecast_linear_ar, forecast_moving_
 from .bayes import classify_bayes, forecast_bayes
 from .classification import matched_filter_classify, two_sines, windows_and_labels
 from .data import LabelledWindows, SineSeries, SineWindows, noisy_sine, sine_windows, two_sine_windows
-from .explore import (
-    ClassificationRun,
-    ClassificationSettings,
-    ForecastRun,
-    ForecastSettings,
-    RegressionRun,
-    RegressionSettings,
-    run_classification,
-    run_forecast,
-    run_regression,
-)
+from .explore import run_classification, run_forecast, run_regression
 from .gradients import input_gradients
 from .metrics import accuracy, mse, rmse, roc_auc
 from .models import CELL_TYPES, build_rnn
@@ -62,11 +52,10 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
 
 __all__ = [
-    "CELL_TYPES", "ClassificationRun", "Interval", "classify_bayes", "difference_interval", "forecast_bayes",
+    "CELL_TYPES", "Interval", "classify_bayes", "difference_interval", "forecast_bayes",
     "mean_interval", "ratio_interval", "show_versions", "LabelledWindows", "SineWindows", "sine_windows",
     "two_sine_windows", "accuracy_on_fresh_windows", "interval_table", "rmse_on_fresh_sequences",
-    "score_on_fresh_windows", "ClassificationSettings", "FitResult", "ForecastRun",
-    "ForecastSettings", "RegressionRun", "RegressionSettings", "ScoreTable", "SineSeries",
+    "score_on_fresh_windows", "FitResult", "ScoreTable", "SineSeries",
     "accuracy", "build_rnn", "claim", "cramer_rao_bound", "estimate_frequency", "fit_quietly",
     "forecast_last_value", "forecast_linear_ar", "forecast_moving_average", "forecast_sine_fit",
     "forecast_table", "input_gradients", "matched_filter_classify", "mse", "noisy_sine",

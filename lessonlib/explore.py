@@ -1,120 +1,274 @@
-"""The plain functions behind the explorer panels: one run for given settings, and its scores.
+"""The plain functions behind the explorer panels: train one network live, score it against the best
+possible, on a large fresh test set.
 
-A panel in ``lessonlib.widgets`` only collects a student's settings, calls a function from here
-and renders what it returns; everything worth testing happens here, without widgets or plots.
-Keras is imported inside the functions, so importing this module stays fast.
+One run, in every lesson: draw training and validation data for the student's settings, train one
+network of the chosen cell type with that lesson's recipe for the cell (``RECIPES``) until its
+validation loss stops improving or its epoch budget is spent, score it after every epoch on the
+first ``N_CURVE`` windows of a fresh test set of ``N_TEST``, and finally score it and the lesson's
+yardsticks on all of them. The three lessons differ only in their data, yardsticks and names, which a
+``Task`` holds; ``run_forecast``, ``run_classification`` and ``run_regression`` are one run for
+lessons 1, 2 and 3, each returning a ``Run``.
+
+A panel in ``lessonlib.widgets`` only collects a student's settings, calls a function from here on
+a thread, and renders what the callbacks and the result carry; everything worth testing happens
+here, without widgets or plots. Keras is imported inside the functions, so importing this module
+stays fast.
 """
 
 from __future__ import annotations
 
+import functools
+import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 
 from ._validation import check_callback, check_choice, check_float, check_int
 from .baselines import forecast_last_value, forecast_linear_ar, forecast_sine_fit
-from .classification import matched_filter_classify, two_sines, windows_and_labels
-from .data import noisy_sine
-from .metrics import accuracy, mse, rmse, roc_auc
-from .models import CELL_TYPES, build_rnn
+from .bayes import classify_bayes, forecast_bayes
+from .classification import matched_filter_classify
+from .data import noisy_sine, sine_windows, two_sine_windows
+from .live import fit_live
+from .models import CELL_TYPES
 from .quiet import quiet_startup
 from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
-from .report import ForecastScore, ScoreTable
-from .training import fit_quietly
+from .report import ScoreTable, accuracy_on_fresh_windows, rmse_on_fresh_sequences, score_on_fresh_windows
 from .windows import split_and_windowize
 
 NOISE_RANGE = (0, 2)
 WINDOW_RANGE = (2, 120)
 N_POINTS_RANGE = (10, 100)
-SINE_FIT = "sine fit (yardstick)"
-MATCHED_FILTER = "matched filter (yardstick)"
-ESTIMATOR = "classical estimator (yardstick)"
-BOUND = "Cramér-Rao bound"
-RATIO_FLOOR = 1e-6
-RMSE_FLOOR = 1e-3  # the same RMS error of 0.001 as RATIO_FLOOR's MSE
+STEP = 90 / 499  # lessons 1 and 2: 500 samples on [0, 90]
+FREQUENCIES = (1.0, 1.1)  # lesson 2's two classes
+FREQ_RANGE = (1.0, 5.0)  # lesson 3's frequencies
+N_TEST = 10_000  # fresh test windows (or sequences) per run: the scores in the table
+N_CURVE = 2_000  # the first of them, scored after every epoch: the live curve
+N_VALIDATION = 2_000  # drawn with the training data, for early stopping
+N_VIEW = 500  # test items in the picture of the current predictions (lessons 2 and 3)
+TEST_SEED = 2**31 - 1  # the test sets' seed; runs' seeds are below it, so never trained on
+
+LAST_VALUE, LINEAR_AR, SINE_FIT = "last value", "linear autoregression", "sine fit"
+BAYES_FORECAST = "Bayes forecast (optimum)"
+MATCHED_FILTER, BAYES_CLASSIFIER = "matched filter", "Bayes classifier (optimum)"
+ESTIMATOR, BOUND = "classical estimator", "Cramér-Rao bound"
 
 
 class Recipe(NamedTuple):
-    """How an explorer run trains its network: state size, passes, batch size, Adam's step."""
+    """How one cell type is trained in one lesson's explorer.
+
+    ``n_train`` independent training windows (plus ``N_VALIDATION`` for early stopping), batches of
+    ``batch_size``, Adam with ``learning_rate`` (decayed along a cosine to 0 over the whole budget if
+    ``schedule`` is ``"cosine"``; gradients clipped to norm ``clipnorm`` if set), at most ``passes``
+    passes over the training windows, each cut into ``epochs_per_pass`` epochs (the live curve's
+    points), stopping once ``patience`` epochs bring no lower validation loss. ``pooling`` averages
+    the layer's states over all time steps instead of using the last one.
+    """
 
     units: int
-    epochs: int
-    batch_size: int
     learning_rate: float
+    batch_size: int
+    n_train: int
+    passes: int
+    patience: int
+    epochs_per_pass: int = 1
+    clipnorm: float | None = None
+    pooling: bool = False
+    schedule: str | None = None
+
+    @property
+    def steps_per_epoch(self):
+        """Batches per epoch: a pass over ``n_train`` windows (rounded up) cut in ``epochs_per_pass``."""
+        return -(-self.n_train // (self.batch_size * self.epochs_per_pass))
+
+    @property
+    def epochs(self):
+        """The budget, in epochs."""
+        return self.passes * self.epochs_per_pass
+
+    @property
+    def windows(self):
+        """The training windows actually drawn: ``n_train`` rounded up to whole epochs of batches."""
+        return self.steps_per_epoch * self.epochs_per_pass * self.batch_size
 
 
-# Lesson 1's improved recipe (section 10), trimmed so that a run is quick enough to try many
-# settings in class (``make bench`` times the clicks; TEACHING.md has the figures).
-N_POINTS, HISTORY = 500, 400
-UNITS, EPOCHS, BATCH_SIZE, LEARNING_RATE = 16, 6, 64, 0.01
-FORECAST_RECIPE = Recipe(UNITS, EPOCHS, BATCH_SIZE, LEARNING_RATE)
+# One table per lesson and cell type, measured to learn at the default settings within the time a
+# class can wait (``make bench`` measures them again; TEACHING.md has the figures).
+RECIPES = {
+    "forecast": {
+        "SimpleRNN": Recipe(units=32, learning_rate=0.005, batch_size=64, n_train=4000, passes=30, patience=4),
+        "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=64, n_train=4000, passes=30, patience=4),
+        "GRU": Recipe(units=32, learning_rate=0.01, batch_size=64, n_train=4000, passes=30, patience=4),
+    },
+    "classification": {
+        "SimpleRNN": Recipe(units=64, learning_rate=0.002, batch_size=128, n_train=12_000, passes=25,
+                            patience=8, clipnorm=1.0),
+        "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=12_000, passes=25, patience=8),
+        "GRU": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=12_000, passes=25, patience=8,
+                      pooling=True),
+    },
+    "regression": {
+        "SimpleRNN": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=8000, passes=30, patience=4),
+        "LSTM": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=8000, passes=30, patience=4),
+        "GRU": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=8000, passes=30, patience=4),
+    },
+}
 
-# Lesson 2's final recipe (section 5), trimmed: see run_classification.
-CLASSIFICATION_HISTORY = 6000
-CLASSIFICATION_RECIPE = Recipe(units=16, epochs=4, batch_size=512, learning_rate=0.01)
 
-# Lesson 3's improved recipe (section 5), trimmed: see run_regression.
-REGRESSION_SEQUENCES, REGRESSION_TRAIN = 1000, 2000  # split as in the lesson; trained on
-FREQ_RANGE = (1.0, 5.0)
-REGRESSION_RECIPE = Recipe(units=32, epochs=6, batch_size=128, learning_rate=0.01)
+class Settings(NamedTuple):
+    """What a student chose for one run, in any lesson.
 
-
-class ForecastSettings(NamedTuple):
-    """What a student chose for one forecasting run."""
+    ``length`` is the number of values in each input sequence: the window in lessons 1 and 2, the
+    samples per sequence in lesson 3.
+    """
 
     noise: float
-    window: int
+    length: int
     cell: str
     seed: int
 
 
-class ForecastRun(NamedTuple):
-    """The outcome of ``run_forecast``: settings, scores, training time and what a plot needs.
+class Score(NamedTuple):
+    """One method on a run's fresh test set.
 
-    ``scores`` maps each method's name to a ``ForecastScore`` on the same test windows: the
-    network first (named after its cell, e.g. ``"LSTM network"``), then the last-value and
-    linear-autoregression baselines and the sine-fit yardstick. Each ``ratio`` is the method's
-    MSE against the clean signal divided by the yardstick's (floored, see ``run_forecast``).
+    ``value`` is the lesson's measure: the MSE against the clean signal (lesson 1), the accuracy
+    (lesson 2) or the RMSE (lesson 3). ``relative`` compares it with the optimum: a multiple of the
+    optimum's error (lessons 1 and 3; None when the optimum is exact, at noise 0) or the points
+    below its accuracy (lesson 2). ``interval`` is the 95 % interval of ``relative`` (an ``Interval``)
+    or None; ``seconds`` the training time, for the network's row only.
     """
 
-    settings: ForecastSettings
-    scores: dict
-    seconds: float
-    t_test: np.ndarray
-    predictions: np.ndarray
-    y_test: np.ndarray
-    y_test_clean: np.ndarray
+    value: float
+    relative: float | None
+    interval: object | None
+    seconds: float | None
 
-    @property
-    def ratio(self):
-        """The network's MSE against the clean signal, as a multiple of the yardstick's."""
-        return self.network.ratio
+
+class View(NamedTuple):
+    """The network's current predictions, as the panel's picture shows them.
+
+    Lesson 1: forecasts over the lesson's test stretch (times ``t``, noisy ``target``, ``clean``
+    signal, the Bayes forecast as ``optimum``); lesson 2: probabilities of class 1 and the true
+    labels; lesson 3: predicted and true frequencies.
+    """
+
+    predictions: np.ndarray | None
+    target: np.ndarray
+    t: np.ndarray | None = None
+    clean: np.ndarray | None = None
+    optimum: np.ndarray | None = None
+
+
+class Progress(NamedTuple):
+    """What a run reports while it trains, to ``on_update``: after every batch and every epoch.
+
+    ``epoch`` epochs are done (0 before training) and ``batch`` of the next one's ``batches``
+    (0 right after an epoch); ``loss`` is the training loss so far in the epoch under way (None
+    before the first batch); ``curve`` the test scores on the curve set after each epoch, from
+    epoch 0; ``references`` the yardsticks' scores on the same set, by name; ``budget`` the
+    recipe's most epochs; ``view`` the current predictions (after an epoch, else None).
+    """
+
+    epoch: int
+    batch: int
+    batches: int
+    loss: float | None
+    curve: tuple
+    references: dict
+    budget: int
+    view: View | None
+
+
+class Task(NamedTuple):
+    """What one lesson's runs need beyond the shared loop: names, ranges, data, yardsticks, scores."""
+
+    name: str
+    lesson: int
+    length_name: str  # the run function's argument: "window" or "n_points"
+    length_label: str  # its column in the table of runs
+    length_range: tuple
+    row_label: str  # the first column of a run's table
+    metric: str  # the column of ``Score.value``
+    relative: str  # the column of ``Score.relative``
+    optimum: str  # the name of the optimum's row in ``Run.scores``
+    head: str  # the network's output: "linear" or "sigmoid"
+    prepare: Callable  # (settings, recipe) -> _Data
+    value: Callable  # (predictions, truth) -> the lesson's measure
+    score: Callable  # (outputs by name, data) -> {name: Score}
+
+
+class Run(NamedTuple):
+    """The outcome of one run, in any lesson.
+
+    ``scores`` maps the network (named after its cell, e.g. ``"LSTM network"``), then the lesson's
+    yardsticks and its optimum (``task.optimum``) to a ``Score`` on ``N_TEST`` fresh test items.
+    ``curve`` holds the network's score on the first ``N_CURVE`` of them after each epoch, from
+    epoch 0 (untrained), and ``references`` the yardsticks' on the same items. ``epochs`` were
+    trained; the network kept the weights of ``best_epoch`` (lowest validation loss); ``ended``
+    says why the run ended: ``"converged"``, ``"budget"`` or ``"stopped"``. ``seconds`` is the
+    whole run's wall-clock time, ``view`` the final predictions for the panel's picture, and
+    ``model`` the trained Keras network, with the kept weights (its outputs are the lesson's units
+    but in lesson 3, where they are ``(f - 3) / 2``).
+    """
+
+    task: Task
+    settings: Settings
+    scores: dict
+    curve: tuple
+    references: dict
+    epochs: int
+    best_epoch: int
+    ended: str
+    seconds: float
+    view: View
+    model: object = None
 
     @property
     def network(self):
-        """The network's ``ForecastScore``: ``mse_noisy``, ``mse_clean``, ``ratio``, ``seconds``."""
+        """The network's ``Score``."""
         return self.scores[network_name(self.settings.cell)]
 
+    @property
+    def ratio(self):
+        """Lessons 1 and 3: the network's error as a multiple of the optimum's, on the test set;
+        None at noise 0, where the optimum is exact."""
+        if self.task.name == "classification":
+            raise AttributeError("A classification run has `gap`, not `ratio`: the points of accuracy "
+                                 "below the Bayes classifier.")
+        return self.network.relative
+
+    @property
+    def gap(self):
+        """Lesson 2: the Bayes classifier's test accuracy minus the network's, in points."""
+        if self.task.name != "classification":
+            raise AttributeError(f"A {self.task.name} run has `ratio`, not `gap`: its error as a "
+                                 f"multiple of the optimum's.")
+        return self.network.relative
+
+    @property
+    def exact(self):
+        """True when the optimum makes no error (noise 0 in lessons 1 and 3): no ratios then."""
+        return self.task.name != "classification" and self.scores[self.task.optimum].value == 0
+
     def table(self):
-        """The scores as a ScoreTable, in the order of ``scores``: network, baselines, yardstick."""
-        header = ["method", "MSE vs noisy", "MSE vs clean", "x sine fit", "train s"]
-        rows = [[name, f"{s.mse_noisy:.3f}", f"{s.mse_clean:.4f}", f"{s.ratio:.1f}",
-                 "-" if s.seconds is None else f"{s.seconds:.1f}"]
-                for name, s in self.scores.items()]
+        """The scores as a ScoreTable: the network, the yardsticks, the optimum."""
+        header = [self.task.row_label, self.task.metric, self.task.relative, "train s"]
+        rows = [[name, _format_value(self.task, s.value), _format_relative(s),
+                 "-" if s.seconds is None else f"{s.seconds:.1f}"] for name, s in self.scores.items()]
         return ScoreTable(header, rows)
 
     def summary(self):
-        """One row for a history of runs: the settings and the network's scores, as text."""
-        net, last = self.network, self.scores["last value"]
-        return {"noise": f"{self.settings.noise:.2f}", "window": str(self.settings.window),
-                "cell": self.settings.cell, "MSE vs clean": f"{net.mse_clean:.4f}",
-                "x sine fit": f"{net.ratio:.1f}",
-                "x last value": f"{net.mse_clean / last.mse_clean:.2f}",
-                "train s": f"{self.seconds:.1f}"}
+        """One row for a table of runs: the settings, the network's scores, how the run went."""
+        s, net = self.settings, self.network
+        return {"noise": f"{s.noise:.2f}", self.task.length_label: str(s.length), "cell": s.cell,
+                self.task.metric: _format_value(self.task, net.value),
+                self.task.relative: _format_relative(net),
+                "epochs": f"{self.epochs} (kept {self.best_epoch})", "ended": self.ended,
+                "train s": f"{net.seconds:.1f}"}
 
 
 def network_name(cell):
-    """The key of a network's row in ``ForecastRun.scores``.
+    """The key of a network's row in ``Run.scores``.
 
     Examples
     --------
@@ -124,318 +278,127 @@ def network_name(cell):
     return f"{cell} network"
 
 
-def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None):
-    """Lesson 1 in one call: make the series, train one network, and score it against baselines.
+def _format_value(task, value):
+    if task.name == "classification":
+        return f"{value:.1%}"
+    return "0 (exact)" if value < 1e-12 else f"{value:.3g}"
 
-    The series is ``noisy_sine(n_points=500, noise=noise, seed=seed, n_history=400)``, split by
-    ``split_and_windowize(..., n_history=400)`` so the test windows are lesson 1's. The network
-    is lesson 1's improved recipe (section 10: more data, one recurrent layer, Adam), trimmed so
-    that a run is quick enough to try many settings in class:
 
-    ====================  ==============  ====  ==============================================
-    setting               lesson 1 (§10)  here  why
-    ====================  ==============  ====  ==============================================
-    history before t = 0  3000 points     400   5x fewer training windows (630 at window 50)
-    units                 32              16    2 to 4x less work per time step
-    epochs                12              6     half the passes
-    batch size            512             64    10 steps per epoch on the fewer windows, not 2
-    Adam learning rate    0.005           0.01  fewer steps, so larger ones
-    ====================  ==============  ====  ==============================================
+def _format_relative(score):
+    if score.relative is None:
+        return "-"
+    return f"{score.relative:.2f}" if score.interval is None else str(score.interval)
 
-    The price: the networks land further from the yardstick than the full recipe's, so
-    differences between cells here partly say which one learns fastest. TEACHING.md has the
-    measured ratios and click times; ``make bench`` measures the times again.
+
+# ----------------------------------------------------------------------------------------------
+# The three lessons' run functions: check the settings, then the shared run
+
+_RUN_DOC = """
+    A run trains on ``Recipe.windows`` fresh random-phase training items drawn with ``seed``, stops
+    early on ``N_VALIDATION`` more, and is scored on ``N_TEST`` test items drawn with
+    ``TEST_SEED``, the same for every run at the same noise and length. ``RECIPES`` has the
+    recipe of each cell type.
 
     Parameters
     ----------
-    noise : float, default 0.5
-        Standard deviation of the noise, between 0 and 2 (the sine's amplitude is 1).
-    window : int, default 50
-        Past values the network sees per forecast, between 2 and 120.
+    noise : float
+        Standard deviation of the Gaussian noise, between 0 and 2 (the sine's amplitude is 1).
     cell : {'SimpleRNN', 'LSTM', 'GRU'}, default 'LSTM'
     seed : int, default 0
-        Seeds the noise, the initial weights and the shuffling: the same settings give the same run.
+        Seeds the training data, the initial weights and the shuffling: the same settings give the
+        same run. Below ``TEST_SEED``.
     on_epoch : callable, optional
-        Called as ``on_epoch(epoch, epochs)`` after every epoch, ``epoch`` counting from 1 to
-        ``epochs``, e.g. to move a progress bar.
-
-    Returns
-    -------
-    ForecastRun
-        In its ``ratio`` columns, clean MSEs below ``RATIO_FLOOR`` (1e-6, an RMS error of 0.001,
-        invisible on a plot) count as 1e-6, on both sides of the division. Without the floor,
-        ``noise=0`` would divide by zero: the sine fit (and the linear autoregression) are then
-        exact, with an MSE of about 1e-30. With it, exact methods score 1.0 and the network
-        shows how many times 1e-6 its error is.
-
-        With very short windows the sine fit stops being a yardstick: fitting its two unknowns to
-        a few noisy values follows the noise, and other methods beat it (ratios below 1).
+        Called as ``on_epoch(epoch, score)`` before training (epoch 0) and after every epoch, with
+        the network's score on the first ``N_CURVE`` test items.
+    should_stop : callable, optional
+        Asked with no arguments after every batch: ``True`` ends the run, which then scores and
+        returns the network it has (see ``Run``).
+    on_update : callable, optional
+        Called as ``on_update(progress)`` with a ``Progress`` after every batch and every epoch.
 
     Raises
     ------
     ValueError, TypeError
-        For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
-    """
-    settings = _checked_settings(ForecastSettings, noise, ("window", window, WINDOW_RANGE), cell, seed)
-    return _run_forecast(settings, _check_on_epoch(on_epoch))
+        For a setting outside the ranges above, or a callback that is not callable.
+"""
 
 
-def _checked_settings(settings_type, noise, size, cell, seed):
-    """Validate what every run shares, in order: noise, a size ``(name, value, range)``, cell, seed."""
-    name, value, (low, high) = size
-    return settings_type(check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1]),
-                         check_int(name, value, low=low, high=high),
-                         check_choice("cell", cell, CELL_TYPES), check_int("seed", seed, low=0))
+def _documented(function):
+    function.__doc__ = function.__doc__.replace("    {run}\n", _RUN_DOC)
+    return function
 
 
-def _check_on_epoch(on_epoch):
-    return check_callback("on_epoch", on_epoch, arguments="(epoch, epochs)")
+@_documented
+def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None, should_stop=None,
+                 on_update=None):
+    """Lesson 1 live: train a network to forecast the next value of a noisy sine, and score it
+    against the last value, the linear autoregression, the sine fit and the Bayes forecast.
 
+    The data are ``sine_windows`` (lesson 1's sine, step 90/499, each window with its own phase and
+    noise); the network is trained on the noisy next values and scored by its MSE against the clean
+    next values. The optimum is the Bayes forecast (``forecast_bayes``), or the clean value itself
+    at noise 0. The picture shows the forecasts over lesson 1's test stretch for this noise.
 
-def _run_forecast(settings, on_epoch):
-    series = noisy_sine(N_POINTS, noise=settings.noise, seed=settings.seed, n_history=HISTORY)
-    x_train, x_test, y_train, y_test = split_and_windowize(series.noisy, settings.window,
-                                                           n_history=HISTORY)
-    y_test_clean = split_and_windowize(series.clean, settings.window, n_history=HISTORY)[3]
-    model, seconds = _fit_network(settings, x_train, y_train, on_epoch, FORECAST_RECIPE)
-    predictions = _predict(model, x_test)
-    forecasts = {
-        network_name(settings.cell): predictions,
-        "last value": forecast_last_value(x_test),
-        "linear autoregression": forecast_linear_ar(x_train, y_train, x_test),
-        SINE_FIT: forecast_sine_fit(x_test, frequency=1.0, step=series.t[1] - series.t[0]),
-    }
-    scores = _score(forecasts, y_test, y_test_clean, {network_name(settings.cell): seconds})
-    return ForecastRun(settings, scores, seconds, series.t[-len(y_test):], predictions,
-                       y_test, y_test_clean)
-
-
-def _fit_network(settings, x_train, y_train, on_epoch, recipe, head="linear"):
-    """Seed, build ``settings.cell``'s network for these windows, train it; (model, seconds)."""
-    with quiet_startup():  # in case no lesson cell has imported Keras yet
-        import keras
-
-    class _Progress(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            on_epoch(epoch + 1, recipe.epochs)
-
-    keras.utils.set_random_seed(settings.seed)
-    model = build_rnn(settings.cell, window=x_train.shape[1], units=recipe.units, head=head,
-                      learning_rate=recipe.learning_rate)
-    # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second
-    # tracing of the training step (a noticeable share of a short run), with the same numbers.
-    model.optimizer.build(model.trainable_variables)
-    fit = fit_quietly(model, x_train, y_train, epochs=recipe.epochs, batch_size=recipe.batch_size,
-                      callbacks=None if on_epoch is None else [_Progress()])
-    return model, fit.seconds
-
-
-def _predict(model, windows):
-    """The model's outputs as a flat float array. Calling the model directly skips tracing the
-    prediction graph that ``predict()`` would build, a noticeable share of a short run."""
-    return np.asarray(model(np.asarray(windows, dtype="float32"), training=False), dtype=float)[:, 0]
-
-
-def _score(forecasts, y_noisy, y_clean, seconds):
-    """Like ``report.score_forecasts``, but clean MSEs are floored at RATIO_FLOOR in the ratio."""
-    clean = {name: mse(pred, y_clean) for name, pred in forecasts.items()}
-    bound = max(clean[SINE_FIT], RATIO_FLOOR)
-    return {name: ForecastScore(mse(pred, y_noisy), clean[name],
-                                max(clean[name], RATIO_FLOOR) / bound, seconds.get(name))
-            for name, pred in forecasts.items()}
-
-
-# ----------------------------------------------------------------------------------------------
-# Lesson 2: classifying two frequencies
-
-
-class ClassificationSettings(NamedTuple):
-    """What a student chose for one classification run."""
-
-    noise: float
-    window: int
-    cell: str
-    seed: int
-
-
-class ClassificationScore(NamedTuple):
-    """One classifier on the test windows: accuracy at the 0.5 threshold, AUC, training time."""
-
-    accuracy: float
-    auc: float
-    seconds: float | None
-
-
-class ClassificationRun(NamedTuple):
-    """The outcome of ``run_classification``: settings, scores, training time and what a plot needs.
-
-    ``scores`` maps the network (named after its cell, e.g. ``"LSTM network"``) and then the
-    matched filter to a ``ClassificationScore`` on the same test windows. ``probabilities`` are
-    the network's predicted probabilities of class 1 and ``y_test`` the true labels, one per test
-    window, as ``plot_probability_histograms`` takes them.
-    """
-
-    settings: ClassificationSettings
-    scores: dict
-    seconds: float
-    probabilities: np.ndarray
-    y_test: np.ndarray
-
-    @property
-    def network(self):
-        """The network's ``ClassificationScore``: ``accuracy``, ``auc``, ``seconds``."""
-        return self.scores[network_name(self.settings.cell)]
-
-    @property
-    def gap(self):
-        """The matched filter's test accuracy minus the network's, in percentage points."""
-        return 100 * (self.scores[MATCHED_FILTER].accuracy - self.network.accuracy)
-
-    def table(self):
-        """The scores as a ScoreTable: network, then matched filter."""
-        rows = [[name, f"{s.accuracy:.1%}", f"{s.auc:.3f}",
-                 "-" if s.seconds is None else f"{s.seconds:.1f}"]
-                for name, s in self.scores.items()]
-        return ScoreTable(["classifier", "test accuracy", "test AUC", "train s"], rows)
-
-    def summary(self):
-        """One row for a history of runs: the settings and the network's scores, as text."""
-        net, matched = self.network, self.scores[MATCHED_FILTER]
-        return {"noise": f"{self.settings.noise:.2f}", "window": str(self.settings.window),
-                "cell": self.settings.cell, "accuracy": f"{net.accuracy:.1%}",
-                "AUC": f"{net.auc:.3f}", "matched filter": f"{matched.accuracy:.1%}",
-                "gap (points)": f"{self.gap:.1f}", "train s": f"{self.seconds:.1f}"}
-
-
-def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None):
-    """Lesson 2 in one call: make the two sines, train one classifier, and score it and the
-    matched filter on the same test windows.
-
-    The data are ``two_sines(n_points=500, t_max=90, noise=noise, seed=seed, n_history=6000)``,
-    windowed by ``windows_and_labels(..., n_history=6000)``: the history adds training windows, and
-    the test windows are lesson 2's. The network is lesson 2's final recipe (section 5: one
-    recurrent layer, a sigmoid output, binary cross-entropy, Adam, 6,000 points of extra history),
-    trimmed so that a click is quick enough to try many settings in class:
-
-    ====================  ==============  ====  ==============================================
-    setting               lesson 2 (§5)   here  why
-    ====================  ==============  ====  ==============================================
-    history before t = 0  6000 points     6000  unchanged: with less, training goes nowhere
-    units                 32              16    less work per time step
-    epochs                8               4     half the passes
-    batch size            512             512   unchanged (25 steps per epoch)
-    Adam learning rate    0.01            0.01  unchanged
-    ====================  ==============  ====  ==============================================
-
-    The price: the network ends further below the matched filter (``ClassificationRun.gap``) than
-    the full recipe's. The data and the batch size are kept because cutting them instead left the
-    network near a coin flip. TEACHING.md has the measured accuracies and click times.
-
-    Parameters
-    ----------
-    noise : float, default 0.5
-        Standard deviation of the noise on both sines, between 0 and 2 (the amplitude is 1).
-    window : int, default 50
-        Values per window to classify, between 2 and 120. With 2 or 3 values even the matched
-        filter is barely better than a coin: a sine with free amplitude and phase fits them all.
-    cell : {'SimpleRNN', 'LSTM', 'GRU'}, default 'LSTM'
-    seed : int, default 0
-        Seeds the noise, the initial weights and the shuffling: the same settings give the same run.
-    on_epoch : callable, optional
-        Called as ``on_epoch(epoch, epochs)`` after every epoch, ``epoch`` counting from 1.
-
+    ``window`` is the number of past values the network sees, between 2 and 120.
+    {run}
     Returns
     -------
-    ClassificationRun
+    Run
+        ``ratio`` is the network's MSE as a multiple of the Bayes forecast's.
 
-    Raises
-    ------
-    ValueError, TypeError
-        For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
+    Examples
+    --------
+    >>> run = run_forecast(0.5, 20, "GRU", should_stop=lambda: True)  # stopped before training
+    >>> run.epochs, run.ended, list(run.scores)[-1]
+    (0, 'stopped', 'Bayes forecast (optimum)')
     """
-    settings = _checked_settings(ClassificationSettings, noise, ("window", window, WINDOW_RANGE), cell,
-                                 seed)
-    return _run_classification(settings, _check_on_epoch(on_epoch))
+    return _run(FORECAST, noise, window, cell, seed, on_epoch, should_stop, on_update)
 
 
-def _run_classification(settings, on_epoch):
-    data = two_sines(500, t_max=90.0, noise=settings.noise, seed=settings.seed,
-                     n_history=CLASSIFICATION_HISTORY)
-    x_train, x_test, y_train, y_test = windows_and_labels(
-        data.noisy_a, data.noisy_b, settings.window, n_history=CLASSIFICATION_HISTORY)
-    model, seconds = _fit_network(settings, x_train, y_train, on_epoch, CLASSIFICATION_RECIPE,
-                                  head="sigmoid")
-    probabilities = _predict(model, x_test)
-    matched = matched_filter_classify(x_test, step=data.t[1] - data.t[0])
-    scores = {
-        network_name(settings.cell): ClassificationScore(
-            accuracy(probabilities > 0.5, y_test), roc_auc(probabilities, y_test), seconds),
-        MATCHED_FILTER: ClassificationScore(
-            accuracy(matched.labels, y_test), roc_auc(matched.scores, y_test), None),
-    }
-    return ClassificationRun(settings, scores, seconds, probabilities, y_test)
+@_documented
+def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, on_epoch=None, should_stop=None,
+                       on_update=None):
+    """Lesson 2 live: train a network to tell ``sin t`` from ``sin 1.1t``, and score it against the
+    matched filter and the Bayes classifier.
 
+    The data are ``two_sine_windows`` (lesson 2's two sines, step 90/499, each window with its own
+    phase and noise, the classes alternating). The optimum is the Bayes classifier
+    (``classify_bayes``), exact (100 %) at noise 0. The picture shows the histograms of the predicted
+    probabilities on ``N_VIEW`` test windows.
 
-# ----------------------------------------------------------------------------------------------
-# Lesson 3: reading off a frequency
-
-
-class RegressionSettings(NamedTuple):
-    """What a student chose for one regression run; ``n_points`` is the samples per sequence."""
-
-    noise: float
-    n_points: int
-    cell: str
-    seed: int
-
-
-class RegressionScore(NamedTuple):
-    """One estimator on the test sequences: its RMSE, that as a multiple of the bound, its cost."""
-
-    rmse: float
-    ratio: float
-    seconds: float | None
-
-
-class RegressionRun(NamedTuple):
-    """The outcome of ``run_regression``: settings, scores, the bound, and what a plot needs.
-
-    ``scores`` maps the network (e.g. ``"LSTM network"``), the classical estimator and the
-    Cramér-Rao bound itself to a ``RegressionScore`` on the same test sequences; ``bound`` is
-    the bound for these settings. ``y_test`` are the test sequences' true frequencies and
-    ``predictions`` the network's, as ``plot_true_vs_predicted`` takes them.
+    ``window`` is the number of values per window, between 2 and 120. With 2 or 3 values even the
+    optimum is barely better than a coin.
+    {run}
+    Returns
+    -------
+    Run
+        ``gap`` is the Bayes classifier's test accuracy minus the network's, in points.
     """
+    return _run(CLASSIFICATION, noise, window, cell, seed, on_epoch, should_stop, on_update)
 
-    settings: RegressionSettings
-    scores: dict
-    bound: float
-    seconds: float
-    y_test: np.ndarray
-    predictions: np.ndarray
 
-    @property
-    def network(self):
-        """The network's ``RegressionScore``: ``rmse``, ``ratio``, ``seconds``."""
-        return self.scores[network_name(self.settings.cell)]
+@_documented
+def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, on_epoch=None, should_stop=None,
+                   on_update=None):
+    """Lesson 3 live: train a network to read off a sine's frequency, and score it against the
+    classical estimator and the Cramér-Rao bound.
 
-    @property
-    def ratio(self):
-        """The network's RMSE as a multiple of the Cramér-Rao bound (floored, see run_regression)."""
-        return self.network.ratio
+    The data are ``random_frequency_sequences`` with ``n_points`` samples at lesson 3's spacing of
+    10 / 49 time units (``sequence_duration``: 1.8 time units for 10 samples, 10 for 50, 20.2 for
+    100) and frequencies uniform on [1, 5]; the network learns the scaled target ``(f - 3) / 2``,
+    undone before scoring. The optimum is the bound ``cramer_rao_bound(n_points=n_points,
+    duration=sequence_duration(n_points), noise=noise)``, 0 at noise 0. It is asymptotic: at low
+    signal-to-noise (high noise, short sequences) even the classical estimator lands above it. The
+    picture shows predicted against true frequencies on ``N_VIEW`` test sequences.
 
-    def table(self):
-        """The scores as a ScoreTable: network, classical estimator, bound."""
-        rows = [[name, f"{s.rmse:.4f}", f"{s.ratio:.1f}",
-                 "-" if s.seconds is None else f"{s.seconds:.1f}"]
-                for name, s in self.scores.items()]
-        return ScoreTable(["estimator", "test RMSE", "x bound", "train s"], rows)
-
-    def summary(self):
-        """One row for a history of runs: the settings and the network's scores, as text."""
-        net, classical = self.network, self.scores[ESTIMATOR]
-        return {"noise": f"{self.settings.noise:.2f}", "samples": str(self.settings.n_points),
-                "cell": self.settings.cell, "RMSE": f"{net.rmse:.4f}", "x bound": f"{net.ratio:.1f}",
-                "classical x bound": f"{classical.ratio:.1f}", "train s": f"{self.seconds:.1f}"}
+    ``n_points`` is the number of samples per sequence, between 10 and 100.
+    {run}
+    Returns
+    -------
+    Run
+        ``ratio`` is the network's RMSE as a multiple of the bound.
+    """
+    return _run(REGRESSION, noise, n_points, cell, seed, on_epoch, should_stop, on_update)
 
 
 def sequence_duration(n_points):
@@ -452,93 +415,287 @@ def sequence_duration(n_points):
     return 10.0 * (n_points - 1) / 49
 
 
-def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, on_epoch=None):
-    """Lesson 3 in one call: make the sequences, train one network to read off their frequency,
-    and score it and the classical estimator against the Cramér-Rao bound.
-
-    ``n_points`` is the number of samples per sequence. They keep lesson 3's spacing of 10 / 49
-    time units, so the duration grows with them (``sequence_duration``: 1.8 time units for 10
-    samples, 10 for 50, 20.2 for 100): a longer sequence is a longer recording, as for a
-    recurrent network reading more time steps. (Keeping 10 time units instead would space 10
-    samples 1.1 apart, too far for frequencies up to 5: they would alias above 2.8.) The bound is
-    ``cramer_rao_bound(n_points=n_points, duration=sequence_duration(n_points), noise=noise)``.
-
-    As in lesson 3, 1,000 sequences ``random_frequency_sequences(1000, ..., seed=seed)`` are split
-    by ``train_test_split(..., random_state=seed)``: the 250 test sequences are the lesson's at
-    the defaults. The network trains on the 750 others and 1,250 fresh ones (drawn with seed
-    ``seed + 1000``, as in the lesson's learning curve), on the scaled target ``(f - 3) / 2``,
-    undone after predicting. The recipe is lesson 3's improved one (section 5: one recurrent layer,
-    Adam), trimmed so that a click is quick enough to try many settings in class:
-
-    ====================  ==============  ====  ==============================================
-    setting               lesson 3 (§5)   here  why
-    ====================  ==============  ====  ==============================================
-    training sequences    8000            2000  4x fewer
-    units                 64              32    2 to 4x less work per time step
-    epochs                10              6     fewer passes (16 steps each)
-    batch size            128             128   unchanged
-    Adam learning rate    0.003           0.01  fewer steps, so larger ones
-    ====================  ==============  ====  ==============================================
-
-    The price: the network lands further from the bound than the lesson's full recipe. TEACHING.md
-    has the measured ratios and click times.
-
-    Parameters
-    ----------
-    noise : float, default 0.3
-        Standard deviation of the noise, between 0 and 2 (the sine's amplitude is 1).
-    n_points : int, default 50
-        Samples per sequence, between 10 and 100.
-    cell : {'SimpleRNN', 'LSTM', 'GRU'}, default 'LSTM'
-    seed : int, default 0
-        Seeds the sequences, the split, the initial weights and the shuffling.
-    on_epoch : callable, optional
-        Called as ``on_epoch(epoch, epochs)`` after every epoch, ``epoch`` counting from 1.
-
-    Returns
-    -------
-    RegressionRun
-        In its ``ratio`` columns, RMSEs below ``RMSE_FLOOR`` (0.001) count as 0.001, on both
-        sides of the division: at ``noise=0`` the bound is 0 and the classical estimator exact.
-        The bound is asymptotic: at low signal-to-noise (high noise, short sequences) even the
-        classical estimator lands well above it, as the lesson's estimator would.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a setting outside the ranges above, or an ``on_epoch`` that is not callable.
-    """
-    settings = _checked_settings(RegressionSettings, noise, ("n_points", n_points, N_POINTS_RANGE), cell,
-                                 seed)
-    return _run_regression(settings, _check_on_epoch(on_epoch))
+def _run(task, noise, length, cell, seed, on_epoch, should_stop, on_update):
+    """Validate what every run shares, in order: noise, length, cell, seed, callbacks; then run."""
+    low, high = task.length_range
+    settings = Settings(check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1]),
+                        check_int(task.length_name, length, low=low, high=high),
+                        check_choice("cell", cell, CELL_TYPES),
+                        check_int("seed", seed, low=0, high=TEST_SEED - 1))
+    check_callback("on_epoch", on_epoch, arguments="(epoch, score)")
+    check_callback("should_stop", should_stop, arguments="()")
+    check_callback("on_update", on_update, arguments="(progress)")
+    return _train_and_score(task, settings, _Observers(on_epoch, should_stop, on_update))
 
 
-def _run_regression(settings, on_epoch):
-    x_train, x_test, y_train, y_test, t = _frequency_data(settings)
-    model, seconds = _fit_network(settings, x_train, (y_train - 3) / 2, on_epoch,
-                                  REGRESSION_RECIPE)
-    predictions = 3 + 2 * _predict(model, x_test)  # undo the scaling
-    classical = estimate_frequency(x_test, t, freq_range=FREQ_RANGE)
-    bound = cramer_rao_bound(n_points=settings.n_points, duration=sequence_duration(settings.n_points),
-                             noise=settings.noise)
-    errors = {network_name(settings.cell): rmse(predictions, y_test),
-              ESTIMATOR: rmse(classical, y_test), BOUND: bound}
-    scores = {name: RegressionScore(value, max(value, RMSE_FLOOR) / max(bound, RMSE_FLOOR),
-                                    seconds if name == network_name(settings.cell) else None)
-              for name, value in errors.items()}
-    return RegressionRun(settings, scores, bound, seconds, y_test, predictions)
+class _Observers(NamedTuple):
+    on_epoch: Callable | None
+    should_stop: Callable | None
+    on_update: Callable | None
 
 
-def _frequency_data(settings):
-    """Lesson 3's split of 1,000 sequences, plus fresh training sequences: x as (n, n_points)."""
-    from sklearn.model_selection import train_test_split  # slow to import: only when needed
+def _train_and_score(task, settings, observers):
+    """One run: data and yardsticks, then the network trained live, then every score."""
+    start = time.perf_counter()
+    recipe = RECIPES[task.name][settings.cell]
+    data = task.prepare(settings, recipe)
+    report = _Reporter(task, data, recipe, observers)
+    report.update(0, None, None)  # the yardsticks are known: the curve can show them
+    model = report.model = _build_network(settings, recipe, task.head)
+    fit = fit_live(model, data.x_train, data.y_train, evaluate=report.evaluate, epochs=recipe.epochs,
+                   batch_size=recipe.batch_size, patience=recipe.patience, steps_per_epoch=recipe.steps_per_epoch,
+                   should_stop=observers.should_stop, on_batch=report.batch)
+    outputs = {network_name(settings.cell): data.to_units(_predict(model, data.x_test)),
+               **data.yardsticks}
+    scores = task.score(outputs, data)
+    scores[network_name(settings.cell)] = scores[network_name(settings.cell)]._replace(seconds=fit.seconds)
+    view = report.view if fit.best_epoch == fit.epochs else _view(data, _predict(model, report.inputs))
+    return Run(task, settings, scores, tuple(report.curve), data.references, fit.epochs, fit.best_epoch,
+               fit.ended, time.perf_counter() - start, view, model)
 
-    design = {"n_points": settings.n_points, "duration": sequence_duration(settings.n_points),
-              "freq_range": FREQ_RANGE, "noise": settings.noise}
-    data = random_frequency_sequences(REGRESSION_SEQUENCES, seed=settings.seed, **design)
-    x_train, x_test, y_train, y_test = train_test_split(data.signals, data.frequencies,
-                                                        random_state=settings.seed)
-    extra = random_frequency_sequences(REGRESSION_TRAIN - len(x_train), seed=settings.seed + 1000,
-                                       **design)
-    return (np.concatenate([x_train, extra.signals]), x_test,
-            np.concatenate([y_train, extra.frequencies]), y_test, data.t)
+
+class _Data(NamedTuple):
+    """A run's arrays: network inputs and targets, the test set and what the yardsticks said."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    truth: np.ndarray  # per test item: the clean next value, the label, the frequency
+    yardsticks: dict  # name -> outputs on x_test (lesson 3's bound: the number)
+    references: dict  # name -> score on the first N_CURVE test items
+    x_view: np.ndarray | None  # inputs of the picture, if not the first test items
+    view: View  # the picture without predictions
+    to_units: Callable  # network outputs -> the lesson's units
+
+
+class _Reporter:
+    """``fit_live``'s callbacks for one run: score each epoch, report batches and epochs."""
+
+    def __init__(self, task, data, recipe, observers):
+        self.task, self.data, self.recipe, self.observers = task, data, recipe, observers
+        self.model = None
+        parts = [data.x_val, data.x_test[:N_CURVE]] + ([] if data.x_view is None else [data.x_view])
+        self.inputs = np.concatenate(parts).astype("float32")
+        self.curve, self.epoch, self.view = [], 0, None
+
+    def evaluate(self, epoch):
+        """Score the network after ``epoch`` epochs; report it; return the validation loss."""
+        outputs = _predict(self.model, self.inputs)
+        n_val = len(self.data.x_val)
+        curve_outputs = self.data.to_units(outputs[n_val:n_val + N_CURVE])
+        score = float(self.task.value(curve_outputs, self.data.truth[:N_CURVE]))
+        self.curve.append(score)
+        self.epoch, self.view = epoch, _view(self.data, outputs)
+        if self.observers.on_epoch is not None:
+            self.observers.on_epoch(epoch, score)
+        self.update(0, None, self.view)
+        return _loss(self.task.head, outputs[:n_val], self.data.y_val)
+
+    def batch(self, epoch, batch, batches, loss):
+        self.update(batch, loss, None)
+
+    def update(self, batch, loss, view):
+        if self.observers.on_update is not None:
+            self.observers.on_update(Progress(self.epoch, batch, self.recipe.steps_per_epoch, loss,
+                                              tuple(self.curve), self.data.references, self.recipe.epochs,
+                                              view))
+
+
+def _view(data, outputs):
+    """The picture's predictions from the outputs on ``_Reporter.inputs``, in the lesson's units."""
+    if data.x_view is not None:
+        return data.view._replace(predictions=data.to_units(outputs[-len(data.x_view):]))
+    start = len(data.x_val)
+    return data.view._replace(predictions=data.to_units(outputs[start:start + len(data.view.target)]))
+
+
+def _loss(head, outputs, targets):
+    """The training loss on the validation items: binary cross-entropy or mean squared error."""
+    if head == "sigmoid":
+        p = np.clip(outputs, 1e-7, 1 - 1e-7)
+        return float(-np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p)))
+    return float(np.mean((outputs - targets) ** 2))
+
+
+def _build_network(settings, recipe, head):
+    """Seed, then a compiled one-layer network of ``settings.cell`` for ``recipe``, Adam ready."""
+    with quiet_startup():  # in case no lesson cell has imported Keras yet
+        import keras
+
+    keras.utils.set_random_seed(settings.seed)
+    layers = [keras.Input(shape=(settings.length, 1)),
+              getattr(keras.layers, settings.cell)(recipe.units, return_sequences=recipe.pooling)]
+    if recipe.pooling:
+        layers.append(keras.layers.GlobalAveragePooling1D())
+    model = keras.Sequential([*layers, keras.layers.Dense(1, activation=head)], name=settings.cell)
+    learning_rate = recipe.learning_rate
+    if recipe.schedule == "cosine":
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, recipe.epochs * recipe.steps_per_epoch)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=recipe.clipnorm),
+                  loss="binary_crossentropy" if head == "sigmoid" else "mse")
+    # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second
+    # tracing of the training step (a noticeable share of a short run), with the same numbers.
+    model.optimizer.build(model.trainable_variables)
+    return model
+
+
+def _predict(model, inputs):
+    """The model's outputs as a flat float array, in one batch (one traced function per model)."""
+    return np.asarray(model.predict_on_batch(np.asarray(inputs, dtype="float32")), dtype=float)[:, 0]
+
+
+def _split(x, y, n_train):
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+def _references(task, yardsticks, truth):
+    return {name: float(task.value(outputs[:N_CURVE], truth[:N_CURVE])) if np.ndim(outputs) else outputs
+            for name, outputs in yardsticks.items()}
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 1: forecasting a noisy sine
+
+
+def _forecast_data(settings, recipe):
+    noise, window = settings.noise, settings.length
+    train = sine_windows(recipe.windows + N_VALIDATION, window=window, step=STEP, noise=noise,
+                         seed=settings.seed)
+    x_train, y_train, x_val, y_val = _split(train.x, train.y, recipe.windows)
+    x_test, truth, fixed = _forecast_test_set(noise, window)
+    yardsticks = {LAST_VALUE: fixed[LAST_VALUE],
+                  LINEAR_AR: forecast_linear_ar(x_train, y_train, x_test),
+                  SINE_FIT: fixed[SINE_FIT], BAYES_FORECAST: fixed[BAYES_FORECAST]}
+    series = noisy_sine(500, noise=noise, seed=settings.seed)  # lesson 1's series, for the picture
+    _, x_view, _, y_view = split_and_windowize(series.noisy, window)
+    clean = split_and_windowize(series.clean, window)[3]
+    optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise)
+    view = View(None, y_view, t=series.t[-len(y_view):], clean=clean, optimum=optimum)
+    return _Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks,
+                 _references(FORECAST, yardsticks, truth), x_view, view, _identity)
+
+
+@functools.lru_cache(maxsize=8)
+def _forecast_test_set(noise, window):
+    """Lesson 1's test windows for this noise and window, their clean targets, the fixed yardsticks."""
+    test = sine_windows(N_TEST, window=window, step=STEP, noise=noise, seed=TEST_SEED)
+    bayes = test.y_clean if noise == 0 else forecast_bayes(test.x, step=STEP, noise=noise)
+    return test.x, test.y_clean, {LAST_VALUE: forecast_last_value(test.x),
+                                  SINE_FIT: forecast_sine_fit(test.x, frequency=1.0, step=STEP),
+                                  BAYES_FORECAST: bayes}
+
+
+def _mse(predictions, truth):
+    return float(np.mean((np.asarray(predictions) - truth) ** 2))
+
+
+def _forecast_scores(outputs, data):
+    if _mse(outputs[BAYES_FORECAST], data.truth) == 0:  # noise 0: the optimum is exact, no ratio to it
+        return {name: Score(_mse(out, data.truth), None, None, None) for name, out in outputs.items()}
+    fresh = score_on_fresh_windows(outputs, data.truth, reference=BAYES_FORECAST)
+    return {name: Score(s.mse.estimate, s.ratio.estimate, None if name == BAYES_FORECAST else s.ratio, None)
+            for name, s in fresh.items()}
+
+
+def _identity(outputs):
+    return outputs
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 2: telling two frequencies apart
+
+
+def _classification_data(settings, recipe):
+    noise, window = settings.noise, settings.length
+    train = two_sine_windows(recipe.windows + N_VALIDATION, window=window, step=STEP, noise=noise,
+                             frequencies=FREQUENCIES, seed=settings.seed)
+    x_train, y_train, x_val, y_val = _split(train.x, train.labels.astype(float), recipe.windows)
+    x_test, truth, yardsticks = _classification_test_set(noise, window)
+    return _Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks,
+                 _references(CLASSIFICATION, yardsticks, truth), None, View(None, truth[:N_VIEW]),
+                 _identity)
+
+
+@functools.lru_cache(maxsize=8)
+def _classification_test_set(noise, window):
+    """Lesson 2's test windows and labels for this noise and window, and the yardsticks' outputs."""
+    test = two_sine_windows(N_TEST, window=window, step=STEP, noise=noise, frequencies=FREQUENCIES,
+                            seed=TEST_SEED)
+    bayes = (test.labels.astype(float) if noise == 0 else
+             classify_bayes(test.x, step=STEP, noise=noise, frequencies=FREQUENCIES))
+    matched = matched_filter_classify(test.x, frequencies=FREQUENCIES, step=STEP).labels
+    return test.x, test.labels, {MATCHED_FILTER: matched.astype(float), BAYES_CLASSIFIER: bayes}
+
+
+def _accuracy(probabilities, labels):
+    return float(np.mean((np.asarray(probabilities) > 0.5) == labels))
+
+
+def _classification_scores(outputs, data):
+    labels = {name: (out > 0.5).astype(int) for name, out in outputs.items()}
+    fresh = accuracy_on_fresh_windows(labels, data.truth, reference=BAYES_CLASSIFIER)
+    return {name: Score(s.accuracy.estimate / 100, s.gap.estimate,
+                        None if name == BAYES_CLASSIFIER else s.gap, None) for name, s in fresh.items()}
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 3: reading off a frequency
+
+
+def _regression_data(settings, recipe):
+    design = _design(settings.noise, settings.length)
+    train = random_frequency_sequences(recipe.windows + N_VALIDATION, seed=settings.seed, **design)
+    scaled = (train.frequencies - 3) / 2  # the network learns (f - 3) / 2: about -1 to 1
+    x_train, y_train, x_val, y_val = _split(train.signals[:, :, None], scaled, recipe.windows)
+    x_test, truth, yardsticks = _regression_test_set(settings.noise, settings.length)
+    return _Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks,
+                 _references(REGRESSION, yardsticks, truth), None, View(None, truth[:N_VIEW]),
+                 _unscale)
+
+
+def _design(noise, n_points):
+    return {"n_points": n_points, "duration": sequence_duration(n_points), "freq_range": FREQ_RANGE,
+            "noise": noise}
+
+
+@functools.lru_cache(maxsize=8)
+def _regression_test_set(noise, n_points):
+    """Lesson 3's test sequences and frequencies for this noise and length, the estimator, the bound."""
+    design = _design(noise, n_points)
+    test = random_frequency_sequences(N_TEST, seed=TEST_SEED, **design)
+    bound = cramer_rao_bound(n_points=n_points, duration=design["duration"], noise=noise)
+    classical = estimate_frequency(test.signals, test.t, freq_range=FREQ_RANGE)
+    return test.signals[:, :, None], test.frequencies, {ESTIMATOR: classical, BOUND: bound}
+
+
+def _rmse(predictions, truth):
+    return float(np.sqrt(np.mean((np.asarray(predictions) - truth) ** 2)))
+
+
+def _regression_scores(outputs, data):
+    estimates = {name: out for name, out in outputs.items() if name != BOUND}
+    bound = outputs[BOUND]
+    if bound == 0:  # noise 0: the bound is 0 and no ratio to it means anything
+        scores = {name: Score(_rmse(out, data.truth), None, None, None) for name, out in estimates.items()}
+        return {**scores, BOUND: Score(0.0, None, None, None)}
+    fresh = rmse_on_fresh_sequences(estimates, data.truth, bound=bound)
+    scores = {name: Score(s.rmse.estimate, s.ratio.estimate, s.ratio, None) for name, s in fresh.items()}
+    return {**scores, BOUND: Score(bound, 1.0, None, None)}
+
+
+def _unscale(outputs):
+    return 3 + 2 * np.asarray(outputs)
+
+
+# ----------------------------------------------------------------------------------------------
+
+FORECAST = Task("forecast", 1, "window", "window", WINDOW_RANGE, "method", "MSE vs clean", "x optimum",
+                BAYES_FORECAST, "linear", _forecast_data, _mse, _forecast_scores)
+CLASSIFICATION = Task("classification", 2, "window", "window", WINDOW_RANGE, "classifier", "test accuracy",
+                      "points below optimum", BAYES_CLASSIFIER, "sigmoid", _classification_data, _accuracy,
+                      _classification_scores)
+REGRESSION = Task("regression", 3, "n_points", "samples", N_POINTS_RANGE, "estimator", "test RMSE", "x bound",
+                  BOUND, "linear", _regression_data, _rmse, _regression_scores)
+TASKS = {task.name: task for task in (FORECAST, CLASSIFICATION, REGRESSION)}

@@ -36,15 +36,23 @@ def plot_series(t, values, *, clean=None, ax=None, title=None):
     return ax
 
 
-def plot_forecast(t, predictions, actual, ideal, *, ax=None, title=None):
-    """The original lesson's picture: one-step predictions, the noisy actual values, and the ideal."""
+def plot_forecast(t, predictions, actual, ideal, *, optimum=None, ax=None, title=None):
+    """The original lesson's picture: one-step predictions, the noisy actual values, and the ideal.
+
+    ``optimum``, if given, is the best possible forecast from the same windows (the Bayes
+    forecast), drawn dashed: the closest any method that sees only a window can get to the ideal.
+    """
     t = check_series("t", t)
-    for name, values in (("predictions", predictions), ("actual", actual), ("ideal", ideal)):
-        check_same_length("t", t, name, check_series(name, np.ravel(values)))
+    curves = (("predictions", predictions), ("actual", actual), ("ideal", ideal), ("optimum", optimum))
+    for name, values in curves:
+        if values is not None:
+            check_same_length("t", t, name, check_series(name, np.ravel(values)))
     ax = _axes(ax, (9.5, 3.2))
     ax.plot(t, np.ravel(predictions), ".-", color=PREDICTION, lw=0.5, label="predictions")
     ax.plot(t, actual, ".", color=ACTUAL, label="actual")
     ax.plot(t, ideal, "-", color=IDEAL, label="ideal")
+    if optimum is not None:
+        ax.plot(t, np.ravel(optimum), "--", color="black", lw=1, label="best possible (Bayes)")
     ax.set(xlabel="t", ylabel="value", title=title)
     ax.legend(loc="upper right")
     return ax

@@ -1,128 +1,181 @@
-"""Explorer panels: sliders and a Train button around a plain ``run_*`` function from ``explore``.
+"""Explorer panels: sliders, a Train button that turns into Stop, and a network that learns live.
 
-The panel only collects the settings, calls the run function and renders what it returns; the
-computation and the tables live in plain functions that tests call directly. This module imports
-ipywidgets and matplotlib, so ``lessonlib/__init__.py`` does not import it eagerly: the lessons
-reach the panels as ``lessonlib.forecast_explorer()`` and its siblings, which load it on first use.
+A panel collects the settings, runs a plain ``run_*`` function from ``explore`` on a thread of its
+own, and renders what that function reports: after every epoch the curve of the network's test
+score against the yardsticks and the optimum, and its current predictions; at the end the run's
+table and a table of every run so far. The kernel stays free meanwhile, so a click on Stop (or any
+other cell) gets through; the thread only sets widget values (``Image.value``, ``HTML.value``, ...),
+which ipywidgets sends from any thread, and draws on figures of its own (matplotlib's object
+interface, not ``pyplot``). Everything worth testing is in ``explore``.
+
+This module imports ipywidgets and matplotlib, so ``lessonlib/__init__.py`` does not import it
+eagerly: the lessons reach the panels as ``lessonlib.forecast_explorer()`` and its siblings, which
+load it on first use.
 """
 
 from __future__ import annotations
 
 import functools
+import io
+import threading
+import time
 import traceback
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import HTML, display
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
+from . import explore
 from ._validation import check_int
 from .classification import two_sines, windows_and_labels
 from .data import noisy_sine
-from .explore import (
-    FREQ_RANGE,
-    N_POINTS_RANGE,
-    NOISE_RANGE,
-    WINDOW_RANGE,
-    run_classification,
-    run_forecast,
-    run_regression,
-    sequence_duration,
-)
+from .explore import N_CURVE, N_TEST, N_VIEW, NOISE_RANGE, sequence_duration
 from .models import CELL_TYPES
 from .plots import plot_forecast, plot_probability_histograms, plot_series, plot_true_vs_predicted
 from .regression import random_frequency_sequences
 from .report import ScoreTable
 from .windows import split_and_windowize
 
+REFRESH = 0.25  # s: the fewest seconds between two redraws of the live pictures
+STOP_GRACE = 0.5  # s: a click this soon after Train is the second half of a double click, not Stop
+LIVE_FIGSIZE = (6.6, 3.4)
+
 
 class Explorer(widgets.VBox):
-    """A panel: controls, a cheap preview of the data, a Train button with a progress bar, the
-    last run's plot and score table, and a table of every run so far.
+    """A panel: controls, a preview of the data, Train (then Stop), the live curve and predictions,
+    the run's table and a table of every run so far.
 
     Parameters
     ----------
     run : callable
-        Called as ``run(**settings, on_epoch=callback)`` when Train is clicked, ``settings`` being
-        ``{name: control.value}``. It returns a result with ``.table()`` (a ScoreTable of that run)
-        and ``.summary()`` (a dict of column to text, one history row), and may call
-        ``callback(epoch, epochs)`` after each epoch.
+        Called on a thread as ``run(**settings, should_stop=..., on_update=...)`` when Train is
+        clicked, ``settings`` being ``{name: control.value}``. It calls ``on_update(progress)``
+        with an ``explore.Progress`` after batches and epochs, asks ``should_stop()`` after every
+        batch, and returns a result with ``.table()``, ``.summary()``, ``.curve``,
+        ``.references``, ``.best_epoch``, ``.view``, ``.settings`` (an ``explore.Run``).
     controls : dict of str to ipywidgets widget
         The settings' widgets, in display order; each has a ``value``.
     preview : callable
         ``preview(settings, ax)`` draws the data for the current settings without training. It
         runs whenever a control changes, so it must be cheap.
     plot : callable
-        ``plot(result, ax)`` draws a run's result.
+        ``plot(view, ax, title)`` draws the network's predictions (an ``explore.View``).
+    curve : callable
+        ``curve(ax, scores, references, budget, best_epoch)`` draws the test score per epoch.
     title : str, default ""
         HTML shown above the controls.
 
     Attributes
     ----------
     results : list
-        Every successful run's result, oldest first; ``last_result`` is the latest or None.
+        Every finished run's result, oldest first (stopped runs included); ``last_result`` is the
+        latest or None.
     errors : list of Exception
         Every failed run's exception, oldest first.
-    last_figure : matplotlib.figure.Figure or None
-        The figure drawn most recently, preview or result.
+    frames : int
+        How many times the live pictures were drawn, over all runs.
     """
 
-    def __init__(self, run, controls, *, preview, plot, title=""):
-        self.run, self.controls, self.preview, self.plot = run, dict(controls), preview, plot
-        self.results, self.errors, self.last_figure = [], [], None
+    def __init__(self, run, controls, *, preview, plot, curve, title=""):
+        self.run, self.controls, self.preview = run, dict(controls), preview
+        self.plot, self.curve = plot, curve
+        self.results, self.errors, self.frames = [], [], 0
+        self.preview_figure = self.curve_figure = self.view_figure = None
+        self._lock = threading.Lock()
+        self._thread, self._stop, self._started, self._drawn = None, threading.Event(), 0.0, 0.0
+        self._settings, self._view = None, None
         self.train_button = widgets.Button(description="Train", icon="play", button_style="primary")
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="epochs")
         self.status = widgets.Label("Choose settings, then click Train.")
-        self.preview_out, self.result_out, self.history_out = (widgets.Output() for _ in range(3))
-        self.train_button.on_click(self._on_train)
+        self.preview_out, self.error_out = widgets.Output(), widgets.Output()
+        self.curve_image, self.view_image = widgets.Image(format="png"), widgets.Image(format="png")
+        self.result_html, self.history_html = widgets.HTML(), widgets.HTML()
+        self.train_button.on_click(self._on_click)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         super().__init__([widgets.HTML(title), widgets.HBox(list(self.controls.values())),
                           self.preview_out,
                           widgets.HBox([self.train_button, self.progress, self.status]),
-                          self.result_out, self.history_out])
+                          widgets.HBox([self.curve_image, self.view_image]), self.error_out,
+                          self.result_html, self.history_html])
         self.draw_preview()
 
     @property
     def last_result(self):
-        """The latest successful run's result, or None before the first one."""
+        """The latest finished run's result, or None before the first one."""
         return self.results[-1] if self.results else None
+
+    @property
+    def running(self):
+        """True from a click on Train until the run has ended and the controls are back."""
+        return self._thread is not None
 
     def settings(self):
         """The controls' current values, ``{name: value}``."""
         return {name: control.value for name, control in self.controls.items()}
 
     def history_table(self):
-        """Every successful run so far as a ScoreTable, numbered from 1, oldest first."""
+        """Every finished run so far as a ScoreTable, numbered from 1, oldest first."""
         rows = [result.summary() for result in self.results]
         header = ["run", *rows[0]] if rows else ["run"]
         return ScoreTable(header, [[i, *row.values()] for i, row in enumerate(rows, start=1)])
 
     def draw_preview(self):
         """Redraw the data preview for the current settings (no training)."""
-        self._draw(self.preview_out, lambda ax: self.preview(self.settings(), ax), (12, 2.8))
-
-    def train(self):
-        """Run once with the current settings and render the result, or the error it raised.
-
-        The Train button is disabled meanwhile and enabled again whatever happens. An error is
-        shown in the panel and kept in ``errors``, not raised: a widget callback's exceptions
-        would otherwise only reach JupyterLab's log console, where a student would not see them.
-        """
-        self.train_button.disabled = True
-        self.progress.value, self.progress.bar_style = 0, ""
-        self.status.value = "Training..."
+        if self.preview_figure is not None:
+            plt.close(self.preview_figure)  # shown already; outside a notebook figures would pile up
+        self.preview_figure, ax = plt.subplots(figsize=(12, 2.8))
         try:
-            result = self.run(**self.settings(), on_epoch=self._on_epoch)
-            self.results.append(result)
-            self._show_result(result)
-        except Exception as error:  # noqa: BLE001 -- shown to the student and recorded below
-            self.errors.append(error)
-            self._show_error(error)
-        finally:
-            self.train_button.disabled = False
+            self.preview(self.settings(), ax)
+        except Exception:
+            plt.close(self.preview_figure)  # or the next plt.show() would show it too
+            raise
+        with self.preview_out:
+            self.preview_out.clear_output(wait=True)
+            plt.show()
 
-    def _on_train(self, _button):
-        self.train()
+    # --- a run --------------------------------------------------------------------------------
+
+    def start(self):
+        """Start a run with the current settings on a thread; False (and nothing) if one is running.
+
+        The controls are disabled and Train turns into Stop until the run ends, whatever ends it.
+        """
+        with self._lock:
+            if self._thread is not None:
+                return False
+            self._settings = self.settings()
+            self._stop.clear()
+            self._started, self._drawn, self._view = time.perf_counter(), 0.0, None
+            self._thread = threading.Thread(target=self._work, args=(self._settings,), daemon=True,
+                                            name="lessonlib-explorer")
+        self._set_controls(running=True)
+        self.progress.value, self.progress.bar_style = 0, ""
+        self.error_out.outputs = ()
+        self.status.value = "Preparing the data and the yardsticks..."
+        self._thread.start()
+        return True
+
+    def stop(self):
+        """Ask the run to end after its current batch; it then scores what it has learnt."""
+        if self._thread is not None:
+            self._stop.set()
+            self.status.value = "Stopping..."
+
+    def wait(self, timeout=None):
+        """Wait until the run (if any) has ended; return True if none is running any more."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return self._thread is None
+
+    def _on_click(self, _button):
+        if self._thread is None:
+            self.start()
+        elif time.perf_counter() - self._started > STOP_GRACE:
+            self.stop()
 
     def _on_change(self, _change):
         try:
@@ -130,83 +183,131 @@ class Explorer(widgets.VBox):
         except Exception as error:  # noqa: BLE001 -- else it would only reach JupyterLab's log
             self._show_traceback(self.preview_out, error)
 
-    def _on_epoch(self, epoch, epochs):
-        self.progress.max = epochs
-        self.progress.value = epoch
-        self.status.value = f"Training... epoch {epoch} of {epochs}"
+    def _set_controls(self, *, running):
+        for control in self.controls.values():
+            control.disabled = running
+        button = self.train_button
+        button.description, button.icon = ("Stop", "stop") if running else ("Train", "play")
+        button.button_style = "danger" if running else "primary"
+
+    def _work(self, settings):
+        """The thread: run, then show the result or the error; give the controls back whatever happens."""
+        try:
+            result = self.run(**settings, should_stop=self._stop.is_set, on_update=self._on_update)
+            self.results.append(result)
+            self._show_result(result)
+        except Exception as error:  # noqa: BLE001 -- shown to the student and recorded below
+            self.errors.append(error)
+            self._show_error(error)
+        finally:
+            self._set_controls(running=False)
+            self._thread = None
+
+    def _on_update(self, progress):
+        """On the run's thread, after batches and epochs: the status line, and the pictures after an
+        epoch or when the yardsticks are known, at most every REFRESH seconds."""
+        now = time.perf_counter()
+        if progress.view is not None:
+            self._view = progress.view
+        if now - self._drawn < REFRESH and progress.batch != 0:
+            return
+        self.progress.max, self.progress.value = progress.budget, progress.epoch
+        loss = "" if progress.loss is None else f", training loss {progress.loss:.4g}"
+        if progress.batch:
+            doing = f"epoch {progress.epoch + 1}, batch {progress.batch} of {progress.batches}"
+        elif progress.curve:
+            doing = f"{progress.epoch} of at most {progress.budget} epochs done"
+        else:
+            doing = "building the network"
+        if not self._stop.is_set():
+            self.status.value = f"Training ({now - self._started:.0f} s): {doing}{loss}."
+        if progress.batch == 0:
+            self._draw_live(progress.curve, progress.references, progress.budget, None, progress.epoch)
+        self._drawn = now
+
+    def _draw_live(self, scores, references, budget, best_epoch, epoch):
+        self.curve_figure, self.curve_image.value = _render(
+            lambda ax: self.curve(ax, scores, references, budget, best_epoch))
+        if self._view is not None:
+            s = self._settings
+            title = f"{s['cell']}, noise {s['noise']:.2f}: after epoch {epoch}"
+            self.view_figure, self.view_image.value = _render(lambda ax: self.plot(self._view, ax, title))
+        self.frames += 1
 
     def _show_result(self, result):
-        self.status.value = f"Run {len(self.results)} done."
-        self.progress.bar_style = "success"
-        self._draw(self.result_out, lambda ax: self.plot(result, ax), (12, 3.5), result.table())
-        with self.history_out:
-            self.history_out.clear_output(wait=True)
-            display(HTML("<b>All runs so far</b>"), self.history_table())
+        self._view = result.view
+        self._draw_live(result.curve, result.references, self.progress.max, result.best_epoch,
+                        result.best_epoch)
+        self.progress.value = result.epochs
+        self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
+        why = {"converged": "its validation loss stopped improving", "budget": "its epoch budget was spent",
+               "stopped": "you stopped it"}[result.ended]
+        self.status.value = (f"Run {len(self.results)} done after {result.epochs} epochs "
+                             f"({result.seconds:.1f} s): {why}; it keeps epoch {result.best_epoch}.")
+        note = ""
+        if getattr(result, "exact", False):
+            note = ("<p>At noise 0 the optimum is exact (no error), so the errors are shown as values, "
+                    "not as multiples of zero.</p>")
+        self.result_html.value = (f"<b>Run {len(self.results)}: scores on {N_TEST:,} fresh test items</b>"
+                                  f"{note}{result.table()._repr_html_()}")
+        self.history_html.value = f"<b>All runs so far</b>{self.history_table()._repr_html_()}"
 
     def _show_error(self, error):
         self.status.value = f"The run failed: {type(error).__name__}: {error}"
         self.progress.bar_style = "danger"
-        self._show_traceback(self.result_out, error)
+        self._show_traceback(self.error_out, error)
 
     @staticmethod
     def _show_traceback(out, error):
         """Replace what ``out`` shows by the error's traceback, as standard error output.
 
-        Setting ``outputs`` (rather than printing inside ``with out:``) works the same in a kernel
-        and outside one, so tests can read what a student would see.
+        Setting ``outputs`` (rather than printing inside ``with out:``) works from any thread, and
+        the same in a kernel and outside one, so tests can read what a student would see.
         """
         out.outputs = ()
         out.append_stderr("".join(traceback.format_exception(error)))
 
-    def _draw(self, out, draw, figsize, table=None):
-        """Draw a figure with ``draw(ax)``; show it and ``table`` in ``out``, replacing both."""
-        if self.last_figure is not None:
-            plt.close(self.last_figure)  # shown already; outside a notebook figures would pile up
-        self.last_figure, ax = plt.subplots(figsize=figsize)
-        try:
-            draw(ax)
-        except Exception:
-            plt.close(self.last_figure)  # or the next plt.show() would show it too
-            raise
-        with out:
-            out.clear_output(wait=True)
-            plt.show()
-            if table is not None:
-                display(table)
+
+def _render(draw, figsize=LIVE_FIGSIZE):
+    """Draw with ``draw(ax)`` on a new figure of its own (no pyplot: safe on any thread); return the
+    figure and its PNG bytes."""
+    figure = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(figure)
+    draw(figure.add_subplot())
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    return figure, buffer.getvalue()
 
 
-def forecast_explorer(seed=0):
-    """Lesson 1's explorer: noise, window and cell type, then train a trimmed network and compare.
-
-    Lessons call it as ``lessonlib.forecast_explorer()``.
-
-    Each click on Train calls ``lessonlib.explore.run_forecast`` (see there what is trimmed
-    relative to the lesson's recipe, and why) and adds a row to the table of runs.
-
-    Parameters
-    ----------
-    seed : int, default 0
-        Seed of every run: the same settings give the same numbers.
-
-    Returns
-    -------
-    Explorer
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``seed`` is not a non-negative integer.
-    """
-    return _lesson_explorer(1, run_forecast, _preview_forecast, _plot_forecast_run, seed=seed,
-                            noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
-
-
-def _lesson_explorer(lesson, run, preview, plot, *, seed, noise, size):
-    """An Explorer whose runs and previews all use ``seed``, with lesson ``lesson``'s controls."""
-    seed = check_int("seed", seed, low=0)
-    return Explorer(functools.partial(run, seed=seed), _controls(noise=noise, size=size),
-                    preview=functools.partial(preview, seed=seed), plot=plot,
-                    title=f"<b>Explore lesson {lesson}</b>: move the sliders, pick a cell, click Train.")
+def _draw_curve(ax, scores, references, budget, best_epoch, *, metric, log, percent, items):
+    """The network's test score after each epoch, with a horizontal line per yardstick."""
+    scale = 100 if percent else 1
+    colors = iter(["tab:gray", "tab:orange", "tab:purple", "tab:brown"])
+    exact = []
+    for name, value in references.items():
+        color = "tab:green" if "optimum" in name or "bound" in name else next(colors)
+        if log and value <= 0:
+            exact.append(name)
+            continue
+        ax.axhline(scale * value, color=color, lw=1.5, ls="--",
+                   label=f"{name}: {scale * value:.3g}{'%' if percent else ''}")
+    if scores:
+        epochs = np.arange(len(scores))
+        ax.plot(epochs, scale * np.asarray(scores), "o-", color="tab:blue", ms=4, label="network")
+        if best_epoch is not None:
+            ax.plot(best_epoch, scale * scores[best_epoch], "o", ms=11, mfc="none", mec="black",
+                    label=f"kept: epoch {best_epoch}")
+    if log:
+        ax.set_yscale("log")
+    if percent:
+        ax.axhline(50, color="black", lw=0.8, ls=":", label="chance: 50%")
+    ax.set_xlim(-0.5, budget + 0.5)
+    note = f"; {', '.join(exact)}: exact (0)" if exact else ""
+    ax.set(xlabel="epoch", ylabel=metric,
+           title=f"{metric} per epoch on {N_CURVE:,} of the {N_TEST:,} fresh test {items}{note}")
+    ax.title.set_fontsize("medium")
+    ax.legend(fontsize="small", loc="upper right")
+    return ax
 
 
 def _controls(*, noise, size):
@@ -224,36 +325,28 @@ def _controls(*, noise, size):
     }
 
 
-def _preview_forecast(settings, ax, *, seed):
-    """The noisy series for these settings, with the first test window shaded and its target."""
-    series = noisy_sine(500, noise=settings["noise"], seed=seed)
-    window = settings["window"]
-    start = len(split_and_windowize(series.noisy, window)[2]) + window  # the cut, see plot_split
-    plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
-                title=f"noise {settings['noise']:.2f}: the series the network sees (its last 500 "
-                      f"points); shaded: one input window of {window} values, star: its target")
-    ax.axvspan(series.t[start], series.t[start + window - 1], color="tab:orange", alpha=0.25)
-    ax.plot(series.t[start + window], series.noisy[start + window], "*", color="black", ms=12)
-    return ax
+def _lesson_explorer(task, run, preview, plot, *, seed, noise, label, curve):
+    """An Explorer whose runs and previews all use ``seed``, with ``task``'s controls."""
+    seed = check_int("seed", seed, low=0, high=explore.TEST_SEED - 1)
+    length = 50
+    controls = _controls(noise=noise, size=(task.length_name, length, task.length_range, label))
+    title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
+             f"watch the network learn, and Stop it whenever you like.")
+    return Explorer(functools.partial(run, seed=seed), controls, preview=functools.partial(preview, seed=seed),
+                    plot=plot, curve=curve, title=title)
 
 
-def _plot_forecast_run(result, ax):
-    """A run's test predictions, noisy targets and clean signal, as in the lesson."""
-    s = result.settings
-    title = (f"{s.cell}, noise {s.noise:.2f}, window {s.window}: test predictions "
-             f"({result.ratio:.1f}x the sine fit's error)")
-    return plot_forecast(result.t_test, result.predictions, result.y_test, result.y_test_clean,
-                         ax=ax, title=title)
+# ----------------------------------------------------------------------------------------------
+# Lesson 1
 
 
-def classification_explorer(seed=0):
-    """Lesson 2's explorer: noise, window and cell type, then train a trimmed classifier and
-    compare it with the matched filter.
+def forecast_explorer(seed=0):
+    """Lesson 1's explorer: noise, window and cell type; train a network live and watch its test
+    error approach the optimum (the Bayes forecast).
 
-    Lessons call it as ``lessonlib.classification_explorer()``.
-
-    Each click on Train calls ``lessonlib.explore.run_classification`` (see there what is trimmed
-    relative to the lesson's recipe, and why) and adds a row to the table of runs.
+    Lessons call it as ``lessonlib.forecast_explorer()``. Each click on Train runs
+    ``lessonlib.explore.run_forecast`` (see there for the data, the recipes and the scores) on a
+    thread and adds a row to the table of runs.
 
     Parameters
     ----------
@@ -267,10 +360,62 @@ def classification_explorer(seed=0):
     Raises
     ------
     ValueError, TypeError
-        If ``seed`` is not a non-negative integer.
+        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
     """
-    return _lesson_explorer(2, run_classification, _preview_classification, _plot_classification_run,
-                            seed=seed, noise=0.5, size=("window", 50, WINDOW_RANGE, "window"))
+    curve = functools.partial(_draw_curve, metric="MSE vs clean", log=True, percent=False, items="windows")
+    return _lesson_explorer(explore.FORECAST, explore.run_forecast, _preview_forecast, _plot_forecast_view,
+                            seed=seed, noise=0.5, label="window", curve=curve)
+
+
+def _preview_forecast(settings, ax, *, seed):
+    """The noisy series for these settings, with the first test window shaded and its target."""
+    series = noisy_sine(500, noise=settings["noise"], seed=seed)
+    window = settings["window"]
+    start = len(split_and_windowize(series.noisy, window)[2]) + window  # the cut, see plot_split
+    plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
+                title=f"noise {settings['noise']:.2f}: the series the network sees (its last 500 "
+                      f"points); shaded: one input window of {window} values, star: its target")
+    ax.axvspan(series.t[start], series.t[start + window - 1], color="tab:orange", alpha=0.25)
+    ax.plot(series.t[start + window], series.noisy[start + window], "*", color="black", ms=12)
+    return ax
+
+
+def _plot_forecast_view(view, ax, title):
+    """The network's forecasts over lesson 1's test stretch, with the noisy and clean values."""
+    return plot_forecast(view.t, view.predictions, view.target, view.clean, optimum=view.optimum, ax=ax,
+                         title=f"{title}: forecasts over the lesson's test stretch")
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 2
+
+
+def classification_explorer(seed=0):
+    """Lesson 2's explorer: noise, window and cell type; train a classifier live and watch its
+    test accuracy approach the optimum (the Bayes classifier).
+
+    Lessons call it as ``lessonlib.classification_explorer()``. Each click on Train runs
+    ``lessonlib.explore.run_classification`` (see there for the data, the recipes and the scores)
+    on a thread and adds a row to the table of runs.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of every run: the same settings give the same numbers.
+
+    Returns
+    -------
+    Explorer
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
+    """
+    curve = functools.partial(_draw_curve, metric="test accuracy (%)", log=False, percent=True,
+                              items="windows")
+    return _lesson_explorer(explore.CLASSIFICATION, explore.run_classification, _preview_classification,
+                            _plot_classification_view, seed=seed, noise=0.5, label="window", curve=curve)
 
 
 def _preview_classification(settings, ax, *, seed):
@@ -292,22 +437,23 @@ def _preview_classification(settings, ax, *, seed):
     return ax
 
 
-def _plot_classification_run(result, ax):
-    """A run's predicted probabilities on the test windows, one histogram per true class."""
-    s, net = result.settings, result.network
-    title = (f"{s.cell}, noise {s.noise:.2f}, window {s.window}: test accuracy {net.accuracy:.1%} "
-             f"({result.gap:.1f} points below the matched filter)")
-    return plot_probability_histograms(result.probabilities, result.y_test, ax=ax, title=title,
-                                       class_names=("sin t", "sin 1.1t"))
+def _plot_classification_view(view, ax, title):
+    """The network's predicted probabilities on N_VIEW test windows, one histogram per true class."""
+    return plot_probability_histograms(view.predictions, view.target, ax=ax, class_names=("sin t", "sin 1.1t"),
+                                       title=f"{title}: {N_VIEW} test windows")
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 3
 
 
 def regression_explorer(seed=0):
-    """Lesson 3's explorer: noise, samples per sequence and cell type, then train a trimmed network
-    to read off frequencies and compare it with the classical estimator and the Cramér-Rao bound.
+    """Lesson 3's explorer: noise, samples per sequence and cell type; train a network live to read
+    off frequencies and watch its test RMSE approach the Cramér-Rao bound.
 
-    Lessons call it as ``lessonlib.regression_explorer()``. Each click on Train calls
-    ``lessonlib.explore.run_regression`` (see there what is trimmed relative to the lesson's
-    recipe, and how the number of samples sets the duration) and adds a row to the table of runs.
+    Lessons call it as ``lessonlib.regression_explorer()``. Each click on Train runs
+    ``lessonlib.explore.run_regression`` (see there for the data, the recipes, the scores and how
+    the number of samples sets the duration) on a thread and adds a row to the table of runs.
 
     Parameters
     ----------
@@ -321,17 +467,19 @@ def regression_explorer(seed=0):
     Raises
     ------
     ValueError, TypeError
-        If ``seed`` is not a non-negative integer.
+        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
     """
-    return _lesson_explorer(3, run_regression, _preview_regression, _plot_regression_run, seed=seed,
-                            noise=0.3, size=("n_points", 50, N_POINTS_RANGE, "length (samples)"))
+    curve = functools.partial(_draw_curve, metric="test RMSE", log=True, percent=False, items="sequences")
+    return _lesson_explorer(explore.REGRESSION, explore.run_regression, _preview_regression,
+                            _plot_regression_view, seed=seed, noise=0.3, label="length (samples)",
+                            curve=curve)
 
 
 def _preview_regression(settings, ax, *, seed, n_shown=3):
     """A few sequences at these settings, stacked, each labelled with its true frequency."""
     n_points = settings["n_points"]
     data = random_frequency_sequences(n_shown, n_points=n_points, duration=sequence_duration(n_points),
-                                      freq_range=FREQ_RANGE, noise=settings["noise"], seed=seed)
+                                      freq_range=explore.FREQ_RANGE, noise=settings["noise"], seed=seed)
     for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies, strict=True)):
         offset = 3.5 * (n_shown - 1 - i)
         ax.plot(data.t, signal + offset, ".-", lw=0.5, label=f"f = {frequency:.2f}")
@@ -342,9 +490,7 @@ def _preview_regression(settings, ax, *, seed, n_shown=3):
     return ax
 
 
-def _plot_regression_run(result, ax):
-    """A run's predicted against true frequencies on the test sequences."""
-    s = result.settings
-    title = (f"{s.cell}, noise {s.noise:.2f}, {s.n_points} samples: {result.ratio:.1f}x the "
-             f"Cramér-Rao bound")
-    return plot_true_vs_predicted(result.y_test, result.predictions, ax=ax, title=title)
+def _plot_regression_view(view, ax, title):
+    """The network's predicted against the true frequencies of N_VIEW test sequences."""
+    return plot_true_vs_predicted(view.target, view.predictions, ax=ax, title=f"{title}, {N_VIEW} sequences")
+

@@ -25,6 +25,15 @@ def test_plot_forecast_draws_three_labelled_lines(ax):
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), t + 1)
 
 
+def test_plot_forecast_draws_the_optimum_dashed_when_given(ax):
+    t = np.arange(5.0)
+    lessonlib.plot_forecast(t, t, t + 1, t + 2, optimum=t + 3, ax=ax)
+    assert ax.lines[-1].get_label() == "best possible (Bayes)" and ax.lines[-1].get_linestyle() == "--"
+    np.testing.assert_array_equal(ax.lines[-1].get_ydata(), t + 3)
+    with pytest.raises(ValueError, match="optimum"):
+        lessonlib.plot_forecast(t, t, t, t, optimum=t[:3], ax=ax)
+
+
 def test_plot_split_colours_every_value_once(ax):
     t = np.arange(20.0)
     lessonlib.plot_split(t, t, window=3, n_train=7, n_test=7, ax=ax)

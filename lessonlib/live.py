@@ -1,0 +1,140 @@
+"""Training a network live: report every batch and epoch, stop when asked, stop early, keep the best.
+
+``fit_live`` is ``model.fit`` with one callback around it, for the explorer panels: it asks
+``should_stop()`` after every batch (so a Stop click ends a run within one batch), scores the
+network after every epoch through the caller's ``evaluate``, stops by itself once the validation
+loss has not improved for ``patience`` epochs, and leaves the model holding the weights of its best
+epoch by validation loss, however the run ended. It knows nothing of widgets or plots.
+
+Keras is imported inside the functions, so importing this module stays fast.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import NamedTuple
+
+from ._validation import check_callback, check_int
+
+ENDINGS = ("converged", "budget", "stopped")
+
+
+class LiveFit(NamedTuple):
+    """How a ``fit_live`` run went.
+
+    ``epochs`` counts the epochs trained, a stopped partial one included; ``best_epoch`` is the
+    epoch whose weights the model holds at the end (0: the untrained weights); ``ended`` is
+    ``"converged"`` (no better validation loss for ``patience`` epochs), ``"budget"`` (all epochs
+    ran) or ``"stopped"`` (``should_stop()`` returned True); ``seconds`` is the wall-clock time.
+    """
+
+    epochs: int
+    best_epoch: int
+    ended: str
+    seconds: float
+
+
+def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_epoch=None, should_stop=None,
+             on_batch=None):
+    """Train ``model`` on ``(x, y)`` with Keras's ``fit``, stoppable after any batch.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled; trained in place.
+    x, y : arrays
+        Training inputs and targets, as ``model.fit`` takes them.
+    evaluate : callable
+        ``evaluate(epoch)`` returns the validation loss (lower is better). It is called with 0
+        before training and with ``epoch`` after each epoch, a stopped partial epoch included, and
+        is the place to score and report the network.
+    epochs : int
+        The budget: at most this many epochs.
+    batch_size : int
+    patience : int
+        Stop once this many epochs in a row bring no lower validation loss.
+    steps_per_epoch : int, optional
+        Batches per epoch; by default one pass over ``(x, y)``. With fewer, an epoch is a part of a
+        pass and the next one carries on where it ended (Keras's ``steps_per_epoch``).
+    should_stop : callable, optional
+        Asked after every batch, and once before training: ``True`` ends the run.
+    on_batch : callable, optional
+        Called as ``on_batch(epoch, batch, batches, loss)`` after every batch: the epoch under
+        way (from 1), the batches done in it, the batches per epoch, the mean training loss so far
+        in this epoch.
+
+    Returns
+    -------
+    LiveFit
+        The model holds the weights of ``best_epoch``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``epochs``, ``batch_size`` or ``patience`` out of range or a callback that is not
+        callable. Whatever ``evaluate``, ``should_stop`` or ``on_batch`` raise ends the run and
+        propagates.
+    """
+    epochs = check_int("epochs", epochs, low=1, high=10_000)
+    batch_size = check_int("batch_size", batch_size, low=1, high=100_000)
+    patience = check_int("patience", patience, low=1)
+    if steps_per_epoch is not None:
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
+    check_callback("evaluate", evaluate, arguments="(epoch)")
+    check_callback("should_stop", should_stop, arguments="()")
+    check_callback("on_batch", on_batch, arguments="(epoch, batch, batches, loss)")
+    return _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epoch,
+                     should_stop or (lambda: False), on_batch)
+
+
+def _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epoch, should_stop, on_batch):
+    start = time.perf_counter()
+    watch = _Watch(model, evaluate, patience, should_stop, on_batch,
+                   batches=steps_per_epoch or -(-len(x) // batch_size))
+    watch.score(0)
+    if should_stop():
+        watch.stopped = True
+    else:
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, steps_per_epoch=steps_per_epoch, verbose=0,
+                  callbacks=[watch.callback()])
+    model.set_weights(watch.best_weights)
+    ended = "stopped" if watch.stopped else "converged" if watch.converged else "budget"
+    return LiveFit(watch.epoch, watch.best_epoch, ended, time.perf_counter() - start)
+
+
+class _Watch:
+    """The state ``fit_live``'s callback keeps: epochs done, best weights, why it stopped."""
+
+    def __init__(self, model, evaluate, patience, should_stop, on_batch, batches):
+        self.model, self.evaluate, self.patience = model, evaluate, patience
+        self.should_stop, self.on_batch, self.batches = should_stop, on_batch, batches
+        self.epoch, self.best_epoch, self.best_loss, self.best_weights = 0, 0, None, None
+        self.stopped = self.converged = False
+
+    def score(self, epoch):
+        """Evaluate after ``epoch`` epochs; keep the weights if they are the best so far."""
+        self.epoch = epoch
+        loss = float(self.evaluate(epoch))
+        if self.best_loss is None or loss < self.best_loss:
+            self.best_epoch, self.best_loss = epoch, loss
+            self.best_weights = self.model.get_weights()
+        self.converged = epoch - self.best_epoch >= self.patience
+        return self.converged
+
+    def callback(self):
+        import keras
+
+        watch = self
+
+        class _Callback(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if watch.on_batch is not None:
+                    watch.on_batch(watch.epoch + 1, batch + 1, watch.batches, float(logs["loss"]))
+                if watch.should_stop():
+                    watch.stopped = self.model.stop_training = True
+
+            def on_epoch_end(self, epoch, logs=None):
+                if watch.score(epoch + 1) and not watch.stopped:
+                    self.model.stop_training = True
+
+        return _Callback()
