@@ -1,17 +1,17 @@
 """Benchmark the lessons: wall time, peak memory and quality figures, per notebook, over data seeds.
 
-Each notebook is executed headless in a fresh kernel once per data seed (its ``SEED = 0`` line is
-replaced), exactly as `make notebooks` runs it. Wall time counts from the kernel's start to the last
+Each lesson's text source (notebooks/*.md) is executed headless in a fresh kernel once per data seed
+(its ``SEED = 0`` line is replaced), as `make notebooks` runs it. Wall time counts from the kernel's start to the last
 lesson cell's end; peak memory is the kernel's maximum resident set size. After the run, one extra cell
-reads the lesson's scores from the kernel. Quality is reported as in the lessons' tables: each
-method's mean error over the seeds divided by the yardstick's mean error over the same seeds.
+reads the lesson's scores on its 10,000 fresh test cases from the kernel. Quality is reported as in the
+lessons' tables: each method's mean error over the seeds divided by the optimum's (or the bound's).
 
 The original lesson (`--original`, by default ../shared/seed_notebook.ipynb beside this repository;
 not part of the project) is run in the same benchmark run, interleaved with the lessons, once per
 seed; each lesson's time is reported as a ratio to it (the median of the per-round ratios), since the
 machine is shared and its speed drifts. Without that notebook the ratio is skipped.
 
-Usage: python benchmarks/bench.py [--seeds 0 1 2] [--original PATH] [notebooks/01_forecasting.ipynb ...]
+Usage: python benchmarks/bench.py [--seeds 0 1 2] [--original PATH] [notebooks/01_forecasting.md ...]
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # compared with it: "ratio" (an error divided by the optimum's) or "points" (the optimum's accuracy
 # minus the method's, x 100).
 EXTRACT = {
-    "01_forecasting.ipynb": (
+    "01_forecasting": (
         "{name: s.mse.estimate for name, s in fresh_scores.items()}", "best possible (Bayes)",
         "MSE vs clean (fresh windows)", "ratio"),
-    "02_classification.ipynb": (
+    "02_classification": (
         "{name: s.accuracy.estimate / 100 for name, s in fresh_scores.items()}", "best possible (Bayes)",
         "accuracy (fresh windows)", "points"),
-    "03_regression.ipynb": (
+    "03_regression": (
         "{**{name: s.rmse.estimate for name, s in fresh_scores.items()}, 'Cramer-Rao bound': bound}",
         "Cramer-Rao bound", "RMSE (fresh sequences)", "ratio"),
 }
@@ -49,17 +49,18 @@ ORIGINAL = ROOT.parent / "shared" / "seed_notebook.ipynb"
 
 def run_once(path, seed):
     """Execute one notebook with ``SEED = seed`` in a fresh kernel; return timings and scores."""
+    import jupytext
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
-    if path.name not in EXTRACT:  # the original lesson: timed as it is, no seed, no scores
+    nb = jupytext.read(path) if path.suffix == ".md" else nbformat.read(path, as_version=4)
+    if path.stem not in EXTRACT:  # the original lesson: timed as it is, no seed, no scores
         nb.cells.append(nbformat.v4.new_code_cell("print('{}')"))
         return _execute(nb, path)
     seeded = [c for c in nb.cells if c.cell_type == "code" and re.search(r"^SEED = \d+", c.source, re.M)]
     if len(seeded) != 1:
         raise SystemExit(f"{path}: expected exactly one 'SEED = <int>' line, found {len(seeded)}")
     seeded[0].source = re.sub(r"^SEED = \d+", f"SEED = {seed}", seeded[0].source, flags=re.M)
-    expression = EXTRACT[path.name][0]
+    expression = EXTRACT[path.stem][0]
     nb.cells.append(nbformat.v4.new_code_cell(f"import json; print(json.dumps({expression}))"))
     return _execute(nb, path)
 
@@ -68,15 +69,22 @@ def _execute(nb, path):
     """Run every cell but the last (timed), then the last (it prints the scores as JSON)."""
     import resource
 
-    from nbclient import NotebookClient
+    sys.path.insert(0, str(ROOT / "tools"))
+    from notebook_client import NotebookClient  # nbclient's, robust to a missed wake-up
 
     client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
+    sections, section = {}, "kernel start"
     start = time.perf_counter()
     with client.setup_kernel():  # kernel start-up counts, its shutdown does not
+        sections[section] = time.perf_counter() - start
         for index, cell in enumerate(nb.cells[:-1]):
+            heading = re.match(r"#{1,2} (.+)", cell.source) if cell.cell_type == "markdown" else None
+            section = heading[1].strip() if heading else section
+            began = time.perf_counter()
             client.execute_cell(cell, index, execution_count=index + 1)
+            sections[section] = sections.get(section, 0.0) + time.perf_counter() - began
         seconds = time.perf_counter() - start
         client.execute_cell(nb.cells[-1], len(nb.cells) - 1, execution_count=len(nb.cells))
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -84,7 +92,7 @@ def _execute(nb, path):
     errors = [f"cell {i}: {o['ename']}: {o['evalue']}" for i, c in enumerate(nb.cells[:-1])
               if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     scores = json.loads("".join(o["text"] for o in nb.cells[-1].outputs if o.get("name") == "stdout"))
-    return {"seconds": seconds, "peak_mb": peak_mb, "scores": scores, "errors": errors}
+    return {"seconds": seconds, "peak_mb": peak_mb, "scores": scores, "errors": errors, "sections": sections}
 
 
 def summarize(name, runs):
@@ -136,6 +144,8 @@ def summarize_times(runs, original):
             line += (f"; x original: median {statistics.median(ratios):.2f} "
                      f"({', '.join(f'{x:.2f}' for x in ratios)})")
         print(line)
+        per_section = {name: statistics.median(r["sections"][name] for r in lesson) for name in lesson[0]["sections"]}
+        print("  by section (median s): " + "; ".join(f"{name} {s:.1f}" for name, s in per_section.items()))
 
 
 MICRO = {  # what tests used to time (a loaded CI machine made those assertions flaky): median of 5
@@ -170,19 +180,19 @@ def main():
     if args.one is not None:  # child process: one run, reported as JSON on stdout
         print(json.dumps(run_once(args.one.resolve(), args.seeds[0])))
         return
-    notebooks = [p.resolve() for p in (args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")))]
-    unknown = [p.name for p in notebooks if p.name not in EXTRACT]
+    notebooks = [p.resolve() for p in (args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md")))]
+    unknown = [p.name for p in notebooks if p.stem not in EXTRACT]
     if unknown:
         raise SystemExit(f"no quality figures defined in benchmarks/bench.py for {unknown}")
     original = args.original.resolve() if args.original.is_file() else None
     if original is None:
         print(f"(no original lesson at {args.original}: time ratios skipped)")
-    runs, original_runs = {path.name: [] for path in notebooks}, []
+    runs, original_runs = {path.stem: [] for path in notebooks}, []
     for seed in args.seeds:  # rounds: the original, then each lesson, so drifts hit them alike
         if original is not None:
             original_runs.append(run_child(original, seed))
         for path in notebooks:
-            runs[path.name].append(run_child(path, seed))
+            runs[path.stem].append(run_child(path, seed))
     summarize_times(runs, original_runs)
     for name, lesson in runs.items():
         summarize(name, lesson)

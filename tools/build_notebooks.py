@@ -22,7 +22,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-from nbclient import NotebookClient
+from notebook_client import NotebookClient  # nbclient's, robust to a missed wake-up
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,49 @@
+"""tools/notebook_client.py: the shell-channel wait is cut into slices, and still honours its timeout."""
+
+import asyncio
+import importlib.util
+import pathlib
+from queue import Empty
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("notebook_client", ROOT / "tools" / "notebook_client.py")
+notebook_client = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(notebook_client)
+
+
+def _fake_get_msg(empty_slices):
+    """An async get_msg that raises Empty (after sleeping its timeout) `empty_slices` times, then answers."""
+    calls = []
+
+    async def get_msg(timeout=None):
+        calls.append(timeout)
+        if len(calls) <= empty_slices:
+            await asyncio.sleep(timeout)
+            raise Empty
+        return {"msg_type": "execute_reply"}
+
+    return get_msg, calls
+
+
+def test_a_reply_missed_by_one_wait_is_seen_by_the_next_slice(monkeypatch):
+    monkeypatch.setattr(notebook_client, "SLICE", 0.01)
+    get_msg, calls = _fake_get_msg(empty_slices=3)
+    reply = asyncio.run(notebook_client._sliced(get_msg)(timeout=10))
+    assert reply == {"msg_type": "execute_reply"}
+    assert len(calls) == 4 and all(wait <= 0.01 for wait in calls)
+
+
+def test_the_overall_timeout_still_raises_empty(monkeypatch):
+    monkeypatch.setattr(notebook_client, "SLICE", 0.01)
+    get_msg, calls = _fake_get_msg(empty_slices=10**6)
+    with pytest.raises(Empty):
+        asyncio.run(notebook_client._sliced(get_msg)(timeout=0.05))
+    assert len(calls) >= 3 and calls[-1] <= 0.01  # several slices, the last one cut to the deadline
+
+
+def test_the_client_class_is_nbclients():
+    import nbclient
+
+    assert issubclass(notebook_client.NotebookClient, nbclient.NotebookClient)
