@@ -47,3 +47,9 @@ def test_the_client_class_is_nbclients():
     import nbclient
 
     assert issubclass(notebook_client.NotebookClient, nbclient.NotebookClient)
+
+
+def test_both_ways_of_starting_a_kernel_client_use_the_sliced_wait():
+    client_type = notebook_client.NotebookClient
+    assert client_type.start_new_kernel_client is not notebook_client.nbclient.NotebookClient.start_new_kernel_client
+    assert "async_start_new_kernel_client" in client_type.__dict__ and "start_new_kernel_client" in client_type.__dict__

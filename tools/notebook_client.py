@@ -12,6 +12,7 @@ from queue import Empty
 from time import monotonic
 
 import nbclient
+from jupyter_core.utils import run_sync
 
 SLICE = 0.5  # seconds per wait on the shell channel
 
@@ -23,6 +24,9 @@ class NotebookClient(nbclient.NotebookClient):
         kc = await super().async_start_new_kernel_client()
         kc.shell_channel.get_msg = _sliced(kc.shell_channel.get_msg)
         return kc
+
+    # nbclient binds the synchronous form (used by setup_kernel) to its own coroutine: rebind it.
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
 
 def _sliced(get_msg):
