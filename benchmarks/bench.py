@@ -80,8 +80,8 @@ def _execute(nb, path):
     with client.setup_kernel():  # kernel start-up counts, its shutdown does not
         sections[section] = time.perf_counter() - start
         for index, cell in enumerate(nb.cells[:-1]):
-            heading = re.match(r"#{1,2} (.+)", cell.source) if cell.cell_type == "markdown" else None
-            section = heading[1].strip() if heading else section
+            headings = re.findall(r"^#{1,2} (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else []
+            section = headings[-1].strip() if headings else section
             began = time.perf_counter()
             client.execute_cell(cell, index, execution_count=index + 1)
             sections[section] = sections.get(section, 0.0) + time.perf_counter() - began
