@@ -15,7 +15,7 @@ Per cell type: one run stopped early first (TensorFlow's start-up in a fresh ker
 ``--repeats`` full runs and as many stopped ones at the default settings; medians are reported.
 The run's own score (x optimum, or points below it) is read from the kernel afterwards.
 
-    .venv/bin/python benchmarks/explorer_latency.py [--repeats 1] [--panel forecast] [--cells LSTM GRU]
+    .venv/bin/python benchmarks/explorer_latency.py [--repeats 3] [--panel forecast] [--cells LSTM GRU]
 
 ``--panel`` is ``forecast`` (lesson 1, the default), ``classification`` (lesson 2) or
 ``regression`` (lesson 3).
@@ -144,7 +144,7 @@ def _median(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--panel", choices=["forecast", "classification", "regression"], default="forecast")
     parser.add_argument("--cells", nargs="+", choices=CELLS, default=list(CELLS))
     args = parser.parse_args()

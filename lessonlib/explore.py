@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -47,6 +48,7 @@ N_CURVE = 2_000  # the first of them, scored after every epoch: the live curve
 N_VALIDATION = 2_000  # drawn with the training data, for early stopping
 N_VIEW = 500  # test items in the picture of the current predictions (lessons 2 and 3)
 TEST_SEED = 2**31 - 1  # the test sets' seed; runs' seeds are below it, so never trained on
+EXACT = 1e-12  # an error below this is rounding: shown as "0 (exact)"
 
 LAST_VALUE, LINEAR_AR, SINE_FIT = "last value", "linear autoregression", "sine fit"
 BAYES_FORECAST = "Bayes forecast (optimum)"
@@ -96,21 +98,28 @@ class Recipe(NamedTuple):
 # class can wait (``make bench`` measures them again; TEACHING.md has the figures).
 RECIPES = {
     "forecast": {
-        "SimpleRNN": Recipe(units=32, learning_rate=0.005, batch_size=64, n_train=4000, passes=30, patience=4),
-        "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=64, n_train=4000, passes=30, patience=4),
-        "GRU": Recipe(units=32, learning_rate=0.01, batch_size=64, n_train=4000, passes=30, patience=4),
+        "SimpleRNN": Recipe(units=32, learning_rate=0.002, batch_size=128, n_train=16_000, passes=4, patience=6,
+                            epochs_per_pass=4, clipnorm=1.0, schedule="cosine"),
+        "LSTM": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
+                       epochs_per_pass=4, schedule="cosine"),
+        "GRU": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
+                      epochs_per_pass=4, schedule="cosine"),
     },
     "classification": {
-        "SimpleRNN": Recipe(units=64, learning_rate=0.002, batch_size=128, n_train=12_000, passes=25,
-                            patience=8, clipnorm=1.0),
-        "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=12_000, passes=25, patience=8),
-        "GRU": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=12_000, passes=25, patience=8,
-                      pooling=True),
+        "SimpleRNN": Recipe(units=64, learning_rate=0.002, batch_size=128, n_train=24_000, passes=4, patience=12,
+                            epochs_per_pass=4, clipnorm=1.0, schedule="cosine"),
+        "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=24_000, passes=6, patience=12,
+                       epochs_per_pass=4, schedule="cosine"),
+        "GRU": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=24_000, passes=6, patience=12,
+                      epochs_per_pass=4, pooling=True, schedule="cosine"),
     },
     "regression": {
-        "SimpleRNN": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=8000, passes=30, patience=4),
-        "LSTM": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=8000, passes=30, patience=4),
-        "GRU": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=8000, passes=30, patience=4),
+        "SimpleRNN": Recipe(units=32, learning_rate=0.002, batch_size=128, n_train=16_000, passes=8, patience=6,
+                            epochs_per_pass=2, clipnorm=1.0, schedule="cosine"),
+        "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
+                       epochs_per_pass=2, schedule="cosine"),
+        "GRU": Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
+                      epochs_per_pass=2, schedule="cosine"),
     },
 }
 
@@ -188,6 +197,7 @@ class Task(NamedTuple):
     length_label: str  # its column in the table of runs
     length_range: tuple
     row_label: str  # the first column of a run's table
+    items: str  # what the test set holds: "windows" or "sequences"
     metric: str  # the column of ``Score.value``
     relative: str  # the column of ``Score.relative``
     optimum: str  # the name of the optimum's row in ``Run.scores``
@@ -281,7 +291,7 @@ def network_name(cell):
 def _format_value(task, value):
     if task.name == "classification":
         return f"{value:.1%}"
-    return "0 (exact)" if value < 1e-12 else f"{value:.3g}"
+    return "0 (exact)" if value < EXACT else f"{value:.3g}"
 
 
 def _format_relative(score):
@@ -311,8 +321,8 @@ _RUN_DOC = """
         Called as ``on_epoch(epoch, score)`` before training (epoch 0) and after every epoch, with
         the network's score on the first ``N_CURVE`` test items.
     should_stop : callable, optional
-        Asked with no arguments after every batch: ``True`` ends the run, which then scores and
-        returns the network it has (see ``Run``).
+        Asked with no arguments after every batch: ``True`` ends the run at once, without
+        finishing or scoring the epoch under way; it then scores the network it keeps (see ``Run``).
     on_update : callable, optional
         Called as ``on_update(progress)`` with a ``Progress`` after every batch and every epoch.
 
@@ -446,12 +456,11 @@ def _train_and_score(task, settings, observers):
                    batch_size=recipe.batch_size, patience=recipe.patience, steps_per_epoch=recipe.steps_per_epoch,
                    should_stop=observers.should_stop, on_batch=report.batch)
     outputs = {network_name(settings.cell): data.to_units(_predict(model, data.x_test)),
-               **data.yardsticks}
+               **{name: _whole(out) for name, out in data.yardsticks.items()}}
     scores = task.score(outputs, data)
     scores[network_name(settings.cell)] = scores[network_name(settings.cell)]._replace(seconds=fit.seconds)
-    view = report.view if fit.best_epoch == fit.epochs else _view(data, _predict(model, report.inputs))
     return Run(task, settings, scores, tuple(report.curve), data.references, fit.epochs, fit.best_epoch,
-               fit.ended, time.perf_counter() - start, view, model)
+               fit.ended, time.perf_counter() - start, report.views[fit.best_epoch], model)
 
 
 class _Data(NamedTuple):
@@ -478,7 +487,7 @@ class _Reporter:
         self.model = None
         parts = [data.x_val, data.x_test[:N_CURVE]] + ([] if data.x_view is None else [data.x_view])
         self.inputs = np.concatenate(parts).astype("float32")
-        self.curve, self.epoch, self.view = [], 0, None
+        self.curve, self.views, self.epoch = [], [], 0
 
     def evaluate(self, epoch):
         """Score the network after ``epoch`` epochs; report it; return the validation loss."""
@@ -487,10 +496,11 @@ class _Reporter:
         curve_outputs = self.data.to_units(outputs[n_val:n_val + N_CURVE])
         score = float(self.task.value(curve_outputs, self.data.truth[:N_CURVE]))
         self.curve.append(score)
-        self.epoch, self.view = epoch, _view(self.data, outputs)
+        self.views.append(_view(self.data, outputs))
+        self.epoch = epoch
         if self.observers.on_epoch is not None:
             self.observers.on_epoch(epoch, score)
-        self.update(0, None, self.view)
+        self.update(0, None, self.views[-1])
         return _loss(self.task.head, outputs[:n_val], self.data.y_val)
 
     def batch(self, epoch, batch, batches, loss):
@@ -551,8 +561,35 @@ def _split(x, y, n_train):
 
 
 def _references(task, yardsticks, truth):
-    return {name: float(task.value(outputs[:N_CURVE], truth[:N_CURVE])) if np.ndim(outputs) else outputs
-            for name, outputs in yardsticks.items()}
+    """The yardsticks' scores on the first N_CURVE test items (lesson 3's bound: the number itself)."""
+    return {name: float(task.value(_head(out), truth[:N_CURVE])) if np.ndim(_head(out)) else out
+            for name, out in yardsticks.items()}
+
+
+class _Deferred(NamedTuple):
+    """A yardstick's outputs on the test set: the first N_CURVE now, the rest being computed on a
+    thread, so that the live curve can show the yardstick at once."""
+
+    head: np.ndarray
+    rest: Future
+
+
+_YARDSTICKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lessonlib-yardsticks")
+
+
+def _deferred(function, x, *args, **kwargs):
+    """``function(x, ...)`` on the first N_CURVE items now and on the others on a thread."""
+    return _Deferred(function(x[:N_CURVE], *args, **kwargs),
+                     _YARDSTICKS.submit(function, x[N_CURVE:], *args, **kwargs))
+
+
+def _head(outputs):
+    return outputs.head if isinstance(outputs, _Deferred) else outputs[:N_CURVE] if np.ndim(outputs) else outputs
+
+
+def _whole(outputs):
+    """All of a yardstick's outputs, waiting for the thread if need be (it raises what it raised)."""
+    return np.concatenate([outputs.head, outputs.rest.result()]) if isinstance(outputs, _Deferred) else outputs
 
 
 # ----------------------------------------------------------------------------------------------
@@ -579,9 +616,10 @@ def _forecast_data(settings, recipe):
 
 @functools.lru_cache(maxsize=8)
 def _forecast_test_set(noise, window):
-    """Lesson 1's test windows for this noise and window, their clean targets, the fixed yardsticks."""
+    """Lesson 1's test windows for this noise and window, their clean targets, the yardsticks that do
+    not train (the Bayes forecast partly on a thread, see ``_deferred``)."""
     test = sine_windows(N_TEST, window=window, step=STEP, noise=noise, seed=TEST_SEED)
-    bayes = test.y_clean if noise == 0 else forecast_bayes(test.x, step=STEP, noise=noise)
+    bayes = test.y_clean if noise == 0 else _deferred(forecast_bayes, test.x, step=STEP, noise=noise)
     return test.x, test.y_clean, {LAST_VALUE: forecast_last_value(test.x),
                                   SINE_FIT: forecast_sine_fit(test.x, frequency=1.0, step=STEP),
                                   BAYES_FORECAST: bayes}
@@ -624,7 +662,7 @@ def _classification_test_set(noise, window):
     test = two_sine_windows(N_TEST, window=window, step=STEP, noise=noise, frequencies=FREQUENCIES,
                             seed=TEST_SEED)
     bayes = (test.labels.astype(float) if noise == 0 else
-             classify_bayes(test.x, step=STEP, noise=noise, frequencies=FREQUENCIES))
+             _deferred(classify_bayes, test.x, step=STEP, noise=noise, frequencies=FREQUENCIES))
     matched = matched_filter_classify(test.x, frequencies=FREQUENCIES, step=STEP).labels
     return test.x, test.labels, {MATCHED_FILTER: matched.astype(float), BAYES_CLASSIFIER: bayes}
 
@@ -666,7 +704,7 @@ def _regression_test_set(noise, n_points):
     design = _design(noise, n_points)
     test = random_frequency_sequences(N_TEST, seed=TEST_SEED, **design)
     bound = cramer_rao_bound(n_points=n_points, duration=design["duration"], noise=noise)
-    classical = estimate_frequency(test.signals, test.t, freq_range=FREQ_RANGE)
+    classical = _deferred(estimate_frequency, test.signals, test.t, freq_range=FREQ_RANGE)
     return test.signals[:, :, None], test.frequencies, {ESTIMATOR: classical, BOUND: bound}
 
 
@@ -691,11 +729,17 @@ def _unscale(outputs):
 
 # ----------------------------------------------------------------------------------------------
 
-FORECAST = Task("forecast", 1, "window", "window", WINDOW_RANGE, "method", "MSE vs clean", "x optimum",
-                BAYES_FORECAST, "linear", _forecast_data, _mse, _forecast_scores)
-CLASSIFICATION = Task("classification", 2, "window", "window", WINDOW_RANGE, "classifier", "test accuracy",
-                      "points below optimum", BAYES_CLASSIFIER, "sigmoid", _classification_data, _accuracy,
-                      _classification_scores)
-REGRESSION = Task("regression", 3, "n_points", "samples", N_POINTS_RANGE, "estimator", "test RMSE", "x bound",
-                  BOUND, "linear", _regression_data, _rmse, _regression_scores)
+FORECAST = Task(name="forecast", lesson=1, length_name="window", length_label="window",
+                length_range=WINDOW_RANGE, row_label="method", items="windows", metric="MSE vs clean",
+                relative="x optimum", optimum=BAYES_FORECAST, head="linear", prepare=_forecast_data,
+                value=_mse, score=_forecast_scores)
+CLASSIFICATION = Task(name="classification", lesson=2, length_name="window", length_label="window",
+                      length_range=WINDOW_RANGE, row_label="classifier", items="windows",
+                      metric="test accuracy", relative="points below optimum", optimum=BAYES_CLASSIFIER,
+                      head="sigmoid", prepare=_classification_data, value=_accuracy,
+                      score=_classification_scores)
+REGRESSION = Task(name="regression", lesson=3, length_name="n_points", length_label="samples",
+                  length_range=N_POINTS_RANGE, row_label="estimator", items="sequences", metric="test RMSE",
+                  relative="x bound", optimum=BOUND, head="linear", prepare=_regression_data, value=_rmse,
+                  score=_regression_scores)
 TASKS = {task.name: task for task in (FORECAST, CLASSIFICATION, REGRESSION)}

@@ -22,7 +22,7 @@ ENDINGS = ("converged", "budget", "stopped")
 class LiveFit(NamedTuple):
     """How a ``fit_live`` run went.
 
-    ``epochs`` counts the epochs trained, a stopped partial one included; ``best_epoch`` is the
+    ``epochs`` counts the epochs trained and scored (not a stopped partial one); ``best_epoch`` is the
     epoch whose weights the model holds at the end (0: the untrained weights); ``ended`` is
     ``"converged"`` (no better validation loss for ``patience`` epochs), ``"budget"`` (all epochs
     ran) or ``"stopped"`` (``should_stop()`` returned True); ``seconds`` is the wall-clock time.
@@ -46,8 +46,8 @@ def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_e
         Training inputs and targets, as ``model.fit`` takes them.
     evaluate : callable
         ``evaluate(epoch)`` returns the validation loss (lower is better). It is called with 0
-        before training and with ``epoch`` after each epoch, a stopped partial epoch included, and
-        is the place to score and report the network.
+        before training and with ``epoch`` after each whole epoch, and is the place to score and
+        report the network. A stopped epoch is not evaluated: Stop should end a run at once.
     epochs : int
         The budget: at most this many epochs.
     batch_size : int
@@ -57,7 +57,9 @@ def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_e
         Batches per epoch; by default one pass over ``(x, y)``. With fewer, an epoch is a part of a
         pass and the next one carries on where it ended (Keras's ``steps_per_epoch``).
     should_stop : callable, optional
-        Asked after every batch, and once before training: ``True`` ends the run.
+        Asked after every batch, and once before training: ``True`` ends the run; the partial epoch
+        under way is dropped from the count (its training stays in the weights unless an earlier
+        epoch was better).
     on_batch : callable, optional
         Called as ``on_batch(epoch, batch, batches, loss)`` after every batch: the epoch under
         way (from 1), the batches done in it, the batches per epoch, the mean training loss so far
@@ -134,7 +136,7 @@ class _Watch:
                     watch.stopped = self.model.stop_training = True
 
             def on_epoch_end(self, epoch, logs=None):
-                if watch.score(epoch + 1) and not watch.stopped:
+                if not watch.stopped and watch.score(epoch + 1):  # a stopped epoch is not scored
                     self.model.stop_training = True
 
         return _Callback()

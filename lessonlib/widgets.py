@@ -26,19 +26,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from . import explore
 from ._validation import check_int
 from .classification import two_sines, windows_and_labels
 from .data import noisy_sine
-from .explore import N_CURVE, N_TEST, N_VIEW, NOISE_RANGE, sequence_duration
+from .explore import EXACT, N_CURVE, N_TEST, N_VIEW, NOISE_RANGE, sequence_duration
 from .models import CELL_TYPES
 from .plots import plot_forecast, plot_probability_histograms, plot_series, plot_true_vs_predicted
 from .regression import random_frequency_sequences
 from .report import ScoreTable
 from .windows import split_and_windowize
 
-REFRESH = 0.25  # s: the fewest seconds between two redraws of the live pictures
+REFRESH = 0.25  # s: the fewest seconds between two redraws of the curve (or of the status line)
+REFRESH_VIEW = 1.0  # s: the same for the picture of the predictions, which costs as much again
 STOP_GRACE = 0.5  # s: a click this soon after Train is the second half of a double click, not Stop
 LIVE_FIGSIZE = (6.6, 3.4)
 
@@ -85,12 +87,13 @@ class Explorer(widgets.VBox):
         self.preview_figure = self.curve_figure = self.view_figure = None
         self._lock = threading.Lock()
         self._thread, self._stop, self._started, self._drawn = None, threading.Event(), 0.0, 0.0
-        self._settings, self._view = None, None
+        self._settings, self._view_drawn, self._painter = None, 0.0, None
         self.train_button = widgets.Button(description="Train", icon="play", button_style="primary")
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="epochs")
         self.status = widgets.Label("Choose settings, then click Train.")
         self.preview_out, self.error_out = widgets.Output(), widgets.Output()
-        self.curve_image, self.view_image = widgets.Image(format="png"), widgets.Image(format="png")
+        self.curve_image, self.view_image = (widgets.Image(format="png", layout=widgets.Layout(max_width="50%"))
+                                             for _ in range(2))  # side by side, shrunk to fit
         self.result_html, self.history_html = widgets.HTML(), widgets.HTML()
         self.train_button.on_click(self._on_click)
         for control in self.controls.values():
@@ -100,6 +103,9 @@ class Explorer(widgets.VBox):
                           widgets.HBox([self.train_button, self.progress, self.status]),
                           widgets.HBox([self.curve_image, self.view_image]), self.error_out,
                           self.result_html, self.history_html])
+        for widget, name in [(self, "explorer"), (self.train_button, "train"), (self.status, "status"),
+                             (self.curve_image, "curve"), (self.view_image, "view")]:
+            widget.add_class(f"lessonlib-{name}")  # for the browser tests (and a student's CSS)
         self.draw_preview()
 
     @property
@@ -124,17 +130,14 @@ class Explorer(widgets.VBox):
 
     def draw_preview(self):
         """Redraw the data preview for the current settings (no training)."""
-        if self.preview_figure is not None:
-            plt.close(self.preview_figure)  # shown already; outside a notebook figures would pile up
         self.preview_figure, ax = plt.subplots(figsize=(12, 2.8))
         try:
             self.preview(self.settings(), ax)
-        except Exception:
-            plt.close(self.preview_figure)  # or the next plt.show() would show it too
-            raise
-        with self.preview_out:
-            self.preview_out.clear_output(wait=True)
-            plt.show()
+            with self.preview_out:
+                self.preview_out.clear_output(wait=True)
+                plt.show()
+        finally:
+            plt.close(self.preview_figure)  # shown (or failed): outside a notebook figures would pile up
 
     # --- a run --------------------------------------------------------------------------------
 
@@ -148,10 +151,10 @@ class Explorer(widgets.VBox):
                 return False
             self._settings = self.settings()
             self._stop.clear()
-            self._started, self._drawn, self._view = time.perf_counter(), 0.0, None
+            self._started, self._drawn, self._view_drawn = time.perf_counter(), 0.0, 0.0
             self._thread = threading.Thread(target=self._work, args=(self._settings,), daemon=True,
                                             name="lessonlib-explorer")
-        self._set_controls(running=True)
+            self._set_controls(running=True)
         self.progress.value, self.progress.bar_style = 0, ""
         self.error_out.outputs = ()
         self.status.value = "Preparing the data and the yardsticks..."
@@ -172,9 +175,7 @@ class Explorer(widgets.VBox):
         return self._thread is None
 
     def _on_click(self, _button):
-        if self._thread is None:
-            self.start()
-        elif time.perf_counter() - self._started > STOP_GRACE:
+        if not self.start() and time.perf_counter() - self._started > STOP_GRACE:
             self.stop()
 
     def _on_change(self, _change):
@@ -192,6 +193,7 @@ class Explorer(widgets.VBox):
 
     def _work(self, settings):
         """The thread: run, then show the result or the error; give the controls back whatever happens."""
+        self._painter = _Painter()
         try:
             result = self.run(**settings, should_stop=self._stop.is_set, on_update=self._on_update)
             self.results.append(result)
@@ -200,15 +202,19 @@ class Explorer(widgets.VBox):
             self.errors.append(error)
             self._show_error(error)
         finally:
-            self._set_controls(running=False)
-            self._thread = None
+            try:
+                self._painter.close()
+            except Exception:  # noqa: BLE001 -- a drawing error after the run's end: already shown
+                pass
+            self._painter = None
+            with self._lock:  # a click meanwhile waits, then finds the run over
+                self._set_controls(running=False)
+                self._thread = None
 
     def _on_update(self, progress):
         """On the run's thread, after batches and epochs: the status line, and the pictures after an
         epoch or when the yardsticks are known, at most every REFRESH seconds."""
         now = time.perf_counter()
-        if progress.view is not None:
-            self._view = progress.view
         if now - self._drawn < REFRESH and progress.batch != 0:
             return
         self.progress.max, self.progress.value = progress.budget, progress.epoch
@@ -222,33 +228,44 @@ class Explorer(widgets.VBox):
         if not self._stop.is_set():
             self.status.value = f"Training ({now - self._started:.0f} s): {doing}{loss}."
         if progress.batch == 0:
-            self._draw_live(progress.curve, progress.references, progress.budget, None, progress.epoch)
+            self._painter.submit("curve", functools.partial(
+                self._draw_curve, progress.curve, progress.references, progress.budget, None))
+            if progress.view is not None and now - self._view_drawn >= REFRESH_VIEW:
+                self._view_drawn = now
+                self._painter.submit("view", functools.partial(self._draw_view, progress.view, progress.epoch))
         self._drawn = now
 
-    def _draw_live(self, scores, references, budget, best_epoch, epoch):
+    def drawn(self, timeout=None):
+        """Wait until the live pictures show the run's latest progress; True unless ``timeout`` ran out."""
+        painter = self._painter
+        return True if painter is None else painter.flush(timeout)
+
+    def _draw_curve(self, scores, references, budget, best_epoch):
         self.curve_figure, self.curve_image.value = _render(
             lambda ax: self.curve(ax, scores, references, budget, best_epoch))
-        if self._view is not None:
-            s = self._settings
-            title = f"{s['cell']}, noise {s['noise']:.2f}: after epoch {epoch}"
-            self.view_figure, self.view_image.value = _render(lambda ax: self.plot(self._view, ax, title))
         self.frames += 1
 
+    def _draw_view(self, view, epoch):
+        s = self._settings
+        title = f"{s['cell']}, noise {s['noise']:.2f}, after epoch {epoch}"
+        self.view_figure, self.view_image.value = _render(lambda ax: self.plot(view, ax, title))
+
     def _show_result(self, result):
-        self._view = result.view
-        self._draw_live(result.curve, result.references, self.progress.max, result.best_epoch,
-                        result.best_epoch)
+        self._painter.flush()  # the live pictures first, then the final ones over them
+        self._draw_curve(result.curve, result.references, self.progress.max, result.best_epoch)
+        self._draw_view(result.view, result.best_epoch)
         self.progress.value = result.epochs
         self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
         why = {"converged": "its validation loss stopped improving", "budget": "its epoch budget was spent",
                "stopped": "you stopped it"}[result.ended]
-        self.status.value = (f"Run {len(self.results)} done after {result.epochs} epochs "
+        self.status.value = (f"Run {len(self.results)} done after {_epochs(result.epochs)} "
                              f"({result.seconds:.1f} s): {why}; it keeps epoch {result.best_epoch}.")
         note = ""
         if getattr(result, "exact", False):
             note = ("<p>At noise 0 the optimum is exact (no error), so the errors are shown as values, "
                     "not as multiples of zero.</p>")
-        self.result_html.value = (f"<b>Run {len(self.results)}: scores on {N_TEST:,} fresh test items</b>"
+        self.result_html.value = (f"<b>Run {len(self.results)}: scores on {N_TEST:,} fresh test "
+                                  f"{result.task.items}</b>"
                                   f"{note}{result.table()._repr_html_()}")
         self.history_html.value = f"<b>All runs so far</b>{self.history_table()._repr_html_()}"
 
@@ -268,26 +285,88 @@ class Explorer(widgets.VBox):
         out.append_stderr("".join(traceback.format_exception(error)))
 
 
+class _Painter:
+    """Draws a run's live pictures on a thread of its own, so that training never waits for
+    matplotlib: the run's thread hands over what to draw, and a picture that a newer one of the same
+    kind replaced before its turn is skipped. An error while drawing is raised in the run's thread, at
+    its next hand-over (or at ``close``), so that it ends the run like any other."""
+
+    def __init__(self):
+        self._pending, self._busy, self._closed, self._error = {}, False, False, None
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._paint, daemon=True, name="lessonlib-painter")
+        self._thread.start()
+
+    def submit(self, kind, draw):
+        """Draw ``draw()`` soon, unless another ``kind`` picture comes first."""
+        with self._ready:
+            self._raise()
+            self._pending[kind] = draw
+            self._ready.notify_all()
+
+    def flush(self, timeout=None):
+        """Wait until everything handed over is drawn; True unless ``timeout`` ran out."""
+        with self._ready:
+            done = self._ready.wait_for(lambda: not self._pending and not self._busy, timeout)
+            self._raise()
+            return done
+
+    def close(self):
+        """Draw what is pending, then end the thread."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+        self._thread.join()
+        with self._ready:
+            self._raise()
+
+    def _raise(self):
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _paint(self):
+        while True:
+            with self._ready:
+                self._ready.wait_for(lambda: self._pending or self._closed)
+                if not self._pending:
+                    return
+                draw = self._pending.pop(next(iter(self._pending)))
+                self._busy = True
+            try:
+                draw()
+            except Exception as error:  # noqa: BLE001 -- raised in the run's thread, see submit
+                self._error = error
+            finally:
+                with self._ready:
+                    self._busy = False
+                    self._ready.notify_all()
+
+
+def _epochs(n):
+    return f"{n} epoch{'' if n == 1 else 's'}"
+
+
 def _render(draw, figsize=LIVE_FIGSIZE):
     """Draw with ``draw(ax)`` on a new figure of its own (no pyplot: safe on any thread); return the
     figure and its PNG bytes."""
-    figure = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = Figure(figsize=figsize)
+    figure.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.88)  # fixed: a layout engine costs
+    FigureCanvasAgg(figure)                                                 # as much as the drawing
     draw(figure.add_subplot())
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
     return figure, buffer.getvalue()
 
 
-def _draw_curve(ax, scores, references, budget, best_epoch, *, metric, log, percent, items):
+def _plot_curve(ax, scores, references, budget, best_epoch, *, metric, log, percent, items):
     """The network's test score after each epoch, with a horizontal line per yardstick."""
     scale = 100 if percent else 1
     colors = iter(["tab:gray", "tab:orange", "tab:purple", "tab:brown"])
-    exact = []
     for name, value in references.items():
         color = "tab:green" if "optimum" in name or "bound" in name else next(colors)
-        if log and value <= 0:
-            exact.append(name)
+        if not percent and value < EXACT:  # exact (at noise 0): no line at 0 on a log scale
+            ax.plot([], [], ls="none", label=f"{name}: 0 (exact)")
             continue
         ax.axhline(scale * value, color=color, lw=1.5, ls="--",
                    label=f"{name}: {scale * value:.3g}{'%' if percent else ''}")
@@ -299,14 +378,17 @@ def _draw_curve(ax, scores, references, budget, best_epoch, *, metric, log, perc
                     label=f"kept: epoch {best_epoch}")
     if log:
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain numbers: no slow mathtext
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        if scores:  # a yardstick far below the network (at noise 0) would squash its curve: off the axis
+            ax.set_ylim(bottom=max(ax.get_ylim()[0], min(scores) / 10))
     if percent:
         ax.axhline(50, color="black", lw=0.8, ls=":", label="chance: 50%")
     ax.set_xlim(-0.5, budget + 0.5)
-    note = f"; {', '.join(exact)}: exact (0)" if exact else ""
     ax.set(xlabel="epoch", ylabel=metric,
-           title=f"{metric} per epoch on {N_CURVE:,} of the {N_TEST:,} fresh test {items}{note}")
+           title=f"{metric} per epoch on {N_CURVE:,} of the {N_TEST:,} fresh test {items}")
     ax.title.set_fontsize("medium")
-    ax.legend(fontsize="small", loc="upper right")
+    ax.legend(fontsize="small", loc="lower right" if percent else "upper right")  # away from the curve's end
     return ax
 
 
@@ -362,7 +444,7 @@ def forecast_explorer(seed=0):
     ValueError, TypeError
         If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
     """
-    curve = functools.partial(_draw_curve, metric="MSE vs clean", log=True, percent=False, items="windows")
+    curve = functools.partial(_plot_curve, metric="MSE vs clean", log=True, percent=False, items="windows")
     return _lesson_explorer(explore.FORECAST, explore.run_forecast, _preview_forecast, _plot_forecast_view,
                             seed=seed, noise=0.5, label="window", curve=curve)
 
@@ -412,7 +494,7 @@ def classification_explorer(seed=0):
     ValueError, TypeError
         If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
     """
-    curve = functools.partial(_draw_curve, metric="test accuracy (%)", log=False, percent=True,
+    curve = functools.partial(_plot_curve, metric="test accuracy (%)", log=False, percent=True,
                               items="windows")
     return _lesson_explorer(explore.CLASSIFICATION, explore.run_classification, _preview_classification,
                             _plot_classification_view, seed=seed, noise=0.5, label="window", curve=curve)
@@ -469,7 +551,7 @@ def regression_explorer(seed=0):
     ValueError, TypeError
         If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
     """
-    curve = functools.partial(_draw_curve, metric="test RMSE", log=True, percent=False, items="sequences")
+    curve = functools.partial(_plot_curve, metric="test RMSE", log=True, percent=False, items="sequences")
     return _lesson_explorer(explore.REGRESSION, explore.run_regression, _preview_regression,
                             _plot_regression_view, seed=seed, noise=0.3, label="length (samples)",
                             curve=curve)

@@ -136,10 +136,10 @@ def test_stop_ends_a_run_within_an_epoch_and_keeps_what_it_learnt(monkeypatch):
         return len(epochs) > 2  # after epoch 2 is scored, Stop is "clicked"
 
     run = run_forecast(0.5, 10, "LSTM", on_epoch=lambda e, s: epochs.append(e), should_stop=should_stop)
-    assert run.ended == "stopped" and run.epochs == 3 < recipe.epochs
-    assert epochs == [0, 1, 2, 3]  # the stopped epoch, one batch into it, is scored too
+    assert run.ended == "stopped" and run.epochs == 2 < recipe.epochs
+    assert epochs == [0, 1, 2]  # the epoch under way when Stop came is neither finished nor scored
     assert batches.count(3) == 1  # asked after every batch: the first True ends the run
-    assert len(run.curve) == 4 and run.best_epoch <= 3
+    assert len(run.curve) == 3 and run.best_epoch <= 2
     assert run.network.value == pytest.approx(run.scores["LSTM network"].value) and run.ratio > 1
 
 

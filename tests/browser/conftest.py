@@ -5,7 +5,8 @@ asked for: `make test-browser`, `pytest tests/browser`, or RNN_LESSONS_BROWSER=1
 leaves this folder out (`--ignore=tests/browser`); a plain `pytest` reports them as skipped.
 
 The server is isolated from the user's Jupyter set-up and from the working tree:
-- it serves a temporary copy of notebooks/ (outputs cleared) and img/, so running or saving a
+- it serves temporary notebooks built from the lessons' text sources (notebooks/*.md, so the
+  tests see the current sources, with no outputs) and a copy of img/, so running or saving a
   lesson in the browser never touches the committed notebooks;
 - it listens on 127.0.0.1 only, on a free port, with a random token (passed in the environment,
   not on the command line, so `ps` does not show it);
@@ -188,18 +189,28 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+def lesson_notebook(source):
+    """The notebook of a lesson's text source (notebooks/X.md), as jupytext reads it: no outputs,
+    no widget state, so every output seen in the browser is from this run."""
+    import jupytext
+
+    notebook = jupytext.read(source)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata.pop("jupytext", None)  # a plain notebook: no pairing with a file beside it
+    return notebook
+
+
 def _copy_lessons(root):
-    """notebooks/ with outputs and widget state cleared (so every output seen is from this run),
-    and img/ for the diagrams the lessons show."""
+    """notebooks/*.ipynb built from the current text sources (notebooks/*.md), not the committed
+    notebooks, and img/ for the diagrams the lessons show."""
+    import nbformat
+
     (root / "notebooks").mkdir(parents=True)
-    for source in sorted((PROJECT / "notebooks").glob("*.ipynb")):
-        notebook = json.loads(source.read_text(encoding="utf-8"))
-        for cell in notebook["cells"]:
-            if cell["cell_type"] == "code":
-                cell["outputs"], cell["execution_count"] = [], None
-        notebook.get("metadata", {}).pop("widgets", None)
-        (root / "notebooks" / source.name).write_text(json.dumps(notebook, indent=1),
-                                                      encoding="utf-8")
+    for source in sorted((PROJECT / "notebooks").glob("*.md")):
+        nbformat.write(lesson_notebook(source), root / "notebooks" / f"{source.stem}.ipynb")
     if (PROJECT / "img").is_dir():
         shutil.copytree(PROJECT / "img", root / "img")
 

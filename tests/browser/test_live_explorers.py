@@ -1,0 +1,154 @@
+"""The live explorers in a real browser: click Train and watch the curve move; click Stop and see
+the run end.
+
+For each lesson, a small notebook of two cells from the lesson's text source (its first code cell,
+the imports, and its explorer cell) is opened in JupyterLab and run. Then:
+
+1. Train: the curve of the network's test score must be redrawn at least twice while the run is
+   under way (the button says Stop), and the run must end by itself; screenshot
+   ``<lesson>-live.png`` is taken during the run.
+2. Train again, and Stop once the curve shows an epoch: the button must say Train again within
+   ``STOP_SECONDS`` (2 s) of the click; screenshot ``<lesson>-stopped.png``.
+
+Times are taken in the page (``performance.now()``) by a MutationObserver on the curve's image and
+the button, and a listener on the button's clicks, so they are what a student would see.
+Fixtures (the server, the browser) are in conftest.py. Run with `make test-browser`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .conftest import lesson_notebook
+from .test_lessons_in_browser import (
+    EXPLORER_CALL,
+    RUN_DONE,
+    SHOTS,
+    TRAIN_TIMEOUT,
+    error_texts,
+    open_notebook,
+    run_all_cells,
+    screenshot,
+)
+
+PROJECT = Path(__file__).resolve().parents[2]
+SOURCES = sorted((PROJECT / "notebooks").glob("*.md"))
+STOP_SECONDS = float(os.environ.get("BROWSER_STOP_SECONDS", 2))  # s, from the click on Stop to Train
+
+WATCH = """(explorer) => {
+    const log = [];
+    const button = explorer.querySelector("button.lessonlib-train");
+    const curve = explorer.querySelector("img.lessonlib-curve");
+    const label = () => button.textContent.trim();
+    new MutationObserver(() => log.push({what: "curve", t: performance.now()}))
+        .observe(curve, {attributes: true, attributeFilter: ["src"]});
+    new MutationObserver(() => log.push({what: "label", t: performance.now(), label: label()}))
+        .observe(button, {childList: true, subtree: true, characterData: true});
+    button.addEventListener("click", () => log.push({what: "click", t: performance.now(), label: label()}),
+                            true);
+    window.lessonlibLive = log;
+}"""
+
+
+def explorer_notebook(lab, source):
+    """A notebook of the lesson's first code cell and its explorer cell, in the server's root."""
+    cells = [cell for cell in lesson_notebook(source).cells if cell.cell_type == "code"]
+    explorer = [cell for cell in cells if EXPLORER_CALL.search(cell.source)]
+    assert explorer, f"{source.name}: no explorer cell"
+    notebook = lesson_notebook(source)
+    notebook.cells = [cells[0], explorer[0]]
+    path = f"live/{source.stem}.ipynb"
+    (lab.root / "live").mkdir(exist_ok=True)
+    nbformat.write(notebook, lab.root / path)
+    return path, [cell.source for cell in notebook.cells]
+
+
+def events(page, since=0):
+    return page.evaluate("() => window.lessonlibLive")[since:]
+
+
+def wait_for(page, condition, timeout, message, since=0):
+    """Poll the page's event log until ``condition(events)`` holds; return the events."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log = events(page, since)
+        if condition(log):
+            return log
+        if time.monotonic() > deadline:
+            pytest.fail(f"{message}; events: {log}")
+        time.sleep(0.1)
+
+
+def ended(log, click=0):
+    """True once the button has turned back into Train after click number ``click`` (from 0)."""
+    clicks = [e["t"] for e in log if e["what"] == "click"]
+    return len(clicks) > click and any(e["what"] == "label" and e["label"] == "Train" and e["t"] > clicks[click]
+                                       for e in log)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_train_shows_live_updates_and_stop_ends_the_run(lab, page, source):
+    stem = source.stem
+    for name in (f"{stem}-live.png", f"{stem}-stopped.png", f"{stem}-live-FAILED.png"):
+        (SHOTS / name).unlink(missing_ok=True)
+    path, cell_sources = explorer_notebook(lab, source)
+    try:
+        panel = open_notebook(page, lab, path)
+        run_all_cells(page, lab, panel, path, cell_sources)
+        explorer = panel.locator(".lessonlib-explorer").first
+        explorer.wait_for(timeout=60_000)
+        assert not error_texts(panel), error_texts(panel)
+        explorer.evaluate("el => el.scrollIntoView({block: 'start'})")
+        explorer.evaluate(WATCH)
+        train = explorer.locator("button.lessonlib-train")
+        status = explorer.locator(".lessonlib-status")
+
+        # 1. A run at the defaults: the curve moves while it trains, and it ends by itself.
+        train.click()
+        wait_for(page, lambda log: sum(e["what"] == "curve" for e in log) >= 3, TRAIN_TIMEOUT,
+                 f"{stem}: the curve was not redrawn twice after the click")
+        screenshot(explorer, f"{stem}-live.png")
+        log = wait_for(page, ended, TRAIN_TIMEOUT, f"{stem}: the run did not end by itself")
+        click = next(e["t"] for e in log if e["what"] == "click")
+        end = next(e["t"] for e in log if e["what"] == "label" and e["label"] == "Train" and e["t"] > click)
+        live = [e["t"] for e in log if e["what"] == "curve" and click < e["t"] < end]
+        assert len(live) >= 2, f"{stem}: {len(live)} curve updates during the run"
+        assert RUN_DONE.search(status.inner_text()), status.inner_text()
+        print(f"{stem}: run 1: first picture {(live[0] - click) / 1000:.2f} s after the click, "
+              f"{len(live)} curve updates, ended by itself after {(end - click) / 1000:.1f} s: "
+              f"{status.inner_text()!r}")
+
+        # 2. Another run, stopped once the curve shows an epoch: it ends within STOP_SECONDS.
+        before = len(events(page))
+        train.click()
+        wait_for(page, lambda log: sum(e["what"] == "curve" for e in log) >= 3, TRAIN_TIMEOUT,
+                 f"{stem}: the second run's curve did not move", since=before)
+        time.sleep(0.6)  # a person's second click, not a double click
+        train.click()  # Stop
+        log = wait_for(page, lambda log: ended(log, click=1), 30, f"{stem}: the run did not end after Stop",
+                       since=before)
+        stop = [e for e in log if e["what"] == "click"][1]
+        assert stop["label"] == "Stop", f"{stem}: the second click was on {stop['label']!r}"
+        end = next(e["t"] for e in log if e["what"] == "label" and e["label"] == "Train" and e["t"] > stop["t"])
+        seconds = (end - stop["t"]) / 1000
+        explorer.locator(".widget-html", has_text="All runs so far").last.wait_for(timeout=30_000)
+        screenshot(explorer, f"{stem}-stopped.png")
+        message = status.inner_text()
+        print(f"{stem}: run 2: Stop to Train {seconds:.2f} s: {message!r}")
+        assert "you stopped it" in message, message
+        assert seconds <= STOP_SECONDS, f"{stem}: the run took {seconds:.2f} s to end after Stop"
+        rows = explorer.locator(".widget-html", has_text="All runs so far").last.locator("tbody tr")
+        assert rows.count() == 2 and "stopped" in rows.last.inner_text()
+        assert not error_texts(explorer), error_texts(explorer)
+    except BaseException:
+        try:
+            screenshot(page, f"{stem}-live-FAILED.png")
+        except Exception:  # noqa: BLE001 -- keep the original failure
+            pass
+        print(f"JupyterLab log, last lines:\n{lab.log_tail()}")
+        raise
