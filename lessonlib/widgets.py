@@ -4,9 +4,10 @@ A panel collects the settings, runs a plain ``run_*`` function from ``explore`` 
 own, and renders what that function reports: after every epoch the curve of the network's test
 score against the yardsticks and the optimum, and its current predictions; at the end the run's
 table and a table of every run so far. The kernel stays free meanwhile, so a click on Stop (or any
-other cell) gets through; the thread only sets widget values (``Image.value``, ``HTML.value``, ...),
-which ipywidgets sends from any thread, and draws on figures of its own (matplotlib's object
-interface, not ``pyplot``). Everything worth testing is in ``explore``.
+other cell) gets through. The run's thread only sets widget values (``HTML.value``, ...), which
+ipywidgets sends from any thread, never ``with output:``; the pictures are drawn on a second thread,
+the painter, on figures of their own (matplotlib's object interface, not ``pyplot``), so that
+training never waits for them. Everything worth testing is in ``explore``.
 
 This module imports ipywidgets and matplotlib, so ``lessonlib/__init__.py`` does not import it
 eagerly: the lessons reach the panels as ``lessonlib.forecast_explorer()`` and its siblings, which

@@ -1,10 +1,12 @@
 """Each lesson in a real browser: JupyterLab in headless Chromium, as a student would use it.
 
-For every notebook: open it, Run > Run All Cells, wait until every cell has run and the kernel is
-idle, and check that no output shows an error (on screen, and in the notebook as JupyterLab
-saves it). If the lesson has an explorer panel (``lessonlib.widgets``): move its noise slider,
-click Train, wait for the run to finish, and check its result and the table of runs. Screenshots
-of the page and of the explorer go to screenshots/ (and ``<lesson>-FAILED.png`` when a test fails).
+For every lesson (a notebook built from its text source, see conftest.py): open it, Run > Run All
+Cells, wait until every cell has run and the kernel is idle, and check that no output shows an error
+(on screen, and in the notebook as JupyterLab saves it). If the lesson has an explorer panel
+(``lessonlib.widgets``): move its noise slider, click Train, wait for the run to end by itself, and
+check its pictures, its result and the table of runs. Screenshots of the page and of the explorer go
+to screenshots/ (and ``<lesson>-FAILED.png`` when a test fails). test_live_explorers.py watches the
+live updates and Stop.
 
 Fixtures (the server, the browser) are in conftest.py. Run with `make test-browser`.
 """
