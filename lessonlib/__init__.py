@@ -44,7 +44,7 @@ from .report import (
 from .training import FitResult, fit_quietly
 from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 from .versions import show_versions
-from .windows import split_and_windowize, windowize
+from .windows import split_and_windowize, stack_steps, windowize
 
 try:
     __version__ = _metadata.version("lessonlib")  # pyproject.toml's, as installed
@@ -63,7 +63,7 @@ __all__ = [
     "plot_probability_histograms", "plot_residuals", "plot_roc", "plot_series", "plot_split",
     "plot_true_vs_predicted", "quiet_startup", "random_frequency_sequences", "rmse", "roc_auc",
     "run_classification", "run_forecast", "run_regression", "score_forecasts",
-    "split_and_windowize", "two_sines", "windowize", "windows_and_labels",
+    "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
 ]
 
 # Loaded on first use by __getattr__: they import ipywidgets and matplotlib.

@@ -107,6 +107,18 @@ def check_windows(name, windows):
     return array
 
 
+def check_sequences(name, sequences):
+    """Return ``sequences`` as a finite float array of shape (n, steps, features); (n, steps) gets one feature."""
+    array = np.asarray(sequences, dtype=float)
+    if array.ndim == 2:
+        array = array[:, :, None]
+    if array.ndim != 3 or 0 in array.shape:
+        raise ValueError(f"`{name}` must have shape (n, steps) or (n, steps, features), none of them 0. "
+                         f"Received: {name} with shape {np.shape(sequences)}.")
+    _check_finite(name, array)
+    return array
+
+
 def check_same_length(name_a, a, name_b, b):
     """Raise a ValueError unless ``a`` and ``b`` have the same length."""
     if len(a) != len(b):

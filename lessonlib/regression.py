@@ -184,6 +184,12 @@ def _grid_peak(signals, t, grid, fit_offset):
 
 def _explained(signals, t, w, fit_offset):
     """Squared norm of each row's least-squares fit at its own frequency ``w[i]``."""
+    if not fit_offset:  # the 2 x 2 normal equations in closed form: several times faster than solve
+        phase = np.multiply.outer(w, t)
+        sin, cos = np.sin(phase), np.cos(phase)
+        ss, cc, sc = np.sum(sin * sin, axis=1), np.sum(cos * cos, axis=1), np.sum(sin * cos, axis=1)
+        sx, cx = np.sum(sin * signals, axis=1), np.sum(cos * signals, axis=1)
+        return (cc * sx**2 - 2 * sc * sx * cx + ss * cx**2) / (ss * cc - sc**2)
     basis = _basis(w, t, fit_offset)
     gram = np.einsum("npk,npl->nkl", basis, basis)
     coupling = np.einsum("npk,np->nk", basis, signals)

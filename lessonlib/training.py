@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from ._validation import check_bool, check_int, check_same_length, check_series, check_windows
+from ._validation import check_bool, check_int, check_same_length, check_sequences, check_series
 
 
 class FitResult(NamedTuple):
@@ -30,8 +30,8 @@ def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True,
     Parameters
     ----------
     model : keras.Model
-        Compiled, with an input of shape ``(window, 1)``.
-    x_train : array of shape (n, window, 1) or (n, window)
+        Compiled, with an input of shape ``(steps, features)``.
+    x_train : array of shape (n, steps, features), or (n, steps) for one feature per step
     y_train : array of shape (n,)
     epochs : int
         Passes over the training windows, 1 to 1000.
@@ -54,7 +54,7 @@ def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True,
         For windows and targets of different lengths or not finite, ``epochs`` or ``batch_size``
         out of range, or a ``shuffle`` that is not True or False.
     """
-    x_train = check_windows("x_train", x_train)[:, :, None]
+    x_train = check_sequences("x_train", x_train)
     y_train = check_series("y_train", y_train, min_length=1)
     check_same_length("x_train", x_train, "y_train", y_train)
     epochs = check_int("epochs", epochs, low=1, high=1000)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lessonlib
-from lessonlib import noisy_sine, split_and_windowize, windowize
+from lessonlib import noisy_sine, split_and_windowize, stack_steps, windowize
 
 
 def test_noisy_sine_defaults_are_the_original_lessons():
@@ -161,3 +161,25 @@ def test_two_sine_windows_alternate_balanced_classes_at_their_frequencies():
 def test_fresh_window_generators_reject_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_stack_steps_keeps_every_value_in_order():
+    windows = np.arange(2 * 50, dtype=float).reshape(2, 50, 1)
+    stacked = stack_steps(windows, per_step=5)
+    assert stacked.shape == (2, 10, 5)
+    assert stacked[1, 3].tolist() == [65.0, 66.0, 67.0, 68.0, 69.0]
+    np.testing.assert_array_equal(stacked.reshape(2, 50), windows[:, :, 0])
+    assert stack_steps(windows[:, :, 0], per_step=1).shape == (2, 50, 1)
+
+
+@pytest.mark.parametrize("windows, per_step, error, message", [
+    (np.zeros((3, 50)), 7, ValueError,
+     r"`per_step` must divide the window length 50: one of 1, 2, 5, 10, 25, 50. Received: per_step=7"),
+    (np.zeros((3, 50)), 0, ValueError, r"`per_step` must be between 1 and 50. Received: per_step=0"),
+    (np.zeros((3, 50)), 2.5, TypeError, r"`per_step` must be an integer"),
+    (np.zeros((3, 10, 5)), 5, ValueError, r"`windows` must have shape \(n_windows, window\)"),
+    (np.full((3, 10), np.nan), 5, ValueError, r"`windows`"),
+])
+def test_stack_steps_rejects_bad_arguments(windows, per_step, error, message):
+    with pytest.raises(error, match=message):
+        stack_steps(windows, per_step)

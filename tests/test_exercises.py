@@ -27,7 +27,7 @@ def lesson1_namespace():
     x_train, x_test, y_train, y_test = lessonlib.split_and_windowize(series.noisy, 50)
     longer = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED, n_history=3000)
     x_long, _, y_long, _ = lessonlib.split_and_windowize(longer.noisy, 50, n_history=3000)
-    return dict(SEED=SEED, WINDOW=50, x_train=x_train, x_test=x_test, y_train=y_train,
+    return dict(SEED=SEED, WINDOW=50, PER_STEP=5, x_train=x_train, x_test=x_test, y_train=y_train,
                 y_test=y_test, x_long=x_long, y_long=y_long, exercises=lesson1)
 
 
@@ -177,11 +177,11 @@ def test_noise_floor_wrong_answers(answer, message):
     assert feedback.status == "incorrect" and message in feedback.message, feedback
 
 
-def _tiny_model(cell, activation=None, window=50, train=None):
+def _tiny_model(cell, activation=None, window=50, train=None, per_step=1):
     import keras
 
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(window, 1)), getattr(keras.layers, cell)(4),
+    model = keras.Sequential([keras.Input(shape=(window // per_step, per_step)), getattr(keras.layers, cell)(4),
                               keras.layers.Dense(1, activation=activation)])
     if train is not None:
         model.compile(optimizer="adam", loss="mse")
@@ -196,6 +196,14 @@ def test_model_checks_name_what_is_wrong():
         lesson1.gru_forecast.check(_tiny_model("GRU", window=20)).message)
     assert "pass the trained Keras model itself" in lesson1.gru_forecast.check(
         np.zeros(135)).message
+
+
+def test_a_model_reading_several_values_per_step_gets_regrouped_windows():
+    """Section 10's networks read 5 values per step; the check regroups x_test the same way."""
+    feedback = lesson1.gru_forecast.check(_tiny_model("GRU", per_step=5))
+    assert feedback.status == "incorrect" and "x the linear autoregression's" in feedback.message, feedback
+    wrong = lesson1.gru_forecast.check(_tiny_model("GRU", window=35, per_step=5))
+    assert "takes inputs of shape (None, 7, 5); the test windows have shape (None, 50, 1)" in wrong.message
 
 
 def test_an_untrained_gru_does_not_beat_the_linear_baseline():

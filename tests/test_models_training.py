@@ -83,6 +83,30 @@ def test_fit_quietly_rejects_bad_arguments(kwargs, message):
         fit_quietly(build_rnn("SimpleRNN", window=8, units=2), X, y, **arguments)
 
 
+def test_fit_quietly_trains_on_several_values_per_step():
+    """Windows regrouped by ``stack_steps`` (n, steps, features) train as they are."""
+    import keras
+
+    X, y = _tiny_data(32)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4, 2)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    result = fit_quietly(model, lessonlib.stack_steps(X, per_step=2), y, epochs=2, batch_size=8)
+    assert len(result.losses) == 2 and all(np.isfinite(result.losses))
+
+
+@pytest.mark.parametrize("x, message", [
+    (np.zeros((16, 8, 1, 1)), r"`x_train` must have shape \(n, steps\) or \(n, steps, features\), none of "
+                              r"them 0. Received: x_train with shape \(16, 8, 1, 1\)"),
+    (np.zeros((0, 8, 1)), r"Received: x_train with shape \(0, 8, 1\)"),
+    (np.full((16, 8, 1), np.inf), r"`x_train`"),
+])
+def test_fit_quietly_rejects_inputs_of_the_wrong_shape(x, message):
+    _, y = _tiny_data(16)
+    with pytest.raises(ValueError, match=message):
+        fit_quietly(build_rnn("SimpleRNN", window=8, units=2), x, y, epochs=1)
+
+
 def test_fit_quietly_rejects_mismatched_lengths():
     X, y = _tiny_data(16)
     with pytest.raises(ValueError, match=r"`x_train` and `y_train` must have the same length"):

@@ -13,6 +13,7 @@ import traceback
 import numpy as np
 
 from .._validation import check_choice
+from ..windows import stack_steps
 
 UNANSWERED = "unanswered"
 CORRECT = "correct"
@@ -197,7 +198,13 @@ def recurrent_model_outputs(model, cell, x):
                         f"{', '.join(kinds) or 'none'}. Use keras.layers.{cell}(units).")
     expected = (None, *x.shape[1:])
     shape = tuple(getattr(model, "input_shape", expected))
+    window = x.shape[1]
+    if (shape != expected and x.shape[2:] == (1,) and len(shape) == 3 and isinstance(shape[2], int)
+            and shape[1] is not None and shape[1] * shape[2] == window):
+        # a model that reads several values per step (lessonlib.stack_steps): regroup x the same way
+        x, expected = stack_steps(x, shape[2]), shape
     if shape != expected:
         raise Incorrect(f"your model takes inputs of shape {shape}; the test windows have shape "
-                        f"{expected}. Start it with keras.Input(shape={expected[1:]}).")
+                        f"{expected}. Start it with keras.Input(shape={expected[1:]}), or with "
+                        f"keras.Input(shape=({window} // k, k)) to read k values per step.")
     return call_student_function(model.predict, "model.predict(x_test, verbose=0)", x, verbose=0)

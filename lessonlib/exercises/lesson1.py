@@ -219,18 +219,19 @@ def _check_gru_forecast(model, *, seed=0):
 
 gru_forecast = Exercise(
     "gru_forecast", _check_gru_forecast,
-    hint="Copy improved_rnn from section 10 or write it again with keras.layers.GRU(32), train it "
-         "on the longer history (x_long, y_long) with Adam, batches of 512 and about 12 epochs, "
+    hint="Write section 10's improved_rnn again with keras.layers.GRU(32): one GRU layer reading "
+         "PER_STEP values per step, Adam. Train it on the longer history, regrouped "
+         "(lessonlib.stack_steps(x_long, PER_STEP), y_long), in batches of 256 for about 6 epochs, "
          "and pass the trained model to the check (seed=SEED): it predicts x_test itself.",
     solution='''
 keras.utils.set_random_seed(SEED)
 gru = keras.Sequential([
-    keras.Input(shape=(WINDOW, 1)),
+    keras.Input(shape=(WINDOW // PER_STEP, PER_STEP)),  # PER_STEP values per step, as in section 10
     keras.layers.GRU(32),
     keras.layers.Dense(1),
 ])
 gru.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="mse")
-gru.fit(x_long, y_long, batch_size=512, epochs=12, verbose=0)
+gru.fit(lessonlib.stack_steps(x_long, PER_STEP), y_long, batch_size=256, epochs=6, verbose=0)
 exercises.gru_forecast.check(gru, seed=SEED)
 ''')
 
