@@ -60,11 +60,12 @@ class Recipe(NamedTuple):
     """How one cell type is trained in one lesson's explorer.
 
     ``n_train`` independent training windows (plus ``N_VALIDATION`` for early stopping), batches of
-    ``batch_size``, Adam with ``learning_rate`` (decayed along a cosine to 0 over the whole budget if
-    ``schedule`` is ``"cosine"``; gradients clipped to norm ``clipnorm`` if set), at most ``passes``
-    passes over the training windows, each cut into ``epochs_per_pass`` epochs (the live curve's
-    points), stopping once ``patience`` epochs bring no lower validation loss. ``pooling`` averages
-    the layer's states over all time steps instead of using the last one.
+    ``batch_size``, Adam with ``learning_rate`` (decayed along a cosine to 0 over the whole budget
+    when ``schedule`` is ``"cosine"``, the default; constant when it is None; gradients clipped to
+    norm ``clipnorm`` if set), at most ``passes`` passes over the training windows, each cut into
+    ``epochs_per_pass`` epochs (the live curve's points), stopping once ``patience`` epochs bring no
+    lower validation loss. ``pooling`` averages the layer's states over all time steps instead of
+    using the last one.
     """
 
     units: int
@@ -76,7 +77,7 @@ class Recipe(NamedTuple):
     epochs_per_pass: int = 1
     clipnorm: float | None = None
     pooling: bool = False
-    schedule: str | None = None
+    schedule: str | None = "cosine"
 
     @property
     def steps_per_epoch(self):
@@ -99,27 +100,27 @@ class Recipe(NamedTuple):
 RECIPES = {
     "forecast": {
         "SimpleRNN": Recipe(units=32, learning_rate=0.002, batch_size=128, n_train=16_000, passes=4, patience=6,
-                            epochs_per_pass=4, clipnorm=1.0, schedule="cosine"),
+                            epochs_per_pass=4, clipnorm=1.0),
         "LSTM": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
-                       epochs_per_pass=4, schedule="cosine"),
+                       epochs_per_pass=4),
         "GRU": Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
-                      epochs_per_pass=4, schedule="cosine"),
+                      epochs_per_pass=4),
     },
     "classification": {
         "SimpleRNN": Recipe(units=64, learning_rate=0.002, batch_size=128, n_train=24_000, passes=4, patience=12,
-                            epochs_per_pass=4, clipnorm=1.0, schedule="cosine"),
+                            epochs_per_pass=4, clipnorm=1.0),
         "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=24_000, passes=6, patience=12,
-                       epochs_per_pass=4, schedule="cosine"),
+                       epochs_per_pass=4),
         "GRU": Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=24_000, passes=6, patience=12,
-                      epochs_per_pass=4, pooling=True, schedule="cosine"),
+                      epochs_per_pass=4, pooling=True),
     },
     "regression": {
         "SimpleRNN": Recipe(units=32, learning_rate=0.002, batch_size=128, n_train=16_000, passes=8, patience=6,
-                            epochs_per_pass=2, clipnorm=1.0, schedule="cosine"),
+                            epochs_per_pass=2, clipnorm=1.0),
         "LSTM": Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
-                       epochs_per_pass=2, schedule="cosine"),
+                       epochs_per_pass=2),
         "GRU": Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
-                      epochs_per_pass=2, schedule="cosine"),
+                      epochs_per_pass=2),
     },
 }
 

@@ -13,6 +13,7 @@ Fixtures (the server, the browser) are in conftest.py. Run with `make test-brows
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -58,6 +59,21 @@ def screenshot(target, name, **options):
     path = SHOTS / name
     target.screenshot(path=str(path), **options)
     return path
+
+
+@contextlib.contextmanager
+def diagnosed(page, lab, name):
+    """On any failure inside, save a screenshot ``name`` and print JupyterLab's last log lines, then
+    re-raise. A screenshot that fails too is reported, never allowed to hide the first failure."""
+    try:
+        yield
+    except BaseException:
+        try:
+            screenshot(page, name)
+        except Exception as error:  # noqa: BLE001 -- the original failure is the one to raise
+            print(f"(no screenshot {name}: {type(error).__name__}: {error})")
+        print(f"JupyterLab log, last lines:\n{lab.log_tail()}")
+        raise
 
 
 # --- steps --------------------------------------------------------------------------------------
@@ -239,7 +255,7 @@ def test_lesson_runs_in_browser(lab, page, lesson):
     sources = code_sources(lab.root / path)
     has_explorer = any(EXPLORER_CALL.search(source) for source in sources)
     started = time.monotonic()
-    try:
+    with diagnosed(page, lab, f"{stem}-FAILED.png"):
         panel = open_notebook(page, lab, path)
         prompts = run_all_cells(page, lab, panel, path, sources)
         ran_in = time.monotonic() - started
@@ -261,10 +277,3 @@ def test_lesson_runs_in_browser(lab, page, lesson):
             print(f"{lesson}: explorer says {message!r}; last run: {last_row!r}")
         screenshot(page, f"{stem}-page.png")
         print(f"{lesson}: all cells ran in {ran_in:.0f} s, in all {time.monotonic() - started:.0f} s")
-    except BaseException:
-        try:
-            screenshot(page, f"{stem}-FAILED.png")
-        except Exception:  # noqa: BLE001 -- keep the original failure
-            pass
-        print(f"JupyterLab log, last lines:\n{lab.log_tail()}")
-        raise

@@ -30,6 +30,7 @@ from .test_lessons_in_browser import (
     RUN_DONE,
     SHOTS,
     TRAIN_TIMEOUT,
+    diagnosed,
     error_texts,
     open_notebook,
     run_all_cells,
@@ -97,7 +98,7 @@ def test_train_shows_live_updates_and_stop_ends_the_run(lab, page, source):
     for name in (f"{stem}-live.png", f"{stem}-stopped.png", f"{stem}-live-FAILED.png"):
         (SHOTS / name).unlink(missing_ok=True)
     path, cell_sources = explorer_notebook(lab, source)
-    try:
+    with diagnosed(page, lab, f"{stem}-live-FAILED.png"):
         panel = open_notebook(page, lab, path)
         run_all_cells(page, lab, panel, path, cell_sources)
         explorer = panel.locator(".lessonlib-explorer").first
@@ -145,10 +146,3 @@ def test_train_shows_live_updates_and_stop_ends_the_run(lab, page, source):
         rows = explorer.locator(".widget-html", has_text="All runs so far").last.locator("tbody tr")
         assert rows.count() == 2 and "stopped" in rows.last.inner_text()
         assert not error_texts(explorer), error_texts(explorer)
-    except BaseException:
-        try:
-            screenshot(page, f"{stem}-live-FAILED.png")
-        except Exception:  # noqa: BLE001 -- keep the original failure
-            pass
-        print(f"JupyterLab log, last lines:\n{lab.log_tail()}")
-        raise
