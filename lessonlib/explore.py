@@ -31,7 +31,7 @@ from .bayes import classify_bayes, forecast_bayes
 from .classification import matched_filter_classify
 from .data import noisy_sine, sine_windows, two_sine_windows
 from .live import fit_live
-from .models import CELL_TYPES
+from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
 from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
 from .report import ScoreTable, accuracy_on_fresh_windows, rmse_on_fresh_sequences, score_on_fresh_windows
@@ -536,16 +536,10 @@ def _build_network(settings, recipe, head):
         import keras
 
     keras.utils.set_random_seed(settings.seed)
-    layers = [keras.Input(shape=(settings.length, 1)),
-              getattr(keras.layers, settings.cell)(recipe.units, return_sequences=recipe.pooling)]
-    if recipe.pooling:
-        layers.append(keras.layers.GlobalAveragePooling1D())
-    model = keras.Sequential([*layers, keras.layers.Dense(1, activation=head)], name=settings.cell)
-    learning_rate = recipe.learning_rate
-    if recipe.schedule == "cosine":
-        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, recipe.epochs * recipe.steps_per_epoch)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=recipe.clipnorm),
-                  loss="binary_crossentropy" if head == "sigmoid" else "mse")
+    decay_steps = recipe.epochs * recipe.steps_per_epoch if recipe.schedule == "cosine" else None
+    model = build_rnn(settings.cell, window=settings.length, units=recipe.units, head=head,
+                      learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
+                      pooling=recipe.pooling)
     # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second
     # tracing of the training step (a noticeable share of a short run), with the same numbers.
     model.optimizer.build(model.trainable_variables)

@@ -1,20 +1,20 @@
 """Keras builders for stacks of recurrent layers (SimpleRNN, LSTM, GRU) with one output.
 
 Keras is imported inside the functions, so ``import lessonlib`` stays fast and works without a
-deep-learning backend loaded. The lessons write their first models out in full; this builder is
-for the comparisons and explorers, where the same recipe is repeated for several cell types.
+deep-learning backend loaded. The lessons write their models out in full, since that is what they
+teach; this builder is for the explorers, where one recipe is built for any cell type.
 """
 
 from __future__ import annotations
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_bool, check_choice, check_float, check_int
 
 CELL_TYPES = ("SimpleRNN", "LSTM", "GRU")
 HEADS = ("linear", "sigmoid")
 
 
 def build_rnn(cell="LSTM", *, window, units=32, layers=1, head="linear", learning_rate=None,
-              optimizer="adam"):
+              optimizer="adam", decay_steps=None, clipnorm=None, pooling=False):
     """A compiled ``keras.Sequential``: ``layers`` recurrent layers of ``cell`` and a Dense(1) head.
 
     Every recurrent layer but the last returns its whole sequence (``return_sequences=True``), so
@@ -32,11 +32,18 @@ def build_rnn(cell="LSTM", *, window, units=32, layers=1, head="linear", learnin
         Number of stacked recurrent layers, 1 to 8.
     head : {'linear', 'sigmoid'}, default 'linear'
         'linear' regresses a number (loss: mean squared error); 'sigmoid' outputs a probability for
-        binary classification (loss: binary cross-entropy, metric: accuracy).
+        binary classification (loss: binary cross-entropy).
     learning_rate : float, optional
         Passed to the optimizer; its Keras default when None.
     optimizer : {'adam', 'rmsprop'}, default 'adam'
         'rmsprop' is the original lesson's choice.
+    decay_steps : int, optional
+        If given, the learning rate decays along a cosine to 0 over this many gradient steps
+        (``keras.optimizers.schedules.CosineDecay``); constant when None.
+    clipnorm : float, optional
+        If given, each gradient step is clipped to this norm (a guard against exploding gradients).
+    pooling : bool, default False
+        Average the last recurrent layer's states over all time steps instead of using its last one.
 
     Returns
     -------
@@ -45,7 +52,8 @@ def build_rnn(cell="LSTM", *, window, units=32, layers=1, head="linear", learnin
     Raises
     ------
     ValueError, TypeError
-        For an unknown ``cell``, ``head`` or ``optimizer`` or a size out of range.
+        For an unknown ``cell``, ``head`` or ``optimizer``, or a size, ``decay_steps`` or
+        ``clipnorm`` out of range.
     """
     cell = check_choice("cell", cell, CELL_TYPES)
     window = check_int("window", window, low=1)
@@ -55,21 +63,29 @@ def build_rnn(cell="LSTM", *, window, units=32, layers=1, head="linear", learnin
     optimizer = check_choice("optimizer", optimizer, ("adam", "rmsprop"))
     if learning_rate is not None:
         learning_rate = check_float("learning_rate", learning_rate, low=0, high=1, low_open=True)
-    return _build_rnn(cell, window, units, layers, head, learning_rate, optimizer)
+    if decay_steps is not None:
+        decay_steps = check_int("decay_steps", decay_steps, low=1)
+    if clipnorm is not None:
+        clipnorm = check_float("clipnorm", clipnorm, low=0, low_open=True)
+    pooling = check_bool("pooling", pooling)
+    return _build_rnn(cell, window, units, layers, head, learning_rate, optimizer, decay_steps, clipnorm, pooling)
 
 
-def _build_rnn(cell, window, units, layers, head, learning_rate, optimizer):
+def _build_rnn(cell, window, units, layers, head, learning_rate, optimizer, decay_steps, clipnorm, pooling):
     import keras
 
     recurrent = getattr(keras.layers, cell)
     model = keras.Sequential([keras.Input(shape=(window, 1))], name=f"{cell}x{layers}")
     for i in range(layers):
-        model.add(recurrent(units, return_sequences=i < layers - 1))
+        model.add(recurrent(units, return_sequences=i < layers - 1 or pooling))
+    if pooling:
+        model.add(keras.layers.GlobalAveragePooling1D())
     model.add(keras.layers.Dense(1, activation=head))
+    optimizer_class = keras.optimizers.Adam if optimizer == "adam" else keras.optimizers.RMSprop
+    if decay_steps is not None:
+        start = 0.001 if learning_rate is None else learning_rate  # Keras's default for Adam and RMSprop
+        learning_rate = keras.optimizers.schedules.CosineDecay(start, decay_steps)
     options = {} if learning_rate is None else {"learning_rate": learning_rate}
-    opt = keras.optimizers.Adam(**options) if optimizer == "adam" else keras.optimizers.RMSprop(**options)
-    if head == "sigmoid":
-        model.compile(optimizer=opt, loss="binary_crossentropy", metrics=["accuracy"])
-    else:
-        model.compile(optimizer=opt, loss="mse")
+    model.compile(optimizer=optimizer_class(**options, clipnorm=clipnorm),
+                  loss="binary_crossentropy" if head == "sigmoid" else "mse")
     return model

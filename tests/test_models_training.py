@@ -17,6 +17,24 @@ def test_build_rnn_stacks_layers_and_heads(cell):
     assert model.loss == "binary_crossentropy"
 
 
+def test_build_rnn_options_the_explorers_use():
+    """Cosine decay over ``decay_steps``, gradient clipping and averaging the states over time."""
+    import keras
+
+    model = build_rnn("GRU", window=9, units=3, learning_rate=0.01, decay_steps=100, clipnorm=1.5, pooling=True)
+    assert model.layers[0].return_sequences
+    assert isinstance(model.layers[1], keras.layers.GlobalAveragePooling1D)
+    assert model.output_shape == (None, 1) and model.optimizer.clipnorm == 1.5
+    rates = []
+    for step in (0, 50, 100):  # the optimizer's learning rate follows its step count
+        model.optimizer.iterations.assign(step)
+        rates.append(float(model.optimizer.learning_rate))
+    assert rates == pytest.approx([0.01, 0.005, 0.0], abs=1e-9)
+    plain = build_rnn("LSTM", window=9, units=3)
+    assert plain.optimizer.clipnorm is None and not plain.layers[0].return_sequences
+    assert float(plain.optimizer.learning_rate) == pytest.approx(0.001)
+
+
 def test_simple_rnn_parameter_count_is_the_three_weight_sets():
     model = build_rnn("SimpleRNN", window=50, units=32, layers=1)
     # W_x (32x1) + W_h (32x32) + bias (32), then W_y (32) + bias (1)
@@ -31,6 +49,9 @@ def test_simple_rnn_parameter_count_is_the_three_weight_sets():
     ({"head": "softmax"}, ValueError, r"`head` must be one of 'linear', 'sigmoid'"),
     ({"learning_rate": 0.0}, ValueError, r"`learning_rate` must be in \(0, 1\]"),
     ({"window": "50"}, TypeError, r"`window` must be an integer"),
+    ({"decay_steps": 0}, ValueError, r"`decay_steps` must be at least 1. Received: decay_steps=0"),
+    ({"clipnorm": -1.0}, ValueError, r"`clipnorm` must be"),
+    ({"pooling": "yes"}, TypeError, r"`pooling` must be True or False"),
 ])
 def test_build_rnn_rejects_bad_arguments(kwargs, error, message):
     arguments = {"cell": "LSTM", "window": 10, **kwargs}
