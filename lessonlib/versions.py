@@ -2,6 +2,7 @@
 
 Every lesson's first code cell calls `show_versions()`: a student whose TensorFlow, Keras or NumPy is
 not the one in uv.lock is told, in one line, that their numbers may differ and how to get the locked set.
+Standard library only: tools/install.py loads this file for `locked_versions` before lessonlib is installed.
 """
 
 from __future__ import annotations

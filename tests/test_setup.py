@@ -84,6 +84,17 @@ def test_uv_failures_become_one_sentence(stderr, start):
         assert "something else entirely" in message and "a hint" in message
 
 
+def test_the_installer_reads_the_lock_with_the_standard_library_alone():
+    """install.py runs before anything is installed: with no site-packages it must still read uv.lock
+    (through lessonlib/versions.py, loaded by path) without importing NumPy or lessonlib."""
+    code = ("import sys; sys.path.insert(0, 'tools'); import install; "
+            "print(install.locked_versions()['tensorflow'], "
+            "sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'lessonlib')))")
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split(" ", 1) == [locked_versions(ROOT / "uv.lock")["tensorflow"], "[]\n"]
+
+
 def test_the_installer_pins_the_uv_that_the_lock_installs():
     assert locked_versions(ROOT / "uv.lock")["uv"] == install.UV_VERSION
 

@@ -11,6 +11,7 @@ Runs on any Python 3.8+ (the standard library only): it may be started by an uns
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -70,13 +71,16 @@ def unsupported_message(version, bounds, tensorflow=None):
             f"your system's package manager, or python.org) and run `make PYTHON=python{names[-1]} lab`.")
 
 
-def locked_versions(lock=ROOT / "uv.lock"):
-    """{name: version} of every package in uv.lock (the first version listed, if several)."""
-    versions = {}
-    for name, version in re.findall(r'^\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"',
-                                    Path(lock).read_text(), re.M):
-        versions.setdefault(name, version)
-    return versions
+def _load_lessonlib_versions():
+    """lessonlib/versions.py loaded on its own: it needs only the standard library, and lessonlib
+    itself (which needs NumPy) is not installed yet when this script runs."""
+    spec = importlib.util.spec_from_file_location("_lessonlib_versions", ROOT / "lessonlib" / "versions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+locked_versions = _load_lessonlib_versions().locked_versions  # {name: version} of every package in uv.lock
 
 
 def explain_uv_failure(stderr):
