@@ -9,10 +9,16 @@ are loaded on first use.
 
 from importlib import metadata as _metadata
 
-from .baselines import forecast_last_value, forecast_linear_ar, forecast_moving_average, forecast_sine_fit
 from .bayes import classify_bayes, forecast_bayes
-from .classification import matched_filter_classify, two_sines, windows_and_labels
-from .data import LabelledWindows, SineSeries, SineWindows, noisy_sine, sine_windows, two_sine_windows
+from .classical import (
+    cramer_rao_bound,
+    estimate_frequency,
+    forecast_last_value,
+    forecast_linear_ar,
+    forecast_moving_average,
+    forecast_sine_fit,
+    matched_filter_classify,
+)
 from .explore import run_classification, run_forecast, run_regression
 from .gradients import input_gradients
 from .metrics import accuracy, mse, rmse, roc_auc
@@ -30,7 +36,6 @@ from .plots import (
     plot_true_vs_predicted,
 )
 from .quiet import quiet_startup
-from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
 from .report import (
     ScoreTable,
     accuracy_on_fresh_windows,
@@ -43,8 +48,18 @@ from .report import (
 )
 from .training import FitResult, fit_quietly
 from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
+from .signals import (
+    LabelledWindows,
+    SineSeries,
+    SineWindows,
+    noisy_sine,
+    random_frequency_sequences,
+    sine_windows,
+    two_sine_windows,
+    two_sines,
+)
 from .versions import show_versions
-from .windows import split_and_windowize, stack_steps, windowize
+from .windows import split_and_windowize, stack_steps, windowize, windows_and_labels
 
 try:
     __version__ = _metadata.version("lessonlib")  # pyproject.toml's, as installed

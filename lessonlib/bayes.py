@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_float, check_frequencies, check_windows
+from .signals import FREQUENCIES
 
 _MIN_PHASES = 720
 _MAX_PHASES = 2**16  # resolves every posterior down to noise ~ 1e-3 for windows of 50 samples
@@ -104,7 +105,7 @@ def _forecast_bayes(windows, step, noise, frequency, amplitude):
     return np.concatenate(forecasts)
 
 
-def classify_bayes(windows, *, step, noise, frequencies=(1.0, 1.1), amplitude=1.0):
+def classify_bayes(windows, *, step, noise, frequencies=FREQUENCIES, amplitude=1.0):
     """Probability that each window is the sine of ``frequencies[1]`` rather than ``frequencies[0]``.
 
     Each class is ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise of standard

@@ -26,23 +26,26 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validation import check_callback, check_choice, check_float, check_int
-from .baselines import forecast_last_value, forecast_linear_ar, forecast_sine_fit
 from .bayes import classify_bayes, forecast_bayes
-from .classification import matched_filter_classify
-from .data import noisy_sine, sine_windows, two_sine_windows
-from .live import fit_live
+from .classical import (
+    cramer_rao_bound,
+    estimate_frequency,
+    forecast_last_value,
+    forecast_linear_ar,
+    forecast_sine_fit,
+    matched_filter_classify,
+)
 from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
-from .regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
+from .signals import FREQ_RANGE, FREQUENCIES, STEP, noisy_sine, random_frequency_sequences, sequence_duration
+from .signals import sine_windows, two_sine_windows
+from .training import fit_live
 from .report import ScoreTable, accuracy_on_fresh_windows, rmse_on_fresh_sequences, score_on_fresh_windows
 from .windows import split_and_windowize
 
 NOISE_RANGE = (0, 2)
 WINDOW_RANGE = (2, 120)
 N_POINTS_RANGE = (10, 100)
-STEP = 90 / 499  # lessons 1 and 2: 500 samples on [0, 90]
-FREQUENCIES = (1.0, 1.1)  # lesson 2's two classes
-FREQ_RANGE = (1.0, 5.0)  # lesson 3's frequencies
 N_TEST = 10_000  # fresh test windows (or sequences) per run: the scores in the table
 N_CURVE = 2_000  # the first of them, scored after every epoch: the live curve
 N_VALIDATION = 2_000  # drawn with the training data, for early stopping
@@ -410,20 +413,6 @@ def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, on_epoch=None
         ``ratio`` is the network's RMSE as a multiple of the bound.
     """
     return _run(REGRESSION, noise, n_points, cell, seed, on_epoch, should_stop, on_update)
-
-
-def sequence_duration(n_points):
-    """Time from the first to the last of ``n_points`` samples, spaced as in lesson 3 (10 / 49).
-
-    Examples
-    --------
-    >>> sequence_duration(50)
-    10.0
-    >>> round(sequence_duration(100), 2)
-    20.2
-    """
-    n_points = check_int("n_points", n_points, low=2)
-    return 10.0 * (n_points - 1) / 49
 
 
 def _run(task, noise, length, cell, seed, on_epoch, should_stop, on_update):

@@ -1,8 +1,12 @@
-"""Quiet, timed training: no progress bars in the output, and the seconds each fit took.
+"""Training Keras networks: quietly and timed for the lessons, live and stoppable for the explorers.
 
 Keras's progress bars print timings ("12ms/step") that change on every run, which a notebook test
-cannot compare. The lessons train with ``fit_quietly`` instead: ``model.fit`` with ``verbose=0``,
-timed, so their tables can show the cost of each model without timing code in every cell.
+cannot compare. The lessons train with ``fit_quietly``: ``model.fit`` with ``verbose=0``, timed, so
+their tables can show the cost of each model without timing code in every cell. The explorers train
+with ``fit_live``: ``model.fit`` with one callback that reports every batch and epoch, stops when asked
+or when the validation loss stops improving, and keeps the best epoch's weights.
+
+Keras is imported inside the functions, so importing this module stays fast.
 """
 
 from __future__ import annotations
@@ -10,22 +14,18 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from ._validation import check_bool, check_int, check_same_length, check_sequences, check_series
+from ._validation import check_callback, check_int, check_same_length, check_sequences, check_series
 
 
 class FitResult(NamedTuple):
-    """A trained model, its per-epoch training losses, and the seconds ``fit`` took."""
+    """A trained model and the seconds ``fit`` took."""
 
     model: object
-    losses: list
     seconds: float
 
 
-def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True, callbacks=None):
+def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32):
     """Train a compiled Keras ``model`` without printing, and time it: ``model.fit(..., verbose=0)``.
-
-    The lessons use it for every network they train, and the explorers for theirs, so that each
-    score table can show how long training took.
 
     Parameters
     ----------
@@ -34,35 +34,152 @@ def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32, shuffle=True,
     x_train : array of shape (n, steps, features), or (n, steps) for one feature per step
     y_train : array of shape (n,)
     epochs : int
-        Passes over the training windows, 1 to 1000.
+        Passes over the training windows, 1 to 1000; the windows are shuffled before each one
+        (Keras's default, which the original lesson relied on).
     batch_size : int, default 32
         Windows per gradient step, 1 to 100000.
-    shuffle : bool, default True
-        Shuffle the windows before each epoch (Keras's default). The original lesson relied on it.
-    callbacks : list of keras.callbacks.Callback, optional
-        Passed to ``model.fit``, e.g. to report progress after each epoch (the explorers do).
 
     Returns
     -------
     FitResult
-        ``(model, losses, seconds)``: the model itself (trained in place), the training loss after
-        each epoch, and the wall-clock seconds ``model.fit`` took.
+        ``(model, seconds)``: the model itself (trained in place) and the wall-clock seconds
+        ``model.fit`` took.
 
     Raises
     ------
     ValueError, TypeError
-        For windows and targets of different lengths or not finite, ``epochs`` or ``batch_size``
-        out of range, or a ``shuffle`` that is not True or False.
+        For windows and targets of different lengths or not finite, or ``epochs`` or ``batch_size``
+        out of range.
     """
     x_train = check_sequences("x_train", x_train)
     y_train = check_series("y_train", y_train, min_length=1)
     check_same_length("x_train", x_train, "y_train", y_train)
     epochs = check_int("epochs", epochs, low=1, high=1000)
     batch_size = check_int("batch_size", batch_size, low=1, high=100_000)
-    shuffle = check_bool("shuffle", shuffle)
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
-                        shuffle=shuffle, verbose=0, callbacks=callbacks)
-    seconds = time.perf_counter() - start
-    return FitResult(model, [float(v) for v in history.history["loss"]], seconds)
+    model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
+    return FitResult(model, time.perf_counter() - start)
+
+
+class LiveFit(NamedTuple):
+    """How a ``fit_live`` run went.
+
+    ``epochs`` counts the epochs trained and scored (not a stopped partial one); ``best_epoch`` is the
+    epoch whose weights the model holds at the end (0: the untrained weights); ``ended`` is
+    ``"converged"`` (no better validation loss for ``patience`` epochs), ``"budget"`` (all epochs
+    ran) or ``"stopped"`` (``should_stop()`` returned True); ``seconds`` is the wall-clock time.
+    """
+
+    epochs: int
+    best_epoch: int
+    ended: str
+    seconds: float
+
+
+def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_epoch=None, should_stop=None,
+             on_batch=None):
+    """Train ``model`` on ``(x, y)`` with Keras's ``fit``, stoppable after any batch.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled; trained in place.
+    x, y : arrays
+        Training inputs and targets, as ``model.fit`` takes them.
+    evaluate : callable
+        ``evaluate(epoch)`` returns the validation loss (lower is better). It is called with 0
+        before training and with ``epoch`` after each whole epoch, and is the place to score and
+        report the network. A stopped epoch is not evaluated: Stop should end a run at once.
+    epochs : int
+        The budget: at most this many epochs.
+    batch_size : int
+    patience : int
+        Stop once this many epochs in a row bring no lower validation loss.
+    steps_per_epoch : int, optional
+        Batches per epoch; by default one pass over ``(x, y)``. With fewer, an epoch is a part of a
+        pass and the next one carries on where it ended (Keras's ``steps_per_epoch``).
+    should_stop : callable, optional
+        Asked after every batch, and once before training: ``True`` ends the run; the partial epoch
+        under way is dropped from the count (its training stays in the weights unless an earlier
+        epoch was better).
+    on_batch : callable, optional
+        Called as ``on_batch(epoch, batch, batches, loss)`` after every batch: the epoch under
+        way (from 1), the batches done in it, the batches per epoch, the mean training loss so far
+        in this epoch.
+
+    Returns
+    -------
+    LiveFit
+        The model holds the weights of ``best_epoch``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``epochs``, ``batch_size`` or ``patience`` out of range or a callback that is not
+        callable. Whatever ``evaluate``, ``should_stop`` or ``on_batch`` raise ends the run and
+        propagates.
+    """
+    epochs = check_int("epochs", epochs, low=1, high=10_000)
+    batch_size = check_int("batch_size", batch_size, low=1, high=100_000)
+    patience = check_int("patience", patience, low=1)
+    if steps_per_epoch is not None:
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
+    check_callback("evaluate", evaluate, arguments="(epoch)")
+    check_callback("should_stop", should_stop, arguments="()")
+    check_callback("on_batch", on_batch, arguments="(epoch, batch, batches, loss)")
+    return _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epoch,
+                     should_stop or (lambda: False), on_batch)
+
+
+def _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epoch, should_stop, on_batch):
+    start = time.perf_counter()
+    watch = _Watch(model, evaluate, patience, should_stop, on_batch,
+                   batches=steps_per_epoch or -(-len(x) // batch_size))
+    watch.score(0)
+    if should_stop():
+        watch.stopped = True
+    else:
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, steps_per_epoch=steps_per_epoch, verbose=0,
+                  callbacks=[watch.callback()])
+    model.set_weights(watch.best_weights)
+    ended = "stopped" if watch.stopped else "converged" if watch.converged else "budget"
+    return LiveFit(watch.epoch, watch.best_epoch, ended, time.perf_counter() - start)
+
+
+class _Watch:
+    """The state ``fit_live``'s callback keeps: epochs done, best weights, why it stopped."""
+
+    def __init__(self, model, evaluate, patience, should_stop, on_batch, batches):
+        self.model, self.evaluate, self.patience = model, evaluate, patience
+        self.should_stop, self.on_batch, self.batches = should_stop, on_batch, batches
+        self.epoch, self.best_epoch, self.best_loss, self.best_weights = 0, 0, None, None
+        self.stopped = self.converged = False
+
+    def score(self, epoch):
+        """Evaluate after ``epoch`` epochs; keep the weights if they are the best so far."""
+        self.epoch = epoch
+        loss = float(self.evaluate(epoch))
+        if self.best_loss is None or loss < self.best_loss:
+            self.best_epoch, self.best_loss = epoch, loss
+            self.best_weights = self.model.get_weights()
+        self.converged = epoch - self.best_epoch >= self.patience
+        return self.converged
+
+    def callback(self):
+        import keras
+
+        watch = self
+
+        class _Callback(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if watch.on_batch is not None:
+                    watch.on_batch(watch.epoch + 1, batch + 1, watch.batches, float(logs["loss"]))
+                if watch.should_stop():
+                    watch.stopped = self.model.stop_training = True
+
+            def on_epoch_end(self, epoch, logs=None):
+                if not watch.stopped and watch.score(epoch + 1):  # a stopped epoch is not scored
+                    self.model.stop_training = True
+
+        return _Callback()
 

@@ -31,14 +31,12 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from . import explore
 from ._validation import check_int
-from .classification import two_sines, windows_and_labels
-from .data import noisy_sine
-from .explore import EXACT, N_CURVE, N_TEST, N_VIEW, NOISE_RANGE, sequence_duration
+from .explore import EXACT, N_CURVE, N_TEST, N_VIEW, NOISE_RANGE
 from .models import CELL_TYPES
 from .plots import plot_forecast, plot_probability_histograms, plot_series, plot_true_vs_predicted
-from .regression import random_frequency_sequences
 from .report import ScoreTable
-from .windows import split_and_windowize
+from .signals import FREQ_RANGE, noisy_sine, random_frequency_sequences, sequence_duration, two_sines
+from .windows import split_and_windowize, windows_and_labels
 
 REFRESH = 0.25  # s: the fewest seconds between two redraws of the curve (or of the status line)
 REFRESH_VIEW = 1.0  # s: the same for the picture of the predictions, which costs as much again
@@ -562,7 +560,7 @@ def _preview_regression(settings, ax, *, seed, n_shown=3):
     """A few sequences at these settings, stacked, each labelled with its true frequency."""
     n_points = settings["n_points"]
     data = random_frequency_sequences(n_shown, n_points=n_points, duration=sequence_duration(n_points),
-                                      freq_range=explore.FREQ_RANGE, noise=settings["noise"], seed=seed)
+                                      freq_range=FREQ_RANGE, noise=settings["noise"], seed=seed)
     for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies, strict=True)):
         offset = 3.5 * (n_shown - 1 - i)
         ax.plot(data.t, signal + offset, ".-", lw=0.5, label=f"f = {frequency:.2f}")

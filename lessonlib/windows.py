@@ -172,3 +172,61 @@ def stack_steps(windows, per_step):
         raise ValueError(f"`per_step` must divide the window length {window}: one of "
                          f"{', '.join(map(str, divisors))}. Received: per_step={per_step}.")
     return windows.reshape(n, window // per_step, per_step)
+
+
+def windows_and_labels(series_a, series_b, window, fraction_test=0.3, *, n_history=0):
+    """Windows of both series, split chronologically, with label 0 for series a and 1 for series b.
+
+    Each series goes through :func:`split_and_windowize` on its own (the values
+    that follow the windows are not needed and are dropped); the training windows of a come first,
+    then those of b, and likewise for the test windows. Nothing is shuffled here, exactly as in the
+    original lesson, so the network's ``fit`` must shuffle (Keras's default ``shuffle=True`` does)
+    or every batch would hold a single class.
+
+    Parameters
+    ----------
+    series_a, series_b : array-like of shape (n,)
+        The class-0 and class-1 series, finite; they may differ in length.
+    window : int
+        Length of each window; see :func:`split_and_windowize` for its range.
+    fraction_test : float, default 0.3
+        In (0, 1): share of each series kept for testing.
+    n_history : int, default 0
+        Leading values of each series that are extra history: they add training windows only,
+        and the test windows are the same as without them.
+
+    Returns
+    -------
+    x_train, x_test : ndarray of shape (n_windows, window, 1)
+    y_train, y_test : ndarray of shape (n_windows,)
+        Float labels: 0.0 for windows of series a, 1.0 for those of series b.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If a series is not 1-D or not finite, or ``window`` / ``fraction_test`` is out of range.
+
+    Examples
+    --------
+    >>> x_train, x_test, y_train, y_test = windows_and_labels(np.arange(20), -np.arange(20), 3)
+    >>> x_train.shape, x_test.shape
+    ((14, 3, 1), (14, 3, 1))
+    >>> y_train
+    array([0., 0., 0., 0., 0., 0., 0., 1., 1., 1., 1., 1., 1., 1.])
+    >>> x_test[[0, 7], :, 0]
+    array([[ 10.,  11.,  12.],
+           [-10., -11., -12.]])
+    """
+    series_a = check_series("series_a", series_a)
+    series_b = check_series("series_b", series_b)
+    parts_a = split_and_windowize(series_a, window, fraction_test, n_history=n_history)
+    parts_b = split_and_windowize(series_b, window, fraction_test, n_history=n_history)
+    return _stack_classes(parts_a[:2], parts_b[:2])
+
+
+def _stack_classes(parts_a, parts_b):
+    x_train, x_test = (np.concatenate([a, b]) for a, b in zip(parts_a, parts_b, strict=True))
+    y_train, y_test = (np.concatenate([np.zeros(len(a)), np.ones(len(b))])
+                       for a, b in zip(parts_a, parts_b, strict=True))
+    return x_train, x_test, y_train, y_test
+

@@ -1,9 +1,11 @@
-"""Tests for lessonlib.classification: the two-sine data, its windows and the matched filter."""
+"""Tests for lessonlib.classical: the two-sine data, its windows and the matched filter."""
 
 import numpy as np
 import pytest
 
-from lessonlib.classification import matched_filter_classify, two_sines, windows_and_labels
+from lessonlib.classical import matched_filter_classify
+from lessonlib.signals import two_sines
+from lessonlib.windows import windows_and_labels
 from lessonlib.metrics import accuracy, roc_auc
 from lessonlib.windows import split_and_windowize
 

@@ -216,7 +216,7 @@ def test_regression_at_noise_zero_shows_rmses_as_values(tiny_recipes):
     ([1.0, 0.9, 1.1, 1.2], 1, (2, 1, "converged")),
 ])
 def test_fit_live_stops_early_and_keeps_the_best_weights(losses, patience, expected):
-    from lessonlib.live import fit_live
+    from lessonlib.training import fit_live
     from lessonlib.quiet import quiet_startup
 
     with quiet_startup():
@@ -241,7 +241,7 @@ def test_fit_live_stops_early_and_keeps_the_best_weights(losses, patience, expec
 
 
 def test_fit_live_rejects_bad_arguments():
-    from lessonlib.live import fit_live
+    from lessonlib.training import fit_live
 
     with pytest.raises(ValueError, match="`patience` must be at least 1. Received: patience=0."):
         fit_live(None, None, None, evaluate=len, epochs=3, batch_size=8, patience=0)

@@ -1,10 +1,11 @@
-"""Tests for lessonlib.regression: random-frequency data, the estimator, the Cramér-Rao bound."""
+"""Tests for lessonlib.classical: random-frequency data, the estimator, the Cramér-Rao bound."""
 
 import numpy as np
 import pytest
 
 from lessonlib.metrics import rmse
-from lessonlib.regression import cramer_rao_bound, estimate_frequency, random_frequency_sequences
+from lessonlib.classical import cramer_rao_bound, estimate_frequency
+from lessonlib.signals import random_frequency_sequences
 
 # --- random_frequency_sequences -----------------------------------------------------------------
 

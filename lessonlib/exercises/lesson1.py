@@ -12,9 +12,9 @@ import functools
 import numpy as np
 
 from .._validation import check_int
-from ..baselines import forecast_linear_ar, forecast_sine_fit
-from ..data import noisy_sine
+from ..classical import forecast_linear_ar, forecast_sine_fit
 from ..metrics import mse
+from ..signals import noisy_sine
 from ..windows import split_and_windowize
 from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
 

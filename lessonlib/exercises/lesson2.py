@@ -11,13 +11,13 @@ import functools
 import numpy as np
 
 from .._validation import check_int
-from ..classification import matched_filter_classify, two_sines, windows_and_labels
+from ..classical import matched_filter_classify
 from ..metrics import accuracy, roc_auc
+from ..signals import FREQUENCIES, STEP, two_sines
+from ..windows import windows_and_labels
 from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
 
 WINDOW = 50
-FREQUENCIES = (1.0, 1.1)
-STEP = 90 / 499  # the lesson's time step: 500 samples on [0, 90]
 TARGET_GAP = 0.05  # the GRU must come within 5 points of the matched filter
 
 

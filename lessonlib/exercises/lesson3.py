@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..classical import cramer_rao_bound
 from ..metrics import rmse
-from ..regression import cramer_rao_bound, random_frequency_sequences
+from ..signals import random_frequency_sequences
 from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function
 
 TOLERANCE = 0.02     # relative error accepted in a predicted bound

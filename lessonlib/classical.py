@@ -1,0 +1,345 @@
+"""Yardsticks that need no training, classical: simple forecasts, the sine fit, the matched filter, the
+least-squares frequency estimator and the Cramér-Rao bound.
+
+The best possible forecast and classifier (the Bayes ones) are in ``bayes``. Every forecast takes windows
+shaped like ``windowize``'s ``X`` and returns one prediction per window, so networks and yardsticks are
+scored on exactly the same test windows.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import (
+    check_float,
+    check_freq_range,
+    check_frequencies,
+    check_increasing,
+    check_int,
+    check_same_length,
+    check_same_steps,
+    check_series,
+    check_signals,
+    check_windows,
+)
+from .signals import FREQ_RANGE, FREQUENCIES
+
+_GOLDEN = (np.sqrt(5.0) - 1) / 2
+_MAX_GRID = 20_000
+
+
+def forecast_last_value(windows):
+    """Predict that the next value equals the last one seen (the "persistence" forecast).
+
+    Examples
+    --------
+    >>> forecast_last_value([[1.0, 2.0, 3.0], [2.0, 3.0, 5.0]])
+    array([3., 5.])
+    """
+    return check_windows("windows", windows)[:, -1].copy()
+
+
+def forecast_moving_average(windows, *, k=5):
+    """Predict the mean of the last ``k`` values of each window.
+
+    Examples
+    --------
+    >>> forecast_moving_average([[1.0, 2.0, 3.0, 4.0]], k=2)
+    array([3.5])
+    """
+    windows = check_windows("windows", windows)
+    k = check_int("k", k, low=1, high=windows.shape[1],
+                  extra=f" with a window of {windows.shape[1]} steps")
+    return windows[:, -k:].mean(axis=1)
+
+
+def forecast_linear_ar(x_train, y_train, windows):
+    """Linear autoregression: least squares of the next value on the window's values plus a constant.
+
+    Fitted on the training windows ``(x_train, y_train)``, then applied to ``windows``. It is the
+    network's closest classical cousin: a single linear layer with no recurrence.
+
+    Examples
+    --------
+    >>> x = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 4.0], [4.0, 7.0]])
+    >>> y = 2 * x[:, 1] - x[:, 0] + 1.0
+    >>> forecast_linear_ar(x, y, [[10.0, 11.0]]).round(6)
+    array([13.])
+    """
+    x_train = check_windows("x_train", x_train)
+    y_train = check_series("y_train", y_train, min_length=1)
+    check_same_length("x_train", x_train, "y_train", y_train)
+    windows = check_windows("windows", windows)
+    check_same_steps("windows", windows, "x_train", x_train)
+    design = np.column_stack([x_train, np.ones(len(x_train))])
+    coef, *_ = np.linalg.lstsq(design, y_train, rcond=None)
+    return windows @ coef[:-1] + coef[-1]
+
+
+def forecast_sine_fit(windows, *, frequency, step):
+    """The least-squares sine fit: the one-step forecast of a sine whose frequency is known but whose
+    amplitude and phase are not.
+
+    Fits ``a sin(frequency t) + b cos(frequency t)`` to the window by least squares and
+    extrapolates it one ``step`` ahead: the maximum-likelihood forecast when the amplitude is free.
+    When the amplitude is known too (it is 1 in the lessons), the Bayes forecast
+    (``bayes.forecast_bayes``) does better; lesson 1 measures by how much.
+
+    Parameters
+    ----------
+    windows : array-like of shape (n_windows, window) or (n_windows, window, 1)
+    frequency : float
+        Angular frequency of the signal, ``sin(frequency * t)``; must be positive.
+    step : float
+        Time between two samples; must be positive.
+
+    Examples
+    --------
+    >>> t = 0.1 * np.arange(11)
+    >>> forecast_sine_fit([np.sin(2.0 * t[:10] + 0.3)], frequency=2.0, step=0.1).round(6)
+    array([0.745705])
+    >>> round(float(np.sin(2.0 * t[10] + 0.3)), 6)
+    0.745705
+    """
+    windows = check_windows("windows", windows)
+    frequency = check_float("frequency", frequency, low=0, low_open=True)
+    step = check_float("step", step, low=0, low_open=True)
+    return windows @ _sine_fit_weights(windows.shape[1], frequency, step)
+
+
+def _sine_fit_weights(window, frequency, step):
+    """The linear filter that maps a window to its sine-fit forecast (least squares is linear)."""
+    phase = frequency * step * np.arange(window + 1)
+    basis = np.column_stack([np.sin(phase), np.cos(phase)])
+    return basis[-1] @ np.linalg.pinv(basis[:-1])
+
+
+class MatchedFilterResult(NamedTuple):
+    """Predicted class (0 or 1) and the score behind it, one of each per window."""
+
+    labels: np.ndarray
+    scores: np.ndarray
+
+
+def matched_filter_classify(windows, *, frequencies=FREQUENCIES, step):
+    """Classify each window by which known sine, with free amplitude and phase, fits it better.
+
+    For each candidate angular frequency ``w_j`` the window is fitted by least squares with
+    ``a sin(w_j t) + b cos(w_j t)``, ``t = step * arange(window)``, leaving a residual sum of
+    squares ``RSS_j``. The score ``RSS_0 - RSS_1`` is ``2 sigma**2`` times the generalized
+    log-likelihood ratio for white Gaussian noise of standard deviation ``sigma``: higher means
+    more like class 1. Label 1 means ``score > 0``. Sweeping a threshold over the scores instead of
+    0 traces the ROC curve (see :func:`lessonlib.metrics.roc_auc`). Least squares is linear, so each
+    fit is a fixed projection: all windows are scored with two matrix products, no loop.
+
+    Parameters
+    ----------
+    windows : array-like of shape (n_windows, window) or (n_windows, window, 1)
+        Finite values, ``window >= 2``; e.g. ``x_test`` from :func:`windows_and_labels`.
+    frequencies : pair of float, default (1.0, 1.1)
+        Angular frequencies of class 0 and class 1; positive and different.
+    step : float
+        Time between two samples (``t[1] - t[0]`` of the series); positive.
+
+    Returns
+    -------
+    MatchedFilterResult
+        Named tuple ``(labels, scores)``: int array of 0/1 and float array, one per window.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For badly shaped or non-finite ``windows``, a non-positive ``step``, or ``frequencies``
+        that are not two different positive numbers.
+
+    Examples
+    --------
+    >>> t = 0.2 * np.arange(40)
+    >>> windows = [np.sin(1.0 * t + 0.5), 2 * np.cos(1.1 * t)]
+    >>> result = matched_filter_classify(windows, step=0.2)
+    >>> result.labels
+    array([0, 1])
+    >>> bool(result.scores[0] < 0 < result.scores[1])
+    True
+    """
+    windows = check_windows("windows", windows)
+    frequencies = check_frequencies(frequencies)
+    step = check_float("step", step, low=0, low_open=True)
+    scores = _matched_filter_scores(windows, frequencies, step)
+    return MatchedFilterResult((scores > 0).astype(int), scores)
+
+
+def _matched_filter_scores(windows, frequencies, step):
+    """RSS_0 - RSS_1 = |Q_1^T x|^2 - |Q_0^T x|^2, with Q_j an orthonormal basis of sine j's span."""
+    t = step * np.arange(windows.shape[1])
+    fitted = []
+    for w in frequencies:
+        basis, _ = np.linalg.qr(np.column_stack([np.sin(w * t), np.cos(w * t)]))
+        fitted.append(np.sum((windows @ basis) ** 2, axis=1))
+    return fitted[1] - fitted[0]
+
+
+def estimate_frequency(signals, t, *, freq_range=FREQ_RANGE):
+    """Least-squares (maximum-likelihood) estimate of each row's angular frequency.
+
+    For a trial frequency ``w``, ``a sin(w t) + b cos(w t)`` is fitted to the row by linear least squares; the estimate is the ``w`` whose
+    fit leaves the smallest residual: the maximum-likelihood estimate in white Gaussian noise.
+    It is found in two stages, both vectorized over rows: the best ``w`` on a fine grid over
+    ``freq_range`` (step at most ``(high - low) / 1000`` and ``pi / (8 * (t[-1] - t[0]))``, at most
+    20,000 points), then a golden-section search between the grid neighbours of that peak.
+    Frequencies above the Nyquist limit ``pi / (t[1] - t[0])`` alias and cannot be told apart.
+
+    Parameters
+    ----------
+    signals : array-like of shape (n_sequences, n_points) or (n_sequences, n_points, 1)
+        One finite sequence per row.
+    t : array-like of shape (n_points,)
+        Sample times, strictly increasing, shared by all rows; ``n_points >= 3``.
+    freq_range : pair of float, default (1.0, 5.0)
+        ``(low, high)`` with ``0 < low < high``: where to search; the estimates stay inside it.
+
+    Returns
+    -------
+    ndarray of shape (n_sequences,)
+        Estimated angular frequencies, in ``[low, high]``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``signals`` is not 2-D or not finite, ``t`` is not 1-D, increasing and as long as a row,
+        or ``freq_range`` is not ``(low, high)`` with ``0 < low < high``.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 10, 50)
+    >>> signals = [np.sin(1.7 * t + 0.4), 0.5 * np.cos(3.25 * t)]
+    >>> estimate_frequency(signals, t).round(6)
+    array([1.7 , 3.25])
+    """
+    signals = check_signals("signals", signals)
+    t = check_series("t", t, min_length=3)
+    check_same_length("t", t, "each row of signals", signals[0])
+    check_increasing("t", t)
+    freq_range = check_freq_range(freq_range)
+    return _estimate_frequency(signals, t, freq_range)
+
+
+def _estimate_frequency(signals, t, freq_range):
+    low, high = freq_range
+    step = min((high - low) / 1000, np.pi / (8 * (t[-1] - t[0])))
+    grid = np.linspace(low, high, int(min(np.ceil((high - low) / step), _MAX_GRID - 1)) + 1)
+    peak = _grid_peak(signals, t, grid)
+    spacing = grid[1] - grid[0]
+    lower = np.clip(peak - spacing, low, high)
+    upper = np.clip(peak + spacing, low, high)
+    return _golden_section(signals, t, lower, upper)
+
+
+def _basis(w, t):
+    """Columns sin(w t), cos(w t): shape (..., n_points, 2) for ``w`` of shape (...)"""
+    phase = np.multiply.outer(w, t)
+    return np.stack([np.sin(phase), np.cos(phase)], axis=-1)
+
+
+def _grid_peak(signals, t, grid):
+    """Grid frequency whose fit explains most of each row: max of |Q_w^T x|^2, Q_w orthonormal."""
+    bases, _ = np.linalg.qr(_basis(grid, t))
+    n_columns = bases.shape[-1]
+    bases = bases.transpose(1, 0, 2).reshape(len(t), -1)
+    rows_per_chunk = max(1, 4_000_000 // bases.shape[1])
+    peaks = []
+    for start in range(0, len(signals), rows_per_chunk):
+        projections = signals[start:start + rows_per_chunk] @ bases
+        explained = np.sum(projections.reshape(len(projections), -1, n_columns) ** 2, axis=2)
+        peaks.append(grid[np.argmax(explained, axis=1)])
+    return np.concatenate(peaks)
+
+
+def _explained(signals, t, w):
+    """Squared norm of each row's least-squares fit at its own frequency ``w[i]``: the 2 x 2 normal
+    equations in closed form, several times faster than a solve."""
+    phase = np.multiply.outer(w, t)
+    sin, cos = np.sin(phase), np.cos(phase)
+    ss, cc, sc = np.sum(sin * sin, axis=1), np.sum(cos * cos, axis=1), np.sum(sin * cos, axis=1)
+    sx, cx = np.sum(sin * signals, axis=1), np.sum(cos * signals, axis=1)
+    return (cc * sx**2 - 2 * sc * sx * cx + ss * cx**2) / (ss * cc - sc**2)
+
+
+def _golden_section(signals, t, lower, upper, n_iterations=40):
+    """Maximize ``_explained`` per row on [lower, upper] (one peak there); all rows at once."""
+    inner_low = upper - _GOLDEN * (upper - lower)
+    inner_high = lower + _GOLDEN * (upper - lower)
+    value_low = _explained(signals, t, inner_low)
+    value_high = _explained(signals, t, inner_high)
+    for _ in range(n_iterations):
+        go_up = value_high > value_low
+        lower = np.where(go_up, inner_low, lower)
+        upper = np.where(go_up, upper, inner_high)
+        inner_low, inner_high = (np.where(go_up, inner_high, upper - _GOLDEN * (upper - lower)),
+                                 np.where(go_up, lower + _GOLDEN * (upper - lower), inner_low))
+        new_value = _explained(signals, t, np.where(go_up, inner_high, inner_low))
+        value_low, value_high = (np.where(go_up, value_high, new_value),
+                                 np.where(go_up, new_value, value_low))
+    return (lower + upper) / 2
+
+
+def cramer_rao_bound(*, n_points=50, duration=10.0, noise=0.3, amplitude=1.0):
+    r"""Smallest possible RMSE of an unbiased estimate of a real sine's angular frequency.
+
+    For ``x_k = amplitude * sin(w t_k + phase) + e_k``, ``t_k = k * dt`` with
+    ``dt = duration / (n_points - 1)``, ``k = 0 .. N - 1``, ``e_k`` white Gaussian noise of standard
+    deviation ``noise`` (sigma), and amplitude ``A`` and phase unknown (no offset), the Fisher
+    information for ``w`` once the phase is accounted for is
+    ``A**2 / (2 sigma**2) * sum_k (t_k - t_mean)**2 = A**2 dt**2 N (N**2 - 1) / (24 sigma**2)``,
+    so
+
+    .. math:: \mathrm{RMSE}(\hat w) \ge \frac{\sqrt{24}\,\sigma}{A\,\Delta t\,\sqrt{N (N^2 - 1)}}.
+
+    Assumptions: the ``1/2`` is the average of ``cos**2(w t + phase)`` over many cycles (exact
+    averages over phase and over the lesson's frequencies differ by under 1 %); the bound is
+    asymptotic (high SNR; at low SNR the real error jumps above it); knowing sigma changes nothing.
+    An unknown constant offset raises it by under 1 % for the default design. This is
+    Rife & Boorstyn's (1974) bound ``12 sigma**2 / (A**2 dt**2 N (N**2 - 1))`` for a *complex*
+    exponential with complex noise of variance sigma**2, times 2: a real sine carries half the
+    information. Forgetting that factor gives 0.0144 instead of 0.0204 for the default design.
+
+    Parameters
+    ----------
+    n_points : int, default 50
+        Number of samples N; at least 3.
+    duration : float, default 10.0
+        Time from the first to the last sample; positive.
+    noise : float, default 0.3
+        Noise standard deviation sigma; at least 0.
+    amplitude : float, default 1.0
+        Amplitude A of the sine; positive.
+
+    Returns
+    -------
+    float
+        The bound on the RMSE, in radians per time unit; proportional to ``noise``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For ``n_points < 3``, a non-positive ``duration`` or ``amplitude``, or a negative ``noise``.
+
+    Examples
+    --------
+    >>> round(cramer_rao_bound(), 4)
+    0.0204
+    >>> round(cramer_rao_bound() / 2**0.5, 4)  # the complex-exponential bound
+    0.0144
+    """
+    n_points = check_int("n_points", n_points, low=3)
+    duration = check_float("duration", duration, low=0, low_open=True)
+    noise = check_float("noise", noise, low=0)
+    amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
+    return _cramer_rao_bound(n_points, duration / (n_points - 1), noise, amplitude)
+
+
+def _cramer_rao_bound(n_points, dt, noise, amplitude):
+    return float(np.sqrt(24.0) * noise / (amplitude * dt * np.sqrt(n_points * (n_points**2 - 1))))
+
