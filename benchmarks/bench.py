@@ -1,22 +1,27 @@
-"""Benchmark the lessons: wall time, peak memory and quality figures, per notebook, over data seeds.
+"""Benchmark the lessons: wall time, peak memory, the fresh-set figures and the claims, per lesson and seed.
 
-Each lesson's text source (notebooks/*.md) is executed headless in a fresh kernel once per data seed
-(its ``SEED = 0`` line is replaced), as `make notebooks` runs it. Wall time counts from the kernel's start to the last
-lesson cell's end; peak memory is the kernel's maximum resident set size. After the run, one extra cell
-reads the lesson's scores on its 10,000 fresh test cases from the kernel. Quality is reported as in the
-lessons' tables: each method's mean error over the seeds divided by the optimum's (or the bound's).
+Each registered lesson's text source (``lessonlib.lessons.LESSONS``, notebooks/<NOTEBOOK>.md) is executed
+headless in a fresh kernel once per seed (its ``SEED = 0`` line is replaced: the data, the initial
+weights and the shuffling change), as `make notebooks` runs it. Wall time counts from the kernel's start
+to the last cell's end; peak memory is the kernel's maximum resident set size. What the benchmark
+reports is what the lesson shows: every table of scores on a large fresh test set (a header naming
+"fresh"), read from the cell's output, and every `checked:` claim, held or failed.
 
 The original lesson (`--original`, by default ../shared/seed_notebook.ipynb beside this repository;
 not part of the project) is run in the same benchmark run, interleaved with the lessons, once per
 seed; each lesson's time is reported as a ratio to it (the median of the per-round ratios), since the
 machine is shared and its speed drifts. Without that notebook the ratio is skipped.
 
-Usage: python benchmarks/bench.py [--seeds 0 1 2] [--original PATH] [notebooks/01_forecasting.md ...]
+The report is printed and written to benchmarks/RESULTS.md (``--out``), the file TEACHING.md and
+README.md draw their timings and seed spreads from.
+
+Usage: python benchmarks/bench.py [--seeds 0 1 2 3 4] [--original PATH] [--out PATH] [notebooks/01_forecasting.md ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import pathlib
 import re
@@ -26,47 +31,26 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-# Per notebook: the expression, evaluated in the kernel after a run, that gives {method: figure} on the
-# lesson's large fresh test set; the optimum's (or bound's) name; the figure's name; and how a method is
-# compared with it: "ratio" (an error divided by the optimum's) or "points" (the optimum's accuracy
-# minus the method's, x 100).
-EXTRACT = {
-    "01_forecasting": (
-        "{name: s.mse.estimate for name, s in fresh_scores.items()}", "best possible (Bayes)",
-        "MSE vs clean (fresh windows)", "ratio"),
-    "02_classification": (
-        "{name: s.accuracy.estimate / 100 for name, s in fresh_scores.items()}", "best possible (Bayes)",
-        "accuracy (fresh windows)", "points"),
-    "03_regression": (
-        "{**{name: s.rmse.estimate for name, s in fresh_scores.items()}, 'Cramer-Rao bound': bound}",
-        "Cramer-Rao bound", "RMSE (fresh sequences)", "ratio"),
-}
-
-
+CLAIM_FAILED = "This lesson's claim no longer holds: "
 ORIGINAL = ROOT.parent / "shared" / "seed_notebook.ipynb"
 
 
 def run_once(path, seed):
-    """Execute one notebook with ``SEED = seed`` in a fresh kernel; return timings and scores."""
+    """Execute one notebook with ``SEED = seed`` in a fresh kernel; return timings, tables and claims."""
     import jupytext
     import nbformat
 
     nb = jupytext.read(path) if path.suffix == ".md" else nbformat.read(path, as_version=4)
-    if path.stem not in EXTRACT:  # the original lesson: timed as it is, no seed, no scores
-        nb.cells.append(nbformat.v4.new_code_cell("print('{}')"))
-        return _execute(nb, path)
-    seeded = [c for c in nb.cells if c.cell_type == "code" and re.search(r"^SEED = \d+", c.source, re.M)]
-    if len(seeded) != 1:
-        raise SystemExit(f"{path}: expected exactly one 'SEED = <int>' line, found {len(seeded)}")
-    seeded[0].source = re.sub(r"^SEED = \d+", f"SEED = {seed}", seeded[0].source, flags=re.M)
-    expression = EXTRACT[path.stem][0]
-    nb.cells.append(nbformat.v4.new_code_cell(f"import json; print(json.dumps({expression}))"))
+    if path.suffix == ".md":  # a lesson (the original lesson is timed as it is, with no seed)
+        seeded = [c for c in nb.cells if c.cell_type == "code" and re.search(r"^SEED = \d+", c.source, re.M)]
+        if len(seeded) != 1:
+            raise SystemExit(f"{path}: expected exactly one 'SEED = <int>' line, found {len(seeded)}")
+        seeded[0].source = re.sub(r"^SEED = \d+", f"SEED = {seed}", seeded[0].source, flags=re.M)
     return _execute(nb, path)
 
 
 def _execute(nb, path):
-    """Run every cell but the last (timed), then the last (it prints the scores as JSON)."""
+    """Run every cell, timed per section; collect the fresh-set tables and the claims."""
     import resource
 
     sys.path.insert(0, str(ROOT / "tools"))
@@ -75,48 +59,82 @@ def _execute(nb, path):
     client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
-    sections, section = {}, "kernel start"
+    sections, section, tables, claims = {}, "kernel start", [], {}
     start = time.perf_counter()
     with client.setup_kernel():  # kernel start-up counts, its shutdown does not
         sections[section] = time.perf_counter() - start
-        for index, cell in enumerate(nb.cells[:-1]):
+        for index, cell in enumerate(nb.cells):
             headings = re.findall(r"^#{1,2} (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else []
             section = headings[-1].strip() if headings else section
             began = time.perf_counter()
             client.execute_cell(cell, index, execution_count=index + 1)
             sections[section] = sections.get(section, 0.0) + time.perf_counter() - began
+            tables += [{"section": section, **table} for table in fresh_tables(cell)]
+            claims.update(cell_claims(cell))
         seconds = time.perf_counter() - start
-        client.execute_cell(nb.cells[-1], len(nb.cells) - 1, execution_count=len(nb.cells))
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     peak_mb = peak_kb / 1024 if sys.platform != "darwin" else peak_kb / 2**20
-    errors = [f"cell {i}: {o['ename']}: {o['evalue']}" for i, c in enumerate(nb.cells[:-1])
+    errors = [f"cell {i}: {o['ename']}: {o['evalue']}" for i, c in enumerate(nb.cells)
               if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    scores = json.loads("".join(o["text"] for o in nb.cells[-1].outputs if o.get("name") == "stdout"))
-    return {"seconds": seconds, "peak_mb": peak_mb, "scores": scores, "errors": errors, "sections": sections}
+    return {"seconds": seconds, "peak_mb": peak_mb, "tables": tables, "claims": claims, "errors": errors,
+            "sections": sections}
 
 
-def summarize(name, runs):
-    """Print one notebook's table: wall time and memory, then each method's quality ratio."""
-    _, yardstick, metric, mode = EXTRACT[name]
-    seconds = [r["seconds"] for r in runs]
-    print(f"\n## {name}: {len(runs)} runs (seeds {', '.join(str(r['seed']) for r in runs)})")
-    print(f"wall time: median {statistics.median(seconds):.1f} s (min {min(seconds):.1f}, "
-          f"max {max(seconds):.1f}); peak memory {max(r['peak_mb'] for r in runs):.0f} MB")
+def fresh_tables(cell):
+    """The tables of scores on a fresh test set that a cell shows: its header, and per row the leading
+    number of each cell (the estimate before its interval)."""
+    for output in cell.get("outputs", []):
+        page = output.get("data", {}).get("text/html", "")
+        header = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", page)]
+        if not any("fresh" in h for h in header):
+            continue
+        rows = [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+                for row in re.findall(r"<tr>(.*?)</tr>", page.split("</thead>", 1)[-1])]
+        yield {"header": header, "rows": {row[0]: [_leading_number(c) for c in row[1:]] for row in rows}}
+
+
+def _leading_number(text):
+    match = re.match(r"\s*(-?\d[\d,]*(?:\.\d+)?)", text)
+    return float(match.group(1).replace(",", "")) if match else None
+
+
+def cell_claims(cell):
+    """``{statement: held}`` for every claim a cell checked (printed) or found broken (raised)."""
+    claims = {}
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            claims.update({line[len("checked: "):]: True for line in output["text"].splitlines()
+                           if line.startswith("checked: ")})
+        elif output.get("output_type") == "error" and output["evalue"].startswith(CLAIM_FAILED):
+            claims[output["evalue"][len(CLAIM_FAILED):]] = False
+    return claims
+
+
+def summarize(name, runs, out):
+    """One lesson's fresh-set tables (each figure's median and its value per seed) and its claims."""
+    seeds = ", ".join(str(r["seed"]) for r in runs)
+    out(f"\n## {name}: {len(runs)} runs (seeds {seeds})")
     for r in runs:
         for error in r["errors"]:
-            print(f"ERROR with seed {r['seed']}, {error}")
-    methods = list(runs[0]["scores"])
-    mean = {m: statistics.mean(r["scores"][m] for r in runs) for m in methods}
-    if mode == "ratio":
-        compare, heading = (lambda a, b: a / b), f"x {yardstick}"
-    else:
-        compare, heading = (lambda a, b: 100 * (b - a)), f"points below {yardstick}"
-    width = max(len(m) for m in methods)
-    print(f"{'method'.ljust(width)}  {('mean ' + metric):<20}  {heading}  (per seed)")
-    for m in sorted(methods, key=lambda m: compare(mean[m], mean[yardstick])):
-        per_seed = " ".join(f"{compare(r['scores'][m], r['scores'][yardstick]):.2f}" for r in runs)
-        print(f"{m.ljust(width)}  {mean[m]:<20.4f}  {compare(mean[m], mean[yardstick]):<{len(heading)}.2f}"
-              f"  ({per_seed})")
+            out(f"ERROR with seed {r['seed']}, {error}")
+    for index, table in enumerate(runs[0]["tables"]):
+        columns = table["header"][1:]
+        out(f"\n### {table['section']}: {table['header'][0]}; " + "; ".join(columns) + " (median, then per seed)\n")
+        width = max(len(method) for method in table["rows"])
+        for method in table["rows"]:
+            cells = []
+            for column in range(len(columns)):
+                values = [r["tables"][index]["rows"].get(method, [None] * len(columns))[column] for r in runs
+                          if index < len(r["tables"])]
+                known = [v for v in values if v is not None]
+                per_seed = ", ".join("?" if v is None else f"{v:g}" for v in values)
+                cells.append(f"{statistics.median(known):g} ({per_seed})" if known else "-")
+            out(f"    {method.ljust(width)}  " + "  |  ".join(cells))
+    statements = list(dict.fromkeys(s for r in runs for s in r["claims"]))
+    out(f"\n### Claims: on how many of the {len(runs)} seeds each held\n")
+    for statement in statements:
+        held = sum(r["claims"].get(statement, False) for r in runs)
+        out(f"    {held}/{len(runs)}  {statement}")
 
 
 def run_child(path, seed):
@@ -128,24 +146,24 @@ def run_child(path, seed):
     return run
 
 
-def summarize_times(runs, original):
+def summarize_times(runs, original, out):
     """Each lesson's median time, peak memory, and its time as a ratio to the original lesson's."""
-    print("\n## Time and memory (each lesson in a fresh kernel; ratios to the original lesson, same round)")
+    out("\n## Time and memory (each lesson in a fresh kernel; ratios to the original lesson, same round)\n")
     if original:
         seconds = [r["seconds"] for r in original]
-        print(f"original lesson: median {statistics.median(seconds):.1f} s "
+        out(f"    original lesson: median {statistics.median(seconds):.1f} s "
               f"({', '.join(f'{s:.1f}' for s in seconds)}); peak memory {max(r['peak_mb'] for r in original):.0f} MB")
     for name, lesson in runs.items():
         seconds = [r["seconds"] for r in lesson]
-        line = (f"{name}: median {statistics.median(seconds):.1f} s ({', '.join(f'{s:.1f}' for s in seconds)}); "
+        line = (f"    {name}: median {statistics.median(seconds):.1f} s ({', '.join(f'{s:.1f}' for s in seconds)}); "
                 f"peak memory {max(r['peak_mb'] for r in lesson):.0f} MB")
         if original:
             ratios = [r["seconds"] / o["seconds"] for r, o in zip(lesson, original, strict=True)]
             line += (f"; x original: median {statistics.median(ratios):.2f} "
                      f"({', '.join(f'{x:.2f}' for x in ratios)})")
-        print(line)
+        out(line)
         per_section = {name: statistics.median(r["sections"][name] for r in lesson) for name in lesson[0]["sections"]}
-        print("  by section (median s): " + "; ".join(f"{name} {s:.1f}" for name, s in per_section.items()))
+        out("      by section (median s): " + "; ".join(f"{name} {s:.1f}" for name, s in per_section.items()))
 
 
 MICRO = {  # what tests used to time (a loaded CI machine made those assertions flaky): median of 5
@@ -158,45 +176,55 @@ MICRO = {  # what tests used to time (a loaded CI machine made those assertions 
 }
 
 
-def micro_timings(repeats=5):
+def micro_timings(out, repeats=5):
     """Median seconds of each MICRO statement, each run in a fresh Python process."""
-    print("\n## Small timings (median of 5 fresh processes)")
+    out("\n## Small timings (median of 5 fresh processes)\n")
     for name, code in MICRO.items():
         if "print(" not in code:
             code = f"import time; t0 = time.perf_counter(); {code}; print(time.perf_counter() - t0)"
         seconds = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                         check=True).stdout.split()[-1]) for _ in range(repeats)]
-        print(f"{name}: {statistics.median(seconds) * 1000:.0f} ms")
+        out(f"    {name}: {statistics.median(seconds) * 1000:.0f} ms")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--original", type=pathlib.Path, default=ORIGINAL,
                         help="the original lesson's notebook, run in the same rounds for time ratios")
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--one", type=pathlib.Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:  # child process: one run, reported as JSON on stdout
         print(json.dumps(run_once(args.one.resolve(), args.seeds[0])))
         return
-    notebooks = [p.resolve() for p in (args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md")))]
-    unknown = [p.name for p in notebooks if p.stem not in EXTRACT]
-    if unknown:
-        raise SystemExit(f"no quality figures defined in benchmarks/bench.py for {unknown}")
+    from lessonlib.lessons import LESSONS
+
+    registered = [ROOT / "notebooks" / f"{lesson.notebook}.md" for lesson in LESSONS]
+    notebooks = [p.resolve() for p in args.notebooks] or registered
     original = args.original.resolve() if args.original.is_file() else None
-    if original is None:
-        print(f"(no original lesson at {args.original}: time ratios skipped)")
+    lines = []
+
+    def out(line=""):
+        print(line)
+        lines.append(line)
+
+    out("# make bench: the lessons' times, fresh-set figures and claims\n")
+    out(f"Written by benchmarks/bench.py on {time.strftime('%Y-%m-%d')}, seeds {', '.join(map(str, args.seeds))}"
+        f"{'' if original else '; no original lesson found: time ratios skipped'}.")
     runs, original_runs = {path.stem: [] for path in notebooks}, []
     for seed in args.seeds:  # rounds: the original, then each lesson, so drifts hit them alike
         if original is not None:
             original_runs.append(run_child(original, seed))
         for path in notebooks:
             runs[path.stem].append(run_child(path, seed))
-    summarize_times(runs, original_runs)
+    summarize_times(runs, original_runs, out)
     for name, lesson in runs.items():
-        summarize(name, lesson)
-    micro_timings()
+        summarize(name, lesson, out)
+    micro_timings(out)
+    if set(notebooks) == set(registered):  # a partial run does not overwrite the full report
+        args.out.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

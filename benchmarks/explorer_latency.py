@@ -15,10 +15,10 @@ Per cell type: one run stopped early first (TensorFlow's start-up in a fresh ker
 ``--repeats`` full runs and as many stopped ones at the default settings; medians are reported.
 The run's own score (x optimum, or points below it) is read from the kernel afterwards.
 
-    .venv/bin/python benchmarks/explorer_latency.py [--repeats 3] [--panel forecast] [--cells LSTM GRU]
+    .venv/bin/python benchmarks/explorer_latency.py [--repeats 3] [--panel forecast ...] [--cells LSTM GRU]
 
-``--panel`` is ``forecast`` (lesson 1, the default), ``classification`` (lesson 2) or
-``regression`` (lesson 3).
+``--panel`` names lessons' explorers as the registry does (``lessonlib.lessons.LESSONS``: ``forecast``,
+``classification``, ...); by default every registered lesson's, each in a fresh kernel.
 """
 
 import argparse
@@ -30,20 +30,22 @@ import time
 
 from jupyter_client.manager import start_new_kernel
 
+from lessonlib.lessons import LESSONS
+from lessonlib.models import CELL_TYPES
+
 SETUP = """
 import json
-import lessonlib
+import lessonlib, lessonlib.widgets
 with lessonlib.quiet_startup():
     import keras
 from IPython.display import display
 
-panel = lessonlib.{panel}_explorer()
+panel = lessonlib.widgets.explorer(lessonlib.lessons.by_name({panel!r}).task)  # as the lesson builds it
 display(panel)
 print("IDS " + json.dumps({{"button": panel.train_button.model_id, "curve": panel.curve_image.model_id}}))
 """
 SUMMARY = """print("SUMMARY " + json.dumps({**panel.last_result.summary(),
                                          "errors": [repr(e) for e in panel.errors]}))"""
-CELLS = ("SimpleRNN", "LSTM", "GRU")
 
 
 class Kernel:
@@ -145,12 +147,19 @@ def _median(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--panel", choices=["forecast", "classification", "regression"], default="forecast")
-    parser.add_argument("--cells", nargs="+", choices=CELLS, default=list(CELLS))
+    names = [lesson.name for lesson in LESSONS]
+    parser.add_argument("--panel", nargs="+", choices=names, default=names)
+    parser.add_argument("--cells", nargs="+", choices=CELL_TYPES, default=list(CELL_TYPES))
     args = parser.parse_args()
+    for panel in args.panel:
+        report(panel, args.cells, args.repeats)
+
+
+def report(panel, cells, repeats):
+    """Measure one lesson's explorer and print its table."""
     load = os.getloadavg()[0]
-    results = measure(args.panel, args.cells, args.repeats)
-    print(f"{args.panel} explorer, default settings, {args.repeats} full and {args.repeats} stopped run(s) "
+    results = measure(panel, cells, repeats)
+    print(f"\n{panel} explorer, default settings, {repeats} full and {repeats} stopped run(s) "
           f"per cell type; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
           f"on {os.cpu_count()} CPUs (medians, seconds)")
     print(f"{'cell':10s} {'first picture':>13s} {'first score':>11s} {'end':>6s} {'updates':>7s} "

@@ -5,6 +5,12 @@ distract (data generators, baselines, metrics, plots, checks) lives here. Import
 does not load TensorFlow: Keras and matplotlib are imported inside the functions that need them,
 and the explorer panels (``lessonlib.forecast_explorer()`` and its siblings, which need ipywidgets)
 are loaded on first use.
+
+The functions are grouped by concern: ``signals`` (generated data), ``windows`` (windows and splits),
+``metrics``, ``classical`` and ``bayes`` (yardsticks that need no training), ``models`` and
+``training`` (Keras), ``report`` and ``uncertainty`` (tables, intervals, claims), ``plots``. What
+makes a lesson a lesson (its explorer's wiring) is in ``lessons``, one module per lesson; each of
+their exported names (``run_forecast``, ``forecast_explorer``, ...) is also ``lessonlib.<name>``.
 """
 
 from importlib import metadata as _metadata
@@ -19,7 +25,6 @@ from .classical import (
     forecast_sine_fit,
     matched_filter_classify,
 )
-from .explore import run_classification, run_forecast, run_regression
 from .gradients import input_gradients
 from .metrics import accuracy, mse, rmse, roc_auc
 from .models import CELL_TYPES, build_rnn
@@ -36,16 +41,7 @@ from .plots import (
     plot_true_vs_predicted,
 )
 from .quiet import quiet_startup
-from .report import (
-    ScoreTable,
-    accuracy_on_fresh_windows,
-    claim,
-    forecast_table,
-    interval_table,
-    rmse_on_fresh_sequences,
-    score_forecasts,
-    score_on_fresh_windows,
-)
+from .report import ScoreTable, claim, forecast_table, interval_table, score_forecasts, score_fresh
 from .training import FitResult, fit_quietly
 from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 from .signals import (
@@ -61,6 +57,10 @@ from .signals import (
 from .versions import show_versions
 from .windows import split_and_windowize, stack_steps, windowize, windows_and_labels
 
+from .lessons import exports as _lesson_exports
+
+globals().update(_lesson_exports())
+
 try:
     __version__ = _metadata.version("lessonlib")  # pyproject.toml's, as installed
 except _metadata.PackageNotFoundError:  # a source tree that was never installed
@@ -69,30 +69,28 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
 __all__ = [
     "CELL_TYPES", "Interval", "classify_bayes", "difference_interval", "forecast_bayes",
     "mean_interval", "ratio_interval", "show_versions", "LabelledWindows", "SineWindows", "sine_windows",
-    "two_sine_windows", "accuracy_on_fresh_windows", "interval_table", "rmse_on_fresh_sequences",
-    "score_on_fresh_windows", "FitResult", "ScoreTable", "SineSeries",
+    "two_sine_windows", "interval_table", "score_fresh", "FitResult", "ScoreTable", "SineSeries",
     "accuracy", "build_rnn", "claim", "cramer_rao_bound", "estimate_frequency", "fit_quietly",
     "forecast_last_value", "forecast_linear_ar", "forecast_moving_average", "forecast_sine_fit",
     "forecast_table", "input_gradients", "matched_filter_classify", "mse", "noisy_sine",
     "plot_confusion", "plot_forecast", "plot_input_gradients", "plot_learning_curve",
     "plot_probability_histograms", "plot_residuals", "plot_roc", "plot_series", "plot_split",
     "plot_true_vs_predicted", "quiet_startup", "random_frequency_sequences", "rmse", "roc_auc",
-    "run_classification", "run_forecast", "run_regression", "score_forecasts",
+    "score_forecasts",
     "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
 ]
 
-# Loaded on first use by __getattr__: they import ipywidgets and matplotlib.
-_PANELS = ("Explorer", "forecast_explorer", "classification_explorer", "regression_explorer")
+__all__ += list(_lesson_exports())
 
 
 def __getattr__(name):
-    """Load the explorer panels (ipywidgets, matplotlib) only when a lesson asks for one."""
-    if name in _PANELS:
-        from . import widgets
+    """``lessonlib.Explorer``: the panel class, loaded (with ipywidgets, matplotlib) on first use."""
+    if name == "Explorer":
+        from .widgets import Explorer
 
-        return getattr(widgets, name)
+        return Explorer
     raise AttributeError(f"module 'lessonlib' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted([*globals(), *_PANELS])
+    return sorted([*globals(), "Explorer"])

@@ -1,10 +1,12 @@
-"""Argument checks shared by every public lessonlib function: every check lives here, none elsewhere.
+"""The argument checks of every public lessonlib function: every check lives here, none elsewhere.
 
 Each check raises a ``ValueError`` or ``TypeError`` in one pattern (the one Keras uses):
 "`name` must be <what is allowed>. Received: name=<value>." so that a student sees which
 argument is wrong, what would be right, and what was passed. The module is private (its name
 starts with ``_``); its checks are public within the package, so other modules import them by
-their plain names (``check_series``, ``check_frequencies``, ...), never a ``_private`` helper.
+their plain names (``check_series``, ``check_frequencies``, ...), never a ``_private`` helper. (What
+is not an argument is checked where it is used: ``input_gradients`` raises on a backend other than
+TensorFlow.)
 
 Examples
 --------
@@ -227,6 +229,50 @@ def check_scores_and_labels(name, scores, y_true, *, both_classes=False):
         raise ValueError(f"`y_true` must hold only 0 and 1{', with both present' if both_classes else ''}. "
                          f"Received: y_true with values {present[:5].tolist()}.")
     return scores, y_true
+
+
+def check_level(level):
+    """Return ``level`` as a float in (0, 1): the confidence level of an interval."""
+    return check_float("level", level, low=0, high=1, low_open=True, high_open=True)
+
+
+def check_errors(name, errors):
+    """Return ``errors`` as a finite 1-D float array of non-negative per-item errors, not all zero."""
+    errors = check_series(name, np.ravel(errors))
+    if (errors < 0).any() or errors.mean() == 0:
+        raise ValueError(f"`{name}` must be non-negative errors (e.g. squared errors), not all zero. "
+                         f"Received: {name} with min={errors.min():g}, mean={errors.mean():g}.")
+    return errors
+
+
+def check_correct(name, correct):
+    """Return ``correct`` as a 1-D float array of 0s and 1s: whether each item was classified right."""
+    correct = check_series(name, np.ravel(np.asarray(correct, dtype=float)))
+    if not np.isin(correct, (0, 1)).all():
+        raise ValueError(f"`{name}` must hold only 0 and 1 (or False and True): whether each item "
+                         f"was classified right, e.g. `labels == y_true`. Received: {name} with "
+                         f"values {np.unique(correct)[:5].tolist()}.")
+    return correct
+
+
+def check_divisor(name, value, total):
+    """Return ``value`` as an int that divides ``total`` (e.g. values per step of a window), or raise
+    listing the values that do."""
+    value = check_int(name, value, low=1, high=total, extra=f" with windows of {total} values")
+    if total % value:
+        divisors = [d for d in range(1, total + 1) if total % d == 0]
+        raise ValueError(f"`{name}` must divide the window length {total}: one of "
+                         f"{', '.join(map(str, divisors))}. Received: {name}={value}.")
+    return value
+
+
+def check_split_window(window, longest, *, n_values, fraction_test):
+    """Raise unless ``window`` is at most ``longest``, the longest window that leaves a training window
+    when ``n_values`` values are split at ``fraction_test``."""
+    if window > longest:
+        raise ValueError(f"`window` is too long for a split of this series: it leaves no training "
+                         f"window. With {n_values} values (after any history) and fraction_test="
+                         f"{fraction_test}, `window` must be at most {longest}. Received: window={window}.")
 
 
 def _check_finite(name, array):

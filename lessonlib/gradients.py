@@ -3,6 +3,9 @@
 Backpropagation through time multiplies one Jacobian per step. When those factors are smaller than
 one, the gradient of the prediction with respect to early inputs shrinks exponentially, and so does
 what training can learn about them. ``input_gradients`` measures exactly that quantity.
+
+It takes the gradient with TensorFlow's ``GradientTape``, so it works on Keras's TensorFlow backend
+only (the lessons'); on any other backend it raises a ``ValueError`` that says how to switch.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""How good a forecast, a classifier or an estimator is: every score the lessons report, in one place.
+"""How good a forecast, a classifier or an estimator is: the plain scores, one number each.
 
 Mean squared error and its root for numbers (forecasts, frequencies), accuracy and the area under
-the ROC curve for classifiers. Networks and classical methods are scored with the same functions.
+the ROC curve for classifiers. Networks and classical methods are scored with the same functions;
+``report.score_fresh`` puts 95 % intervals around them on a large fresh test set.
 """
 
 from __future__ import annotations
@@ -40,24 +41,10 @@ def mse(predictions, targets):
 
 
 def rmse(predictions, targets):
-    """Root mean squared error between two equally long sequences of numbers.
+    """Root mean squared error: ``sqrt(mse(predictions, targets))``, with the same arguments and errors.
 
     In the unit of the targets (e.g. radians per time unit for a frequency), which is why lesson 3
     compares it with the Cramér-Rao bound on the same scale.
-
-    Parameters
-    ----------
-    predictions, targets : array-like
-        Finite numbers, flattened; the same number of each, at least one.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs are not finite numbers or differ in length.
 
     Examples
     --------

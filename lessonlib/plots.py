@@ -1,4 +1,8 @@
-"""Plot helpers for the lessons. Each takes ``ax=None``, draws, and returns the axes (no ``plt.show``)."""
+"""Plot helpers for the lessons. Each takes ``ax=None``, draws, and returns the axes (no ``plt.show``).
+
+The ROC curve, the confusion matrix and the two regression pictures are scikit-learn's displays,
+labelled for the lessons; the others are plain matplotlib.
+"""
 
 from __future__ import annotations
 
@@ -113,60 +117,74 @@ def plot_probability_histograms(probabilities, y_true, *, ax=None, title=None, c
 
 
 def plot_roc(scores, y_true, *, ax=None, title=None):
-    """ROC curves, one per named score array, with the area under each curve in the legend."""
-    from sklearn.metrics import roc_curve
+    """ROC curves (scikit-learn's ``RocCurveDisplay``), one per named score array, with the area under
+    each curve in the legend."""
+    from sklearn.metrics import RocCurveDisplay
 
     ax = _axes(ax, (5, 5))
     for name, values in scores.items():
         values, labels = check_scores_and_labels(f"scores[{name!r}]", values, y_true, both_classes=True)
-        fpr, tpr, _ = roc_curve(labels, values)
-        ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc(values, labels):.3f})")
+        curve = RocCurveDisplay.from_predictions(labels, values, ax=ax).line_
+        curve.set_label(f"{name} (AUC {roc_auc(values, labels):.3f})")
     ax.plot([0, 1], [0, 1], color="gray", lw=1, ls=":", label="chance")
-    ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title, aspect="equal")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title)
     ax.legend(loc="lower right", fontsize="small")
     return ax
 
 
 def plot_confusion(labels, y_true, *, ax=None, title=None, class_names=("0", "1")):
-    """A 2 x 2 confusion matrix with counts: rows are the true class, columns the predicted one."""
+    """A 2 x 2 confusion matrix with counts (scikit-learn's ``ConfusionMatrixDisplay``): rows are the
+    true class, columns the predicted one."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
     labels, y_true = check_scores_and_labels("labels", labels, y_true)
-    counts = np.array([[np.sum((y_true == i) & (labels == j)) for j in (0, 1)] for i in (0, 1)])
     ax = _axes(ax, (4, 4))
-    ax.imshow(counts, cmap="Blues", vmin=0)
-    for i in (0, 1):
-        for j in (0, 1):
-            color = "white" if counts[i, j] > counts.max() / 2 else "black"
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=16, color=color)
-    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=class_names, yticklabels=class_names,
-           xlabel="predicted class", ylabel="true class", title=title)
+    ConfusionMatrixDisplay.from_predictions(y_true, labels, labels=[0, 1], display_labels=class_names, ax=ax,
+                                            cmap="Blues", colorbar=False, values_format="d",
+                                            text_kw={"fontsize": 16})
+    ax.set(xlabel="predicted class", ylabel="true class", title=title)
     return ax
 
 
 def plot_true_vs_predicted(true, predicted, *, ax=None, title=None):
     """Scatter of predicted against true values with the identity line; the RMSE goes in the title."""
-    true = check_series("true", np.ravel(true), min_length=1)
-    predicted = check_series("predicted", np.ravel(predicted), min_length=1)
-    check_same_length("true", true, "predicted", predicted)
-    error = rmse(predicted, true)
-    ax = _axes(ax, (5, 5))
-    ax.scatter(true, predicted, s=8, alpha=0.6)
-    low, high = min(true.min(), predicted.min()), max(true.max(), predicted.max())
-    ax.plot([low, high], [low, high], color="black", lw=1, label="perfect (identity)")
-    ax.set(xlabel="true value", ylabel="predicted value", aspect="equal",
-           title=f"{title + ': ' if title else ''}RMSE {error:.3f}")
+    true, predicted = _regression_pair(true, predicted)
+    from matplotlib.ticker import AutoLocator
+
+    ax = _prediction_error(true, predicted, "actual_vs_predicted", ax, (5, 5))
+    ax.lines[-1].set_label("perfect (identity)")
+    for axis in (ax.xaxis, ax.yaxis):  # round ticks instead of the display's five at min to max
+        axis.set_major_locator(AutoLocator())
+    ax.set(xlabel="true value", ylabel="predicted value",
+           title=f"{title + ': ' if title else ''}RMSE {rmse(predicted, true):.3f}")
     ax.legend(loc="upper left")
     return ax
 
 
 def plot_residuals(true, predicted, *, ax=None, title=None):
     """Residuals (predicted minus true) against the true value, with the zero line."""
+    true, predicted = _regression_pair(true, predicted)
+    ax = _prediction_error(true, predicted, "residual_vs_predicted", ax, (7, 3.5))
+    ax.set(xlabel="true value", ylabel="predicted - true", title=title)
+    return ax
+
+
+def _regression_pair(true, predicted):
     true = check_series("true", np.ravel(true), min_length=1)
     predicted = check_series("predicted", np.ravel(predicted), min_length=1)
     check_same_length("true", true, "predicted", predicted)
-    ax = _axes(ax, (7, 3.5))
-    ax.scatter(true, predicted - true, s=8, alpha=0.6)
-    ax.axhline(0, color="black", lw=1)
-    ax.set(xlabel="true value", ylabel="predicted - true", title=title)
+    return true, predicted
+
+
+def _prediction_error(true, predicted, kind, ax, figsize):
+    """scikit-learn's ``PredictionErrorDisplay``, every point, with the true values on the x-axis: it puts
+    its ``y_pred`` there and plots ``y_true - y_pred``, so the two are passed the other way round."""
+    from sklearn.metrics import PredictionErrorDisplay
+
+    ax = _axes(ax, figsize)
+    PredictionErrorDisplay.from_predictions(predicted, true, kind=kind, subsample=None, ax=ax,
+                                            scatter_kwargs={"s": 8, "alpha": 0.6},
+                                            line_kwargs={"color": "black", "lw": 1, "linestyle": "-"})
     return ax
 
 

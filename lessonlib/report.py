@@ -1,4 +1,5 @@
-"""Small tables of scores, and checked claims: how a lesson states how good each model really is."""
+"""Scores on the same test items (on a large fresh set with 95 % intervals), the tables that show them,
+and checked claims: how a lesson states how good each model really is."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_same_length
+from ._validation import check_choice, check_float, check_same_length, check_series
 from .metrics import mse
 from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 
@@ -60,7 +61,7 @@ def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
     y_noisy, y_clean : array of shape (n_windows,)
         The observed next values, and the noise-free signal at the same time steps.
     reference : str
-        The key of the yardstick whose clean MSE divides every other one (the "x bound" column).
+        The key of the yardstick whose clean MSE divides every other one (the "x optimum" column).
         If the yardstick is exact (MSE 0, e.g. without noise) every ratio is NaN.
     seconds : dict of str to float, optional
         Training time per method; methods without an entry show "-".
@@ -77,122 +78,104 @@ def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
                                 seconds.get(name)) for name, pred in predictions.items()}
 
 
-def forecast_table(scores, *, ratio_label="x optimum"):
-    """A ScoreTable of ``score_forecasts``'s result, best first by error against the clean signal.
-
-    ``ratio_label`` heads the column of ratios to ``score_forecasts``'s reference.
-    """
-    header = ["method", "MSE vs noisy", "MSE vs clean", ratio_label, "train s"]
+def forecast_table(scores):
+    """A ScoreTable of ``score_forecasts``'s result, best first by error against the clean signal."""
+    header = ["method", "MSE vs noisy", "MSE vs clean", "x optimum", "train s"]
     ordered = sorted(scores.items(), key=lambda item: item[1].mse_clean)
     rows = [[name, f"{s.mse_noisy:.3f}", f"{s.mse_clean:.4f}", f"{s.ratio:.1f}",
              "-" if s.seconds is None else f"{s.seconds:.1f}"] for name, s in ordered]
     return ScoreTable(header, rows)
 
 
-class FreshForecastScore(NamedTuple):
-    """A forecaster on a large fresh test set: its MSE against the clean signal, and that MSE as a
-    multiple of the reference's on the same windows, each with its 95 % interval."""
+class FreshScore(NamedTuple):
+    """A method on a large fresh test set: its score and that score relative to a reference, each an
+    ``Interval`` (95 %)."""
 
-    mse: Interval
-    ratio: Interval
+    value: Interval
+    relative: Interval
 
 
-def score_on_fresh_windows(predictions, y_clean, *, reference):
-    """Score forecasts of independent windows against the clean next values, with 95 % intervals.
+MEASURES = ("mse", "accuracy", "rmse")
 
-    The ratio's interval uses the pairing (the same windows for every method), so it is much
-    narrower than the two MSEs' intervals would suggest.
+
+def score_fresh(predictions, truth, *, measure, reference):
+    """Score each method on the same independent windows or sequences, with 95 % intervals.
+
+    Intervals relative to a reference method use the pairing (the same items for every method), so
+    they are much narrower than the two methods' own intervals would suggest.
 
     Parameters
     ----------
     predictions : dict of str to array of shape (n,)
-        Each method's forecasts, in display order.
-    y_clean : array of shape (n,)
-        The clean next value of each window.
-    reference : str
-        The key of the method every ratio is relative to, e.g. the optimal forecast.
+        Each method's predictions (labels, for ``measure="accuracy"``), in display order.
+    truth : array of shape (n,)
+        The true value (or label) of each item.
+    measure : {'mse', 'accuracy', 'rmse'}
+        'mse': ``value`` is the mean squared error, ``relative`` the ratio of MSEs to the reference's.
+        'accuracy': ``value`` is the accuracy in percent, ``relative`` the reference's accuracy minus
+        this one's, in points. 'rmse': ``value`` is the root of the MSE, ``relative`` the ratio of
+        RMSEs to the reference's, or to ``reference`` itself if it is a number.
+    reference : str or float
+        The key of the method every ``relative`` is measured against; for 'rmse' also a positive
+        number, a bound in the measure's units (e.g. the Cramér-Rao bound).
 
     Returns
     -------
-    dict of str to FreshForecastScore
+    dict of str to FreshScore
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown ``measure`` or ``reference``, predictions and truth of other lengths or not
+        finite, or a reference whose errors are all zero (no ratio to it exists).
 
     Examples
     --------
-    >>> y = np.sin(np.arange(20_000.0))
-    >>> rng = np.random.default_rng(0)
-    >>> scores = score_on_fresh_windows({"good": y + rng.normal(0, 0.1, 20_000),
-    ...                                  "bad": y + rng.normal(0, 0.2, 20_000)}, y, reference="good")
-    >>> print(scores["bad"].ratio)
-    4.1 (95% CI 4.0–4.2)
-    """
-    check_choice("reference", reference, list(predictions))
-    y_clean = np.asarray(y_clean, dtype=float).ravel()
-    predictions = {name: np.asarray(pred, dtype=float).ravel() for name, pred in predictions.items()}
-    for name, pred in predictions.items():
-        check_same_length(f"predictions[{name!r}]", pred, "y_clean", y_clean)
-    errors = {name: (pred - y_clean) ** 2 for name, pred in predictions.items()}
-    return {name: FreshForecastScore(mean_interval(error), ratio_interval(error, errors[reference]))
-            for name, error in errors.items()}
-
-
-class FreshAccuracyScore(NamedTuple):
-    """A classifier on a large fresh test set: its accuracy in percent, and the reference's accuracy
-    minus its own in percentage points (the gap), each with its 95 % interval."""
-
-    accuracy: Interval
-    gap: Interval
-
-
-def accuracy_on_fresh_windows(labels, y_true, *, reference):
-    """Score predicted labels of independent windows, with 95 % intervals (accuracy in percent).
-
-    Examples
-    --------
-    >>> y_true = np.arange(400) % 2
-    >>> scores = accuracy_on_fresh_windows({"right": y_true, "coin": np.zeros(400)}, y_true,
-    ...                                    reference="right")
-    >>> print(scores["coin"].accuracy, "|", scores["coin"].gap)
+    >>> truth = np.arange(400) % 2
+    >>> scores = score_fresh({"right": truth, "coin": np.zeros(400)}, truth, measure="accuracy",
+    ...                      reference="right")
+    >>> print(scores["coin"].value, "|", scores["coin"].relative)
     50 (95% CI 45–55) | 50 (95% CI 45–55)
-    """
-    check_choice("reference", reference, list(labels))
-    y_true = np.asarray(y_true).ravel()
-    labels = {name: np.asarray(pred).ravel() for name, pred in labels.items()}
-    for name, pred in labels.items():
-        check_same_length(f"labels[{name!r}]", pred, "y_true", y_true)
-    correct = {name: (pred == y_true).astype(float) for name, pred in labels.items()}
-    return {name: FreshAccuracyScore(Interval(*(100 * v for v in mean_interval(right)[:3])),
-                                     difference_interval(correct[reference], right))
-            for name, right in correct.items()}
-
-
-class FreshRmseScore(NamedTuple):
-    """An estimator on a large fresh test set: its RMSE, and that RMSE as a multiple of a bound,
-    each with its 95 % interval."""
-
-    rmse: Interval
-    ratio: Interval
-
-
-def rmse_on_fresh_sequences(estimates, true_values, *, bound):
-    """RMSE of each estimator on independent sequences, and as a multiple of ``bound``, with intervals.
-
-    Examples
-    --------
     >>> truth = np.linspace(1, 5, 400)
-    >>> rng = np.random.default_rng(0)
-    >>> print(rmse_on_fresh_sequences({"net": truth + rng.normal(0, 0.04, 400)}, truth, bound=0.02)["net"].ratio)
+    >>> noisy = truth + np.random.default_rng(0).normal(0, 0.04, 400)
+    >>> print(score_fresh({"net": noisy}, truth, measure="rmse", reference=0.02)["net"].relative)
     2.0 (95% CI 1.8–2.1)
     """
-    bound = check_float("bound", bound, low=0, low_open=True)
-    true_values = np.asarray(true_values, dtype=float).ravel()
-    scores = {}
-    for name, estimate in estimates.items():
-        estimate = np.asarray(estimate, dtype=float).ravel()
-        check_same_length(f"estimates[{name!r}]", estimate, "true_values", true_values)
-        squared = (estimate - true_values) ** 2
-        rmse = Interval(*(float(np.sqrt(max(v, 0.0))) for v in mean_interval(squared)[:3]))
-        scores[name] = FreshRmseScore(rmse, Interval(*(v / bound for v in rmse[:3])))
-    return scores
+    measure = check_choice("measure", measure, MEASURES)
+    if measure == "rmse" and not isinstance(reference, str):
+        reference = check_float("reference", reference, low=0, low_open=True)
+    else:
+        check_choice("reference", reference, list(predictions))
+    truth = check_series("truth", np.ravel(truth))
+    per_item = {name: _per_item(name, values, truth, measure) for name, values in predictions.items()}
+    return {name: _fresh_score(items, per_item, measure, reference) for name, items in per_item.items()}
+
+
+def _per_item(name, values, truth, measure):
+    """Each item's squared error, or for 'accuracy' 1.0 where the label is right and 0.0 where not."""
+    values = check_series(f"predictions[{name!r}]", np.ravel(values))
+    check_same_length(f"predictions[{name!r}]", values, "truth", truth)
+    return (values == truth).astype(float) if measure == "accuracy" else (values - truth) ** 2
+
+
+def _fresh_score(items, per_item, measure, reference):
+    if measure == "accuracy":
+        return FreshScore(_map(mean_interval(items), lambda v: 100 * v),
+                          difference_interval(per_item[reference], items))
+    if measure == "mse":
+        return FreshScore(mean_interval(items), ratio_interval(items, per_item[reference]))
+    rmse = _map(mean_interval(items), _root)
+    if isinstance(reference, str):
+        return FreshScore(rmse, _map(ratio_interval(items, per_item[reference]), _root))
+    return FreshScore(rmse, _map(rmse, lambda v: v / reference))
+
+
+def _root(value):
+    return float(np.sqrt(max(value, 0.0)))
+
+
+def _map(interval, function):
+    return Interval(*(function(v) for v in interval[:3]), interval.level)
 
 
 def interval_table(scores, header):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_float, check_same_length, check_series
+from ._validation import check_correct, check_errors, check_level, check_same_length, check_series
 
 
 class Interval(NamedTuple):
@@ -80,7 +80,7 @@ def mean_interval(values, *, level=0.95):
     (0.7, 0.401)
     """
     values = check_series("values", np.ravel(values))
-    level = _check_level(level)
+    level = check_level(level)
     return _normal_interval(values.mean(), values.std(ddof=1) / np.sqrt(len(values)), level)
 
 
@@ -119,10 +119,10 @@ def ratio_interval(errors_a, errors_b, *, level=0.95):
     >>> print(ratio_interval([0.1, 0.3, 0.2, 0.6, 0.2, 0.4, 0.1, 0.3], errors_b))
     0.5 (95% CI 0.3–0.6)
     """
-    errors_a = _check_errors("errors_a", errors_a)
-    errors_b = _check_errors("errors_b", errors_b)
+    errors_a = check_errors("errors_a", errors_a)
+    errors_b = check_errors("errors_b", errors_b)
     check_same_length("errors_a", errors_a, "errors_b", errors_b)
-    level = _check_level(level)
+    level = check_level(level)
     relative = errors_a / errors_a.mean() - errors_b / errors_b.mean()
     log_interval = _normal_interval(np.log(errors_a.mean() / errors_b.mean()),
                                     relative.std(ddof=1) / np.sqrt(len(relative)), level)
@@ -161,10 +161,10 @@ def difference_interval(correct_a, correct_b, *, level=0.95):
     >>> print(difference_interval(right_a, right_b))
     20 (95% CI -6–46)
     """
-    correct_a = _check_correct("correct_a", correct_a)
-    correct_b = _check_correct("correct_b", correct_b)
+    correct_a = check_correct("correct_a", correct_a)
+    correct_b = check_correct("correct_b", correct_b)
     check_same_length("correct_a", correct_a, "correct_b", correct_b)
-    level = _check_level(level)
+    level = check_level(level)
     differences = 100 * (correct_a - correct_b)
     return _normal_interval(differences.mean(), differences.std(ddof=1) / np.sqrt(len(differences)), level)
 
@@ -173,24 +173,3 @@ def _normal_interval(estimate, standard_error, level):
     z = NormalDist().inv_cdf((1 + level) / 2)
     estimate, standard_error = float(estimate), float(standard_error)
     return Interval(estimate, estimate - z * standard_error, estimate + z * standard_error, level)
-
-
-def _check_level(level):
-    return check_float("level", level, low=0, high=1, low_open=True, high_open=True)
-
-
-def _check_errors(name, errors):
-    errors = check_series(name, np.ravel(errors))
-    if (errors < 0).any() or errors.mean() == 0:
-        raise ValueError(f"`{name}` must be non-negative errors (e.g. squared errors), not all zero. "
-                         f"Received: {name} with min={errors.min():g}, mean={errors.mean():g}.")
-    return errors
-
-
-def _check_correct(name, correct):
-    correct = check_series(name, np.ravel(np.asarray(correct, dtype=float)))
-    if not np.isin(correct, (0, 1)).all():
-        raise ValueError(f"`{name}` must hold only 0 and 1 (or False and True): whether each item "
-                         f"was classified right, e.g. `labels == y_true`. Received: {name} with "
-                         f"values {np.unique(correct)[:5].tolist()}.")
-    return correct

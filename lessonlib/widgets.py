@@ -1,6 +1,6 @@
 """Explorer panels: sliders, a Train button that turns into Stop, and a network that learns live.
 
-A panel collects the settings, runs a plain ``run_*`` function from ``explore`` on a thread of its
+A panel collects the settings, runs ``explore.run`` for its lesson's ``Task`` on a thread of its
 own, and renders what that function reports: after every epoch the curve of the network's test
 score against the yardsticks and the optimum, and its current predictions; at the end the run's
 table and a table of every run so far. The kernel stays free meanwhile, so a click on Stop (or any
@@ -9,9 +9,9 @@ ipywidgets sends from any thread, never ``with output:``; the pictures are drawn
 the painter, on figures of their own (matplotlib's object interface, not ``pyplot``), so that
 training never waits for them. Everything worth testing is in ``explore``.
 
-This module imports ipywidgets and matplotlib, so ``lessonlib/__init__.py`` does not import it
-eagerly: the lessons reach the panels as ``lessonlib.forecast_explorer()`` and its siblings, which
-load it on first use.
+This module imports ipywidgets and matplotlib, so nothing imports it eagerly: the lessons reach
+their panels as ``lessonlib.forecast_explorer()`` and its siblings (``lessonlib.lessons``), which
+load it on first use. It knows nothing of any particular lesson.
 """
 
 from __future__ import annotations
@@ -31,12 +31,9 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from . import explore
 from ._validation import check_int
-from .explore import EXACT, N_CURVE, N_TEST, N_VIEW, NOISE_RANGE
+from .explore import EXACT, N_CURVE, N_TEST, NOISE_RANGE
 from .models import CELL_TYPES
-from .plots import plot_forecast, plot_probability_histograms, plot_series, plot_true_vs_predicted
 from .report import ScoreTable
-from .signals import FREQ_RANGE, noisy_sine, random_frequency_sequences, sequence_duration, two_sines
-from .windows import split_and_windowize, windows_and_labels
 
 REFRESH = 0.25  # s: the fewest seconds between two redraws of the curve (or of the status line)
 REFRESH_VIEW = 1.0  # s: the same for the picture of the predictions, which costs as much again
@@ -391,187 +388,36 @@ def _plot_curve(ax, scores, references, budget, best_epoch, *, metric, log, perc
     return ax
 
 
-def _controls(*, noise, size):
-    """Sliders for the noise and a size (``(name, value, (low, high), label)``), and the cell."""
-    style = {"description_width": "initial"}
-    name, value, (low, high), label = size
-    return {
-        "noise": widgets.FloatSlider(value=noise, min=NOISE_RANGE[0], max=NOISE_RANGE[1],
-                                     step=0.05, description="noise (std)",
-                                     continuous_update=False, style=style),
-        name: widgets.IntSlider(value=value, min=low, max=high, description=label,
-                                continuous_update=False, style=style),
-        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
-                                      style=style),
-    }
+def explorer(task, *, seed=0):
+    """The explorer panel of a lesson's ``task`` (an ``explore.Task``): sliders for the noise and the
+    length, a choice of cell type, Train (then Stop); every run and preview uses ``seed``.
 
+    Lessons reach it through their module in ``lessonlib.lessons``, e.g. ``lessonlib.forecast_explorer()``.
 
-def _lesson_explorer(task, run, preview, plot, *, seed, noise, label, curve):
-    """An Explorer whose runs and previews all use ``seed``, with ``task``'s controls."""
+    Raises
+    ------
+    ValueError, TypeError
+        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
+    """
     seed = check_int("seed", seed, low=0, high=explore.TEST_SEED - 1)
-    length = 50
-    controls = _controls(noise=noise, size=(task.length_name, length, task.length_range, label))
+    style = {"description_width": "initial"}
+    low, high = task.length_range
+    controls = {
+        "noise": widgets.FloatSlider(value=task.noise, min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05,
+                                     description="noise (std)", continuous_update=False, style=style),
+        task.length_name: widgets.IntSlider(value=50, min=low, max=high, description=task.length_label,
+                                            continuous_update=False, style=style),
+        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell", style=style),
+    }
+    accuracy = task.measure == "accuracy"
+    curve = functools.partial(_plot_curve, metric=f"{task.metric}{' (%)' if accuracy else ''}", log=not accuracy,
+                              percent=accuracy, items=task.items)
     title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
              f"watch the network learn, and Stop it whenever you like.")
-    return Explorer(functools.partial(run, seed=seed), controls, preview=functools.partial(preview, seed=seed),
-                    plot=plot, curve=curve, title=title)
 
+    def run(*, noise, cell, should_stop, on_update, **length):
+        return explore.run(task, noise, length[task.length_name], cell, seed=seed, should_stop=should_stop,
+                           on_update=on_update)
 
-# ----------------------------------------------------------------------------------------------
-# Lesson 1
-
-
-def forecast_explorer(seed=0):
-    """Lesson 1's explorer: noise, window and cell type; train a network live and watch its test
-    error approach the optimum (the Bayes forecast).
-
-    Lessons call it as ``lessonlib.forecast_explorer()``. Each click on Train runs
-    ``lessonlib.explore.run_forecast`` (see there for the data, the recipes and the scores) on a
-    thread and adds a row to the table of runs.
-
-    Parameters
-    ----------
-    seed : int, default 0
-        Seed of every run: the same settings give the same numbers.
-
-    Returns
-    -------
-    Explorer
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
-    """
-    curve = functools.partial(_plot_curve, metric="MSE vs clean", log=True, percent=False, items="windows")
-    return _lesson_explorer(explore.FORECAST, explore.run_forecast, _preview_forecast, _plot_forecast_view,
-                            seed=seed, noise=0.5, label="window", curve=curve)
-
-
-def _preview_forecast(settings, ax, *, seed):
-    """The noisy series for these settings, with the first test window shaded and its target."""
-    series = noisy_sine(500, noise=settings["noise"], seed=seed)
-    window = settings["window"]
-    start = len(split_and_windowize(series.noisy, window)[2]) + window  # the cut, see plot_split
-    plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
-                title=f"noise {settings['noise']:.2f}: the series the network sees (its last 500 "
-                      f"points); shaded: one input window of {window} values, star: its target")
-    ax.axvspan(series.t[start], series.t[start + window - 1], color="tab:orange", alpha=0.25)
-    ax.plot(series.t[start + window], series.noisy[start + window], "*", color="black", ms=12)
-    return ax
-
-
-def _plot_forecast_view(view, ax, title):
-    """The network's forecasts over lesson 1's test stretch, with the noisy and clean values."""
-    return plot_forecast(view.t, view.predictions, view.target, view.clean, optimum=view.optimum, ax=ax,
-                         title=f"{title}: forecasts over the lesson's test stretch")
-
-
-# ----------------------------------------------------------------------------------------------
-# Lesson 2
-
-
-def classification_explorer(seed=0):
-    """Lesson 2's explorer: noise, window and cell type; train a classifier live and watch its
-    test accuracy approach the optimum (the Bayes classifier).
-
-    Lessons call it as ``lessonlib.classification_explorer()``. Each click on Train runs
-    ``lessonlib.explore.run_classification`` (see there for the data, the recipes and the scores)
-    on a thread and adds a row to the table of runs.
-
-    Parameters
-    ----------
-    seed : int, default 0
-        Seed of every run: the same settings give the same numbers.
-
-    Returns
-    -------
-    Explorer
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
-    """
-    curve = functools.partial(_plot_curve, metric="test accuracy (%)", log=False, percent=True,
-                              items="windows")
-    return _lesson_explorer(explore.CLASSIFICATION, explore.run_classification, _preview_classification,
-                            _plot_classification_view, seed=seed, noise=0.5, label="window", curve=curve)
-
-
-def _preview_classification(settings, ax, *, seed):
-    """The first test window of each class at these settings, noisy values over clean sines."""
-    data = two_sines(500, t_max=90.0, noise=settings["noise"], seed=seed)
-    window = settings["window"]
-    x_test = windows_and_labels(data.noisy_a, data.noisy_b, window)[1]
-    start = len(split_and_windowize(data.noisy_a, window)[0]) + window  # see plot_split
-    t = data.t[start:start + window]
-    for name, values, clean, color in [("class 0, sin t", x_test[0, :, 0], data.clean_a, "tab:blue"),
-                                       ("class 1, sin 1.1t", x_test[len(x_test) // 2, :, 0],
-                                        data.clean_b, "tab:orange")]:
-        ax.plot(t, clean[start:start + window], color=color, lw=1.5, alpha=0.6)
-        ax.plot(t, values, ".", color=color, ms=7, label=f"{name}: what the network sees")
-    ax.set(xlabel="t", ylabel="value",
-           title=f"noise {settings['noise']:.2f}: the first test window of {window} values of each "
-                 f"class (dots), over the clean sines (lines)")
-    ax.legend(loc="upper right", fontsize="small")
-    return ax
-
-
-def _plot_classification_view(view, ax, title):
-    """The network's predicted probabilities on N_VIEW test windows, one histogram per true class."""
-    return plot_probability_histograms(view.predictions, view.target, ax=ax, class_names=("sin t", "sin 1.1t"),
-                                       title=f"{title}: {N_VIEW} test windows")
-
-
-# ----------------------------------------------------------------------------------------------
-# Lesson 3
-
-
-def regression_explorer(seed=0):
-    """Lesson 3's explorer: noise, samples per sequence and cell type; train a network live to read
-    off frequencies and watch its test RMSE approach the Cramér-Rao bound.
-
-    Lessons call it as ``lessonlib.regression_explorer()``. Each click on Train runs
-    ``lessonlib.explore.run_regression`` (see there for the data, the recipes, the scores and how
-    the number of samples sets the duration) on a thread and adds a row to the table of runs.
-
-    Parameters
-    ----------
-    seed : int, default 0
-        Seed of every run: the same settings give the same numbers.
-
-    Returns
-    -------
-    Explorer
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``seed`` is not a non-negative integer below ``explore.TEST_SEED``.
-    """
-    curve = functools.partial(_plot_curve, metric="test RMSE", log=True, percent=False, items="sequences")
-    return _lesson_explorer(explore.REGRESSION, explore.run_regression, _preview_regression,
-                            _plot_regression_view, seed=seed, noise=0.3, label="length (samples)",
-                            curve=curve)
-
-
-def _preview_regression(settings, ax, *, seed, n_shown=3):
-    """A few sequences at these settings, stacked, each labelled with its true frequency."""
-    n_points = settings["n_points"]
-    data = random_frequency_sequences(n_shown, n_points=n_points, duration=sequence_duration(n_points),
-                                      freq_range=FREQ_RANGE, noise=settings["noise"], seed=seed)
-    for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies, strict=True)):
-        offset = 3.5 * (n_shown - 1 - i)
-        ax.plot(data.t, signal + offset, ".-", lw=0.5, label=f"f = {frequency:.2f}")
-    ax.set(xlabel="t", yticks=[],
-           title=f"noise {settings['noise']:.2f}: {n_shown} sequences of {n_points} samples over "
-                 f"{data.t[-1]:.1f} time units; the network must read off each one's f")
-    ax.legend(loc="upper right", fontsize="small")
-    return ax
-
-
-def _plot_regression_view(view, ax, title):
-    """The network's predicted against the true frequencies of N_VIEW test sequences."""
-    return plot_true_vs_predicted(view.target, view.predictions, ax=ax, title=f"{title}, {N_VIEW} sequences")
-
+    return Explorer(run, controls,
+                    preview=functools.partial(task.preview, seed=seed), plot=task.plot, curve=curve, title=title)

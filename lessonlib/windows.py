@@ -1,10 +1,12 @@
-"""Windowing a series into (inputs, next value) pairs, and the chronological train/test split."""
+"""Windowing a series into (inputs, next value) pairs, the chronological train/test split (of one series,
+or of two classes with their labels), and regrouping windows to several values per step."""
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validation import check_float, check_int, check_series, check_windows
+from ._validation import check_divisor, check_float, check_int, check_series, check_split_window, check_windows
 
 
 def windowize(series, window):
@@ -49,10 +51,8 @@ def windowize(series, window):
 
 
 def _windowize(series, window):
-    n_windows = len(series) - window
-    starts = np.arange(n_windows)[:, None]
-    X = series[starts + np.arange(window)]
-    return X[:, :, None], series[window:]
+    X = sliding_window_view(series[:-1], window)  # a read-only view of the series, hence the copy
+    return X[:, :, None].copy(), series[window:].copy()
 
 
 def split_and_windowize(series, window, fraction_test=0.3, *, n_history=0):
@@ -115,13 +115,9 @@ def split_and_windowize(series, window, fraction_test=0.3, *, n_history=0):
     recent = len(series) - n_history
     window = check_int("window", window, low=1, high=recent - 1,
                        extra=f" with {recent} values after the history")
+    longest = next((w for w in range(recent - 1, 0, -1) if _cut_index(recent, w, fraction_test) - w >= 1), 0)
+    check_split_window(window, longest, n_values=recent, fraction_test=fraction_test)
     n_train = _cut_index(recent, window, fraction_test)
-    if n_train - window < 1:
-        fits = [w for w in range(1, recent) if _cut_index(recent, w, fraction_test) - w >= 1]
-        raise ValueError(f"`window` is too long for a split of this series: it leaves no training "
-                         f"window. With {recent} values (after any history) and fraction_test="
-                         f"{fraction_test}, `window` must be at most {max(fits, default=0)}. "
-                         f"Received: window={window}.")
     x_train, y_train = _windowize(series[:n_history + n_train], window)
     x_test, y_test = _windowize(series[n_history + n_train:], window)
     return x_train, x_test, y_train, y_test
@@ -166,11 +162,7 @@ def stack_steps(windows, per_step):
     """
     windows = check_windows("windows", windows)
     n, window = windows.shape
-    per_step = check_int("per_step", per_step, low=1, high=window, extra=f" with windows of {window} values")
-    if window % per_step:
-        divisors = [d for d in range(1, window + 1) if window % d == 0]
-        raise ValueError(f"`per_step` must divide the window length {window}: one of "
-                         f"{', '.join(map(str, divisors))}. Received: per_step={per_step}.")
+    per_step = check_divisor("per_step", per_step, window)
     return windows.reshape(n, window // per_step, per_step)
 
 

@@ -6,8 +6,6 @@ scores are the real ones, and are checked against independent computations. The 
 (``on_epoch``, ``should_stop``, ``on_update``), early stopping and Stop are checked on real runs too.
 """
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -309,11 +307,3 @@ def test_recipe_epochs_cut_passes_into_whole_batches():
     recipe = Recipe(units=8, learning_rate=0.01, batch_size=100, n_train=1050, passes=3, patience=2,
                     epochs_per_pass=4)
     assert (recipe.steps_per_epoch, recipe.epochs, recipe.windows) == (3, 12, 1200)
-
-
-def test_importing_explore_does_not_load_keras_or_plots():
-    code = ("import sys, lessonlib.explore; print(sorted(m for m in ('tensorflow', 'keras', "
-            "'matplotlib.pyplot', 'ipywidgets') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.strip()
-    assert loaded == "[]"

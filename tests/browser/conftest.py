@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from lessonlib.lessons import LESSONS
+
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
 
@@ -203,13 +205,16 @@ def lesson_notebook(source):
     return notebook
 
 
+LESSON_SOURCES = [PROJECT / "notebooks" / f"{lesson.notebook}.md" for lesson in LESSONS]  # the registry's
+
+
 def _copy_lessons(root):
     """notebooks/*.ipynb built from the current text sources (notebooks/*.md), not the committed
     notebooks, and img/ for the diagrams the lessons show."""
     import nbformat
 
     (root / "notebooks").mkdir(parents=True)
-    for source in sorted((PROJECT / "notebooks").glob("*.md")):
+    for source in LESSON_SOURCES:
         nbformat.write(lesson_notebook(source), root / "notebooks" / f"{source.stem}.ipynb")
     if (PROJECT / "img").is_dir():
         shutil.copytree(PROJECT / "img", root / "img")

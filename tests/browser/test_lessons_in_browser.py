@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from lessonlib.lessons import LESSONS as REGISTRY
+
 PROJECT = Path(__file__).resolve().parents[2]
 SHOTS = PROJECT / "screenshots"
-LESSONS = sorted(f"{path.stem}.ipynb" for path in (PROJECT / "notebooks").glob("*.md"))  # see conftest.py
+LESSONS = [f"{lesson.notebook}.ipynb" for lesson in REGISTRY]  # the registry's, built by conftest.py
 
 RUN_TIMEOUT = float(os.environ.get("BROWSER_TEST_TIMEOUT", 300))     # s, all cells of one lesson
 TRAIN_TIMEOUT = float(os.environ.get("BROWSER_TRAIN_TIMEOUT", 180))  # s, one click on Train

@@ -1,0 +1,67 @@
+"""The registry of lessons: one module per lesson holds its wiring, and everything else iterates ``LESSONS``.
+
+A lesson's module (``lessonlib/lessons/<name>.py``) defines ``NUMBER`` (its place in the course),
+``NOTEBOOK`` (the stem of ``notebooks/<NOTEBOOK>.md`` and ``.ipynb``), ``TASK`` (its explorer: an
+``explore.Task``) and in ``__all__`` the functions the lessons reach as ``lessonlib.<name>`` (its
+run function and its explorer). Its exercises are ``lessonlib.exercises.lesson<NUMBER>``. The
+explorers, the tests, ``make bench``, the explorer benchmark and the browser tests read this
+registry; none of them lists the lessons. Importing it loads numpy only.
+
+Examples
+--------
+>>> [(lesson.number, lesson.notebook, lesson.task.name) for lesson in LESSONS]  # doctest: +NORMALIZE_WHITESPACE
+[(1, '01_forecasting', 'forecast'), (2, '02_classification', 'classification'),
+ (3, '03_regression', 'regression')]
+>>> by_name("forecast").exercises
+'lessonlib.exercises.lesson1'
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import NamedTuple
+
+from .._validation import check_choice
+
+
+class Lesson(NamedTuple):
+    """One lesson: its number, its notebook's stem, its explorer's task and what it exports."""
+
+    number: int
+    notebook: str
+    task: object
+    exports: dict  # name -> object, reached as lessonlib.<name>
+
+    @property
+    def name(self):
+        """The explorer's name, e.g. ``"forecast"``: ``lessonlib.forecast_explorer``."""
+        return self.task.name
+
+    @property
+    def exercises(self):
+        """The module of the lesson's exercises."""
+        return f"{__package__.rpartition('.')[0]}.exercises.lesson{self.number}"
+
+
+def _discover():
+    lessons = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        exports = {name: getattr(module, name) for name in module.__all__}
+        lessons.append(Lesson(module.NUMBER, module.NOTEBOOK, module.TASK, exports))
+    return tuple(sorted(lessons))
+
+
+LESSONS = _discover()
+
+
+def by_name(name):
+    """The lesson whose explorer is called ``name`` (``"forecast"``, ...)."""
+    check_choice("name", name, [lesson.name for lesson in LESSONS])
+    return next(lesson for lesson in LESSONS if lesson.name == name)
+
+
+def exports():
+    """Every name the lessons' modules export, ``{name: object}``: ``lessonlib.<name>``."""
+    return {name: value for lesson in LESSONS for name, value in lesson.exports.items()}

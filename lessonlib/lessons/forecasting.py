@@ -1,0 +1,103 @@
+"""Lesson 1's wiring: its explorer forecasts the next value of a noisy sine, against the last value,
+the linear autoregression, the sine fit and the Bayes forecast (the optimum)."""
+
+from __future__ import annotations
+
+import functools
+
+from .. import explore
+from ..bayes import forecast_bayes
+from ..classical import forecast_last_value, forecast_linear_ar, forecast_sine_fit
+from ..explore import N_TEST, N_VALIDATION, TEST_SEED, Data, Recipe, Task, View
+from ..signals import STEP, noisy_sine, sine_windows
+from ..windows import split_and_windowize
+
+NUMBER, NOTEBOOK = 1, "01_forecasting"
+LAST_VALUE, LINEAR_AR, SINE_FIT = "last value", "linear autoregression", "sine fit"
+BAYES_FORECAST = "Bayes forecast (optimum)"
+__all__ = ["run_forecast", "forecast_explorer"]
+
+
+def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+    """Lesson 1 live: train a network to forecast the next value of a noisy sine, and score it
+    against the last value, the linear autoregression, the sine fit and the Bayes forecast.
+
+    The data are ``sine_windows`` (lesson 1's sine, each window with its own phase and noise); the
+    network is trained on the noisy next values and scored by its MSE against the clean ones. The
+    optimum is the Bayes forecast, or the clean value itself at noise 0. ``window`` is the number of
+    past values the network sees, between 2 and 120; ``explore.run`` has the other arguments.
+
+    Examples
+    --------
+    >>> run = run_forecast(0.5, 20, "GRU", should_stop=lambda: True)  # stopped before training
+    >>> run.epochs, run.ended, list(run.scores)[-1]
+    (0, 'stopped', 'Bayes forecast (optimum)')
+    """
+    return explore.run(TASK, noise, window, cell, seed=seed, should_stop=should_stop, on_update=on_update)
+
+
+def forecast_explorer(seed=0):
+    """Lesson 1's explorer panel: noise, window and cell type; train a network live and watch its test
+    error approach the optimum's. Every run uses ``seed`` (see ``run_forecast``)."""
+    from ..widgets import explorer
+
+    return explorer(TASK, seed=seed)
+
+
+def _prepare(settings, recipe):
+    noise, window = settings.noise, settings.length
+    train = sine_windows(recipe.windows + N_VALIDATION, window=window, noise=noise, seed=settings.seed)
+    x_train, y_train, x_val, y_val = explore.split(train.x, train.y, recipe.windows)
+    x_test, truth, fixed = _test_set(noise, window)
+    yardsticks = {LAST_VALUE: fixed[LAST_VALUE], LINEAR_AR: forecast_linear_ar(x_train, y_train, x_test),
+                  SINE_FIT: fixed[SINE_FIT], BAYES_FORECAST: fixed[BAYES_FORECAST]}
+    series = noisy_sine(500, noise=noise, seed=settings.seed)  # lesson 1's series, for the picture
+    _, x_view, _, y_view = split_and_windowize(series.noisy, window)
+    clean = split_and_windowize(series.clean, window)[3]
+    optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise)
+    view = View(None, y_view, t=series.t[-len(y_view):], clean=clean, optimum=optimum)
+    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, x_view, view)
+
+
+@functools.lru_cache(maxsize=8)
+def _test_set(noise, window):
+    """The test windows for this noise and window, their clean targets, the yardsticks that do not
+    train (the Bayes forecast partly on a thread)."""
+    test = sine_windows(N_TEST, window=window, noise=noise, seed=TEST_SEED)
+    bayes = test.y_clean if noise == 0 else explore.deferred(forecast_bayes, test.x, step=STEP, noise=noise)
+    return test.x, test.y_clean, {LAST_VALUE: forecast_last_value(test.x),
+                                  SINE_FIT: forecast_sine_fit(test.x, frequency=1.0, step=STEP),
+                                  BAYES_FORECAST: bayes}
+
+
+def _preview(settings, ax, *, seed):
+    """The noisy series for these settings, with the first test window shaded and its target."""
+    from ..plots import plot_series
+
+    series = noisy_sine(500, noise=settings["noise"], seed=seed)
+    window = settings["window"]
+    start = len(split_and_windowize(series.noisy, window)[2]) + window  # the cut, see plot_split
+    plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
+                title=f"noise {settings['noise']:.2f}: the series the network sees (its last 500 "
+                      f"points); shaded: one input window of {window} values, star: its target")
+    ax.axvspan(series.t[start], series.t[start + window - 1], color="tab:orange", alpha=0.25)
+    ax.plot(series.t[start + window], series.noisy[start + window], "*", color="black", ms=12)
+    return ax
+
+
+def _plot(view, ax, title):
+    """The network's forecasts over lesson 1's test stretch, with the noisy and clean values."""
+    from ..plots import plot_forecast
+
+    return plot_forecast(view.t, view.predictions, view.target, view.clean, optimum=view.optimum, ax=ax,
+                         title=f"{title}: forecasts over the lesson's test stretch")
+
+
+TASK = Task(
+    name="forecast", lesson=NUMBER, length_name="window", length_label="window", length_range=(2, 120),
+    noise=0.5, items="windows", row_label="method", metric="MSE vs clean", relative="x optimum",
+    optimum=BAYES_FORECAST, measure="mse",
+    recipe=Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
+                  epochs_per_pass=4),
+    overrides={"SimpleRNN": {"learning_rate": 0.002, "clipnorm": 1.0}},
+    prepare=_prepare, preview=_preview, plot=_plot)

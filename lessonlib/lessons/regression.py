@@ -1,0 +1,116 @@
+"""Lesson 3's wiring: its explorer trains a network to read off a sine's frequency, against the
+classical estimator and the Cramér-Rao bound (the optimum), and defines the scaling of its target."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import explore
+from ..classical import cramer_rao_bound, estimate_frequency
+from ..explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Data, Recipe, Task, View
+from ..signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
+
+NUMBER, NOTEBOOK = 3, "03_regression"
+ESTIMATOR, BOUND = "classical estimator", "Cramér-Rao bound"
+__all__ = ["run_regression", "regression_explorer", "scale_frequency", "unscale_frequency"]
+
+
+def scale_frequency(frequency):
+    """The network's target: a frequency on ``FREQ_RANGE`` mapped onto [-1, 1].
+
+    Examples
+    --------
+    >>> scale_frequency(np.array([1.0, 3.0, 5.0]))
+    array([-1.,  0.,  1.])
+    """
+    low, high = FREQ_RANGE
+    return (np.asarray(frequency) - (low + high) / 2) / ((high - low) / 2)
+
+
+def unscale_frequency(output):
+    """A network's output back in radians per time unit: the inverse of ``scale_frequency``.
+
+    Examples
+    --------
+    >>> unscale_frequency(scale_frequency(np.array([1.5, 4.25])))
+    array([1.5 , 4.25])
+    """
+    low, high = FREQ_RANGE
+    return (low + high) / 2 + (high - low) / 2 * np.asarray(output)
+
+
+def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+    """Lesson 3 live: train a network to read off a sine's frequency, and score it against the
+    classical estimator and the Cramér-Rao bound.
+
+    The data are ``random_frequency_sequences`` with ``n_points`` samples (between 10 and 100) at
+    lesson 3's spacing (``sequence_duration``) and frequencies uniform on ``FREQ_RANGE``; the network
+    learns ``scale_frequency(f)``, undone before scoring. The optimum is the bound for these settings,
+    0 at noise 0. It is asymptotic: at low signal-to-noise (high noise, short sequences) even the
+    classical estimator lands above it. ``explore.run`` has the other arguments.
+    """
+    return explore.run(TASK, noise, n_points, cell, seed=seed, should_stop=should_stop, on_update=on_update)
+
+
+def regression_explorer(seed=0):
+    """Lesson 3's explorer panel: noise, samples per sequence and cell type; train a network live and
+    watch its test RMSE approach the Cramér-Rao bound. Every run uses ``seed`` (see ``run_regression``)."""
+    from ..widgets import explorer
+
+    return explorer(TASK, seed=seed)
+
+
+def _prepare(settings, recipe):
+    train = random_frequency_sequences(recipe.windows + N_VALIDATION, seed=settings.seed,
+                                       **_design(settings.noise, settings.length))
+    x_train, y_train, x_val, y_val = explore.split(train.signals[:, :, None], scale_frequency(train.frequencies),
+                                                   recipe.windows)
+    x_test, truth, yardsticks = _test_set(settings.noise, settings.length)
+    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, None, View(None, truth[:N_VIEW]),
+                unscale_frequency)
+
+
+def _design(noise, n_points):
+    return {"n_points": n_points, "duration": sequence_duration(n_points), "noise": noise}
+
+
+@functools.lru_cache(maxsize=8)
+def _test_set(noise, n_points):
+    """The test sequences and frequencies for this noise and length, the estimator, the bound."""
+    design = _design(noise, n_points)
+    test = random_frequency_sequences(N_TEST, seed=TEST_SEED, **design)
+    bound = cramer_rao_bound(**design)
+    classical = explore.deferred(estimate_frequency, test.signals, test.t)
+    return test.signals[:, :, None], test.frequencies, {ESTIMATOR: classical, BOUND: bound}
+
+
+def _preview(settings, ax, *, seed, n_shown=3):
+    """A few sequences at these settings, stacked, each labelled with its true frequency."""
+    n_points = settings["n_points"]
+    data = random_frequency_sequences(n_shown, seed=seed, **_design(settings["noise"], n_points))
+    for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies, strict=True)):
+        ax.plot(data.t, signal + 3.5 * (n_shown - 1 - i), ".-", lw=0.5, label=f"f = {frequency:.2f}")
+    ax.set(xlabel="t", yticks=[],
+           title=f"noise {settings['noise']:.2f}: {n_shown} sequences of {n_points} samples over "
+                 f"{data.t[-1]:.1f} time units; the network must read off each one's f")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def _plot(view, ax, title):
+    """The network's predicted against the true frequencies of N_VIEW test sequences."""
+    from ..plots import plot_true_vs_predicted
+
+    return plot_true_vs_predicted(view.target, view.predictions, ax=ax, title=f"{title}, {N_VIEW} sequences")
+
+
+TASK = Task(
+    name="regression", lesson=NUMBER, length_name="n_points", length_label="samples", length_range=(10, 100),
+    noise=0.3, items="sequences", row_label="estimator", metric="test RMSE", relative="x bound",
+    optimum=BOUND, measure="rmse",
+    recipe=Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
+                  epochs_per_pass=2),
+    overrides={"SimpleRNN": {"learning_rate": 0.002, "passes": 8, "clipnorm": 1.0}},
+    prepare=_prepare, preview=_preview, plot=_plot)
