@@ -48,13 +48,13 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --durations=10 $(NBVAL) $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --durations=10
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)

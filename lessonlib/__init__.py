@@ -15,7 +15,7 @@ their exported names (``run_forecast``, ``forecast_explorer``, ...) is also ``le
 
 from importlib import metadata as _metadata
 
-from .bayes import classify_bayes, forecast_bayes
+from .bayes import classify_bayes, estimate_frequency_bayes, forecast_bayes
 from .classical import (
     cramer_rao_bound,
     estimate_frequency,
@@ -26,6 +26,7 @@ from .classical import (
     matched_filter_classify,
 )
 from .gradients import input_gradients
+from .lessons import exports as _lesson_exports
 from .metrics import accuracy, mse, rmse, roc_auc
 from .models import CELL_TYPES, build_rnn
 from .plots import (
@@ -42,8 +43,6 @@ from .plots import (
 )
 from .quiet import quiet_startup
 from .report import ScoreTable, claim, forecast_table, interval_table, score_forecasts, score_fresh
-from .training import FitResult, fit_quietly
-from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 from .signals import (
     LabelledWindows,
     SineSeries,
@@ -54,10 +53,10 @@ from .signals import (
     two_sine_windows,
     two_sines,
 )
+from .training import FitResult, fit_quietly
+from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 from .versions import show_versions
 from .windows import split_and_windowize, stack_steps, windowize, windows_and_labels
-
-from .lessons import exports as _lesson_exports
 
 globals().update(_lesson_exports())
 
@@ -67,7 +66,7 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
 
 __all__ = [
-    "CELL_TYPES", "Interval", "classify_bayes", "difference_interval", "forecast_bayes",
+    "CELL_TYPES", "Interval", "classify_bayes", "estimate_frequency_bayes", "difference_interval", "forecast_bayes",
     "mean_interval", "ratio_interval", "show_versions", "LabelledWindows", "SineWindows", "sine_windows",
     "two_sine_windows", "interval_table", "score_fresh", "FitResult", "ScoreTable", "SineSeries",
     "accuracy", "build_rnn", "claim", "cramer_rao_bound", "estimate_frequency", "fit_quietly",

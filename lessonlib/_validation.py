@@ -1,12 +1,9 @@
 """The argument checks of every public lessonlib function: every check lives here, none elsewhere.
 
-Each check raises a ``ValueError`` or ``TypeError`` in one pattern (the one Keras uses):
-"`name` must be <what is allowed>. Received: name=<value>." so that a student sees which
-argument is wrong, what would be right, and what was passed. The module is private (its name
-starts with ``_``); its checks are public within the package, so other modules import them by
-their plain names (``check_series``, ``check_frequencies``, ...), never a ``_private`` helper. (What
-is not an argument is checked where it is used: ``input_gradients`` raises on a backend other than
-TensorFlow.)
+Each raises a ``ValueError`` or ``TypeError`` in one pattern (the one Keras uses), "`name` must be
+<what is allowed>. Received: name=<value>.", so that a student sees which argument is wrong, what
+would be right, and what was passed. (What is not an argument is checked where it is used:
+``input_gradients`` raises on a backend other than TensorFlow.)
 
 Examples
 --------
@@ -32,19 +29,14 @@ import numpy as np
 def check_int(name, value, *, low=None, high=None, extra=""):
     """Return ``value`` as an int, or raise if it is not an integer in [low, high]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer. Received: {name}={value!r} "
-                        f"of type {type(value).__name__}.")
+        raise TypeError(f"`{name}` must be an integer. Received: {name}={value!r} of type {type(value).__name__}.")
     return int(_check_range(name, value, low, high, extra))
 
 
 def check_float(name, value, *, low=None, high=None, low_open=False, high_open=False, extra=""):
-    """Return ``value`` as a float, or raise if it is not a finite number in the range.
-
-    ``low_open``/``high_open`` exclude the end points, e.g. ``fraction_test`` in (0, 1).
-    """
+    """Return ``value`` as a finite float in the range; ``low_open``/``high_open`` exclude the end points."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a number. Received: {name}={value!r} "
-                        f"of type {type(value).__name__}.")
+        raise TypeError(f"`{name}` must be a number. Received: {name}={value!r} of type {type(value).__name__}.")
     if not np.isfinite(value):
         raise ValueError(f"`{name}` must be a finite number. Received: {name}={value!r}.")
     return float(_check_range(name, value, low, high, extra, low_open, high_open))
@@ -53,21 +45,16 @@ def check_float(name, value, *, low=None, high=None, low_open=False, high_open=F
 def _check_range(name, value, low, high, extra, low_open=False, high_open=False):
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
-    if too_low or too_high:
-        raise ValueError(f"`{name}` must be {_describe_range(low, high, low_open, high_open)}. "
-                         f"Received: {name}={value!r}{extra}.")
-    return value
-
-
-def _describe_range(low, high, low_open, high_open):
+    if not (too_low or too_high):
+        return value
     if low is not None and high is not None:
-        if low_open or high_open:
-            left, right = "(" if low_open else "[", ")" if high_open else "]"
-            return f"in {left}{low}, {high}{right}"
-        return f"between {low} and {high}"
-    if low is not None:
-        return f"greater than {low}" if low_open else f"at least {low}"
-    return f"less than {high}" if high_open else f"at most {high}"
+        allowed = (f"in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+                   if low_open or high_open else f"between {low} and {high}")
+    elif low is not None:
+        allowed = f"greater than {low}" if low_open else f"at least {low}"
+    else:
+        allowed = f"less than {high}" if high_open else f"at most {high}"
+    raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}{extra}.")
 
 
 def check_choice(name, value, choices):
@@ -78,35 +65,40 @@ def check_choice(name, value, choices):
     return value
 
 
+def _as_array(name, value, what):
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"`{name}` must be {what} of numbers. "
+                        f"Received an object of type {type(value).__name__}.") from error
+
+
 def check_series(name, series, *, min_length=2):
     """Return ``series`` as a finite 1-D float array of at least ``min_length`` values."""
-    try:
-        array = np.asarray(series, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"`{name}` must be a 1-D array of numbers. "
-                        f"Received an object of type {type(series).__name__}.") from error
+    array = _as_array(name, series, "a 1-D array")
     if array.ndim != 1:
-        raise ValueError(f"`{name}` must be 1-D (one value per time step). Received: "
-                         f"{name} with shape {array.shape}. Flatten it first, e.g. "
-                         f"`{name}.ravel()` or `{name}[:, 0]`.")
+        raise ValueError(f"`{name}` must be 1-D (one value per time step). Received: {name} with shape "
+                         f"{array.shape}. Flatten it first, e.g. `{name}.ravel()` or `{name}[:, 0]`.")
     if len(array) < min_length:
-        raise ValueError(f"`{name}` must hold at least {min_length} values. "
-                         f"Received: len({name})={len(array)}.")
-    _check_finite(name, array)
-    return array
+        raise ValueError(f"`{name}` must hold at least {min_length} values. Received: len({name})={len(array)}.")
+    return _check_finite(name, array)
+
+
+def check_paired(name_a, a, name_b, b, *, min_length=2):
+    """Return ``a`` and ``b`` as series (``check_series``) of the same length."""
+    a, b = check_series(name_a, a, min_length=min_length), check_series(name_b, b, min_length=min_length)
+    check_same_length(name_a, a, name_b, b)
+    return a, b
 
 
 def check_windows(name, windows):
     """Return ``windows`` as a finite float array of shape (n, window) or (n, window, 1)."""
     array = np.asarray(windows, dtype=float)
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[:, :, 0]
+    array = array[:, :, 0] if array.ndim == 3 and array.shape[2] == 1 else array
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] < 2:
-        raise ValueError(f"`{name}` must have shape (n_windows, window) or (n_windows, window, 1) "
-                         f"with n_windows >= 1 and window >= 2. Received: {name} with shape "
-                         f"{np.shape(windows)}.")
-    _check_finite(name, array)
-    return array
+        raise ValueError(f"`{name}` must have shape (n_windows, window) or (n_windows, window, 1) with n_windows >= 1 "
+                         f"and window >= 2. Received: {name} with shape {np.shape(windows)}.")
+    return _check_finite(name, array)
 
 
 def check_sequences(name, sequences):
@@ -117,8 +109,7 @@ def check_sequences(name, sequences):
     if array.ndim != 3 or 0 in array.shape:
         raise ValueError(f"`{name}` must have shape (n, steps) or (n, steps, features), none of them 0. "
                          f"Received: {name} with shape {np.shape(sequences)}.")
-    _check_finite(name, array)
-    return array
+    return _check_finite(name, array)
 
 
 def check_same_length(name_a, a, name_b, b):
@@ -191,39 +182,28 @@ def check_freq_range(freq_range):
 
 def _pair(value):
     """``value`` as two finite floats if it is a tuple, list or array of two real numbers, else None."""
-    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
-        return None
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v) for v in value):
-        return None
-    return float(value[0]), float(value[1])
+    if (isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2
+            and all(isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v) for v in value)):
+        return float(value[0]), float(value[1])
+    return None
 
 
 def check_signals(name, signals):
-    """Return ``signals`` as a finite float array of shape (n_sequences, n_points), one per row.
-
-    A trailing feature axis of size 1, as Keras's recurrent layers take, is dropped.
-    """
-    try:
-        array = np.asarray(signals, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"`{name}` must be a 2-D array of numbers. "
-                        f"Received an object of type {type(signals).__name__}.") from error
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[:, :, 0]
+    """Return ``signals`` as a finite float array of shape (n_sequences, n_points), one per row
+    (a trailing feature axis of size 1 is dropped)."""
+    array = _as_array(name, signals, "a 2-D array")
+    array = array[:, :, 0] if array.ndim == 3 and array.shape[2] == 1 else array  # Keras's feature axis
     if array.ndim != 2 or array.shape[0] == 0:
         raise ValueError(f"`{name}` must be 2-D, one sequence per row: shape (n_sequences, "
                          f"n_points) with n_sequences >= 1. Received: {name} with shape "
                          f"{array.shape}. For a single sequence pass `{name}[None, :]`.")
-    _check_finite(name, array)
-    return array
+    return _check_finite(name, array)
 
 
 def check_scores_and_labels(name, scores, y_true, *, both_classes=False):
     """Return ``scores`` and ``y_true`` as 1-D float arrays of the same length (at least 2), with
     ``y_true`` holding only 0 and 1 (and both, if ``both_classes``)."""
-    scores = check_series(name, np.ravel(scores), min_length=2)
-    y_true = check_series("y_true", np.ravel(y_true), min_length=2)
-    check_same_length(name, scores, "y_true", y_true)
+    scores, y_true = check_paired(name, np.ravel(scores), "y_true", np.ravel(y_true))
     present = np.unique(y_true)
     if not np.isin(present, (0, 1)).all() or (both_classes and len(present) != 2):
         raise ValueError(f"`y_true` must hold only 0 and 1{', with both present' if both_classes else ''}. "
@@ -255,6 +235,13 @@ def check_correct(name, correct):
     return correct
 
 
+def check_inexact_reference(reference, errors):
+    """Raise unless some of the reference method's ``errors`` are not 0: a ratio to it must exist."""
+    if not np.any(errors):
+        raise ValueError(f"`reference` must name a method that makes some error: no ratio to an exact one "
+                         f"exists. Received: reference={reference!r}, whose every error is 0.")
+
+
 def check_divisor(name, value, total):
     """Return ``value`` as an int that divides ``total`` (e.g. values per step of a window), or raise
     listing the values that do."""
@@ -266,19 +253,11 @@ def check_divisor(name, value, total):
     return value
 
 
-def check_split_window(window, longest, *, n_values, fraction_test):
-    """Raise unless ``window`` is at most ``longest``, the longest window that leaves a training window
-    when ``n_values`` values are split at ``fraction_test``."""
-    if window > longest:
-        raise ValueError(f"`window` is too long for a split of this series: it leaves no training "
-                         f"window. With {n_values} values (after any history) and fraction_test="
-                         f"{fraction_test}, `window` must be at most {longest}. Received: window={window}.")
-
-
 def _check_finite(name, array):
+    """Return ``array``, or raise naming the first NaN or infinite value's index."""
     bad = ~np.isfinite(array)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
-        index = first[0] if len(first) == 1 else first
-        raise ValueError(f"`{name}` must not contain NaN or infinite values. Received "
-                         f"{int(bad.sum())} such value(s), the first at index {index}.")
+        raise ValueError(f"`{name}` must not contain NaN or infinite values. Received {int(bad.sum())} "
+                         f"such value(s), the first at index {first[0] if len(first) == 1 else first}.")
+    return array

@@ -1,9 +1,9 @@
 """Yardsticks that need no training, classical: simple forecasts, the sine fit, the matched filter, the
 least-squares frequency estimator and the Cramér-Rao bound.
 
-The best possible forecast and classifier (the Bayes ones) are in ``bayes``. Every forecast takes windows
-shaped like ``windowize``'s ``X`` and returns one prediction per window, so networks and yardsticks are
-scored on exactly the same test windows.
+The Bayes forecast and classifier, optimal when the signal's form and noise level are known, are in
+``bayes``. Every forecast takes windows shaped like ``windowize``'s ``X`` and returns one prediction per
+window, so networks and yardsticks are scored on exactly the same test windows.
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ def forecast_moving_average(windows, *, k=5):
     array([3.5])
     """
     windows = check_windows("windows", windows)
-    k = check_int("k", k, low=1, high=windows.shape[1],
-                  extra=f" with a window of {windows.shape[1]} steps")
+    k = check_int("k", k, low=1, high=windows.shape[1], extra=f" with a window of {windows.shape[1]} steps")
     return windows[:, -k:].mean(axis=1)
 
 
@@ -85,15 +84,8 @@ def forecast_sine_fit(windows, *, frequency, step):
     Fits ``a sin(frequency t) + b cos(frequency t)`` to the window by least squares and
     extrapolates it one ``step`` ahead: the maximum-likelihood forecast when the amplitude is free.
     When the amplitude is known too (it is 1 in the lessons), the Bayes forecast
-    (``bayes.forecast_bayes``) does better; lesson 1 measures by how much.
-
-    Parameters
-    ----------
-    windows : array-like of shape (n_windows, window) or (n_windows, window, 1)
-    frequency : float
-        Angular frequency of the signal, ``sin(frequency * t)``; must be positive.
-    step : float
-        Time between two samples; must be positive.
+    (``bayes.forecast_bayes``) does better; lesson 1 measures by how much. ``frequency`` is angular
+    (``sin(frequency * t)``) and ``step`` the time between two samples, both positive.
 
     Examples
     --------
@@ -106,14 +98,9 @@ def forecast_sine_fit(windows, *, frequency, step):
     windows = check_windows("windows", windows)
     frequency = check_float("frequency", frequency, low=0, low_open=True)
     step = check_float("step", step, low=0, low_open=True)
-    return windows @ _sine_fit_weights(windows.shape[1], frequency, step)
-
-
-def _sine_fit_weights(window, frequency, step):
-    """The linear filter that maps a window to its sine-fit forecast (least squares is linear)."""
-    phase = frequency * step * np.arange(window + 1)
+    phase = frequency * step * np.arange(windows.shape[1] + 1)
     basis = np.column_stack([np.sin(phase), np.cos(phase)])
-    return basis[-1] @ np.linalg.pinv(basis[:-1])
+    return windows @ (basis[-1] @ np.linalg.pinv(basis[:-1]))  # least squares is linear: one filter
 
 
 class MatchedFilterResult(NamedTuple):
@@ -133,26 +120,8 @@ def matched_filter_classify(windows, *, frequencies=FREQUENCIES, step):
     more like class 1. Label 1 means ``score > 0``. Sweeping a threshold over the scores instead of
     0 traces the ROC curve (see :func:`lessonlib.metrics.roc_auc`). Least squares is linear, so each
     fit is a fixed projection: all windows are scored with two matrix products, no loop.
-
-    Parameters
-    ----------
-    windows : array-like of shape (n_windows, window) or (n_windows, window, 1)
-        Finite values, ``window >= 2``; e.g. ``x_test`` from :func:`windows_and_labels`.
-    frequencies : pair of float, default (1.0, 1.1)
-        Angular frequencies of class 0 and class 1; positive and different.
-    step : float
-        Time between two samples (``t[1] - t[0]`` of the series); positive.
-
-    Returns
-    -------
-    MatchedFilterResult
-        Named tuple ``(labels, scores)``: int array of 0/1 and float array, one per window.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For badly shaped or non-finite ``windows``, a non-positive ``step``, or ``frequencies``
-        that are not two different positive numbers.
+    ``frequencies`` are those of class 0 and class 1; ``step`` is ``t[1] - t[0]`` of the series.
+    Returns a ``MatchedFilterResult`` ``(labels, scores)``: int array of 0/1 and float array, one per window.
 
     Examples
     --------
@@ -167,49 +136,29 @@ def matched_filter_classify(windows, *, frequencies=FREQUENCIES, step):
     windows = check_windows("windows", windows)
     frequencies = check_frequencies(frequencies)
     step = check_float("step", step, low=0, low_open=True)
-    scores = _matched_filter_scores(windows, frequencies, step)
-    return MatchedFilterResult((scores > 0).astype(int), scores)
-
-
-def _matched_filter_scores(windows, frequencies, step):
-    """RSS_0 - RSS_1 = |Q_1^T x|^2 - |Q_0^T x|^2, with Q_j an orthonormal basis of sine j's span."""
     t = step * np.arange(windows.shape[1])
-    fitted = []
+    fitted = []  # |Q_j^T x|^2, with Q_j an orthonormal basis of sine j's span: RSS_0 - RSS_1 = fitted_1 - fitted_0
     for w in frequencies:
         basis, _ = np.linalg.qr(np.column_stack([np.sin(w * t), np.cos(w * t)]))
         fitted.append(np.sum((windows @ basis) ** 2, axis=1))
-    return fitted[1] - fitted[0]
+    scores = fitted[1] - fitted[0]
+    return MatchedFilterResult((scores > 0).astype(int), scores)
 
 
 def estimate_frequency(signals, t, *, freq_range=FREQ_RANGE):
     """Least-squares (maximum-likelihood) estimate of each row's angular frequency.
 
-    For a trial frequency ``w``, ``a sin(w t) + b cos(w t)`` is fitted to the row by linear least squares; the estimate is the ``w`` whose
-    fit leaves the smallest residual: the maximum-likelihood estimate in white Gaussian noise.
+    For a trial frequency ``w``, ``a sin(w t) + b cos(w t)`` is fitted to the row by linear least
+    squares; the estimate is the ``w`` whose fit leaves the smallest residual: the maximum-likelihood
+    estimate in white Gaussian noise (the sine has no offset).
     It is found in two stages, both vectorized over rows: the best ``w`` on a fine grid over
     ``freq_range`` (step at most ``(high - low) / 1000`` and ``pi / (8 * (t[-1] - t[0]))``, at most
     20,000 points), then a golden-section search between the grid neighbours of that peak.
     Frequencies above the Nyquist limit ``pi / (t[1] - t[0])`` alias and cannot be told apart.
 
-    Parameters
-    ----------
-    signals : array-like of shape (n_sequences, n_points) or (n_sequences, n_points, 1)
-        One finite sequence per row.
-    t : array-like of shape (n_points,)
-        Sample times, strictly increasing, shared by all rows; ``n_points >= 3``.
-    freq_range : pair of float, default (1.0, 5.0)
-        ``(low, high)`` with ``0 < low < high``: where to search; the estimates stay inside it.
-
-    Returns
-    -------
-    ndarray of shape (n_sequences,)
-        Estimated angular frequencies, in ``[low, high]``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``signals`` is not 2-D or not finite, ``t`` is not 1-D, increasing and as long as a row,
-        or ``freq_range`` is not ``(low, high)`` with ``0 < low < high``.
+    ``signals`` holds one sequence per row, of shape (n_sequences, n_points) or (n_sequences,
+    n_points, 1); ``t`` the sample times, strictly increasing, shared by all rows (``n_points >= 3``).
+    The estimates, one per row, stay inside ``freq_range``.
 
     Examples
     --------
@@ -222,30 +171,17 @@ def estimate_frequency(signals, t, *, freq_range=FREQ_RANGE):
     t = check_series("t", t, min_length=3)
     check_same_length("t", t, "each row of signals", signals[0])
     check_increasing("t", t)
-    freq_range = check_freq_range(freq_range)
-    return _estimate_frequency(signals, t, freq_range)
-
-
-def _estimate_frequency(signals, t, freq_range):
-    low, high = freq_range
+    low, high = check_freq_range(freq_range)
     step = min((high - low) / 1000, np.pi / (8 * (t[-1] - t[0])))
     grid = np.linspace(low, high, int(min(np.ceil((high - low) / step), _MAX_GRID - 1)) + 1)
-    peak = _grid_peak(signals, t, grid)
-    spacing = grid[1] - grid[0]
-    lower = np.clip(peak - spacing, low, high)
-    upper = np.clip(peak + spacing, low, high)
-    return _golden_section(signals, t, lower, upper)
-
-
-def _basis(w, t):
-    """Columns sin(w t), cos(w t): shape (..., n_points, 2) for ``w`` of shape (...)"""
-    phase = np.multiply.outer(w, t)
-    return np.stack([np.sin(phase), np.cos(phase)], axis=-1)
+    peak, spacing = _grid_peak(signals, t, grid), grid[1] - grid[0]
+    return _golden_section(signals, t, np.clip(peak - spacing, low, high), np.clip(peak + spacing, low, high))
 
 
 def _grid_peak(signals, t, grid):
     """Grid frequency whose fit explains most of each row: max of |Q_w^T x|^2, Q_w orthonormal."""
-    bases, _ = np.linalg.qr(_basis(grid, t))
+    phase = np.multiply.outer(grid, t)
+    bases, _ = np.linalg.qr(np.stack([np.sin(phase), np.cos(phase)], axis=-1))  # (grid, n_points, 2)
     n_columns = bases.shape[-1]
     bases = bases.transpose(1, 0, 2).reshape(len(t), -1)
     rows_per_chunk = max(1, 4_000_000 // bases.shape[1])
@@ -280,8 +216,7 @@ def _golden_section(signals, t, lower, upper, n_iterations=40):
         inner_low, inner_high = (np.where(go_up, inner_high, upper - _GOLDEN * (upper - lower)),
                                  np.where(go_up, lower + _GOLDEN * (upper - lower), inner_low))
         new_value = _explained(signals, t, np.where(go_up, inner_high, inner_low))
-        value_low, value_high = (np.where(go_up, value_high, new_value),
-                                 np.where(go_up, new_value, value_low))
+        value_low, value_high = (np.where(go_up, value_high, new_value), np.where(go_up, new_value, value_low))
     return (lower + upper) / 2
 
 
@@ -303,28 +238,10 @@ def cramer_rao_bound(*, n_points=50, duration=10.0, noise=0.3, amplitude=1.0):
     An unknown constant offset raises it by under 1 % for the default design. This is
     Rife & Boorstyn's (1974) bound ``12 sigma**2 / (A**2 dt**2 N (N**2 - 1))`` for a *complex*
     exponential with complex noise of variance sigma**2, times 2: a real sine carries half the
-    information. Forgetting that factor gives 0.0144 instead of 0.0204 for the default design.
+    information (forgetting that factor gives the second example's value).
 
-    Parameters
-    ----------
-    n_points : int, default 50
-        Number of samples N; at least 3.
-    duration : float, default 10.0
-        Time from the first to the last sample; positive.
-    noise : float, default 0.3
-        Noise standard deviation sigma; at least 0.
-    amplitude : float, default 1.0
-        Amplitude A of the sine; positive.
-
-    Returns
-    -------
-    float
-        The bound on the RMSE, in radians per time unit; proportional to ``noise``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For ``n_points < 3``, a non-positive ``duration`` or ``amplitude``, or a negative ``noise``.
+    ``n_points`` is N (at least 3), ``noise`` is sigma and ``amplitude`` is A. The bound is in
+    radians per time unit, proportional to ``noise``.
 
     Examples
     --------
@@ -337,9 +254,6 @@ def cramer_rao_bound(*, n_points=50, duration=10.0, noise=0.3, amplitude=1.0):
     duration = check_float("duration", duration, low=0, low_open=True)
     noise = check_float("noise", noise, low=0)
     amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
-    return _cramer_rao_bound(n_points, duration / (n_points - 1), noise, amplitude)
-
-
-def _cramer_rao_bound(n_points, dt, noise, amplitude):
+    dt = duration / (n_points - 1)
     return float(np.sqrt(24.0) * noise / (amplitude * dt * np.sqrt(n_points * (n_points**2 - 1))))
 

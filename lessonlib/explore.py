@@ -28,6 +28,7 @@ from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
 from .report import ScoreTable, score_fresh
 from .training import fit_live
+from .windows import stack_steps
 
 NOISE_RANGE = (0, 2)
 N_TEST = 10_000  # fresh test windows (or sequences) per run: the scores in the table
@@ -47,7 +48,8 @@ class Recipe(NamedTuple):
     norm ``clipnorm`` if set), at most ``passes`` passes over the training items, each cut into
     ``epochs_per_pass`` epochs (the live curve's points), stopping once ``patience`` epochs bring no
     lower validation loss. ``pooling`` averages the layer's states over all time steps instead of
-    using the last one.
+    using the last one. The network reads ``per_step`` values at each step (``stack_steps``), or the
+    largest divisor of the length below it: a recurrent step costs about the same whatever it reads.
     """
 
     units: int
@@ -60,6 +62,7 @@ class Recipe(NamedTuple):
     clipnorm: float | None = None
     pooling: bool = False
     schedule: str | None = "cosine"
+    per_step: int = 5
 
     @property
     def steps_per_epoch(self):
@@ -140,7 +143,7 @@ class Data(NamedTuple):
     (the clean next value, the label, the frequency); ``yardsticks``: name -> outputs on
     ``x_test`` (from ``deferred`` if slow; a number for a bound), the optimum among them;
     ``x_view`` the inputs of the picture (None: the first test items) and ``view`` the picture
-    without predictions; ``to_units`` maps network outputs to the lesson's units.
+    without predictions. Inputs have one value per step, ``(n, length, 1)``.
     """
 
     x_train: np.ndarray
@@ -152,7 +155,6 @@ class Data(NamedTuple):
     yardsticks: dict
     x_view: np.ndarray | None
     view: View
-    to_units: Callable = np.asarray
 
 
 class Task(NamedTuple):
@@ -162,7 +164,8 @@ class Task(NamedTuple):
     ends in a sigmoid for ``"accuracy"`` and is linear otherwise. ``recipe`` is the recipe of every
     cell, but for the fields in ``overrides[cell]``. ``prepare(settings, recipe)`` returns ``Data``;
     ``preview(settings, ax, seed=...)`` draws the data before training; ``plot(view, ax, title)``
-    draws the network's predictions.
+    draws the network's predictions; ``to_units`` maps the network's outputs to the lesson's units
+    (lesson 3's network learns a scaled frequency).
     """
 
     name: str  # e.g. "forecast": the panel's name (lessonlib.forecast_explorer)
@@ -182,6 +185,7 @@ class Task(NamedTuple):
     prepare: Callable
     preview: Callable
     plot: Callable
+    to_units: Callable = np.asarray
 
     def recipe_for(self, cell):
         """The recipe of ``cell``: the lesson's base recipe with the cell's overrides."""
@@ -197,8 +201,8 @@ class Run(NamedTuple):
     ``references`` the yardsticks' on the same items. ``epochs`` were trained; the network kept the
     weights of ``best_epoch`` (lowest validation loss); ``ended`` says why the run ended:
     ``"converged"``, ``"budget"`` or ``"stopped"``. ``seconds`` is the whole run's wall-clock time,
-    ``view`` the final predictions, ``model`` the trained Keras network with the kept weights (its
-    outputs pass through ``Data.to_units`` before scoring).
+    ``view`` the final predictions, ``model`` the trained Keras network with the kept weights, which
+    reads ``per_step`` values per step (``predict`` feeds it and converts its outputs).
     """
 
     task: Task
@@ -212,6 +216,11 @@ class Run(NamedTuple):
     seconds: float
     view: View
     model: object = None
+    per_step: int = 1
+
+    def predict(self, x):
+        """The network's outputs for inputs ``x`` of shape ``(n, length, 1)``, in the lesson's units."""
+        return self.task.to_units(_predict(self.model, stack_steps(x, self.per_step)))
 
     @property
     def network(self):
@@ -310,21 +319,33 @@ def _train_and_score(task, settings, should_stop, on_update):
     """One run: data and yardsticks, then the network trained live, then every score."""
     start = time.perf_counter()
     recipe = task.recipe_for(settings.cell)
-    data = task.prepare(settings, recipe)
+    per_step = max(d for d in range(1, recipe.per_step + 1) if settings.length % d == 0)
+    data = _stacked(task.prepare(settings, recipe), per_step)
     references = {name: _measure(task, _head(out), data.truth[:N_CURVE]) for name, out in data.yardsticks.items()}
     report = _Reporter(task, data, references, recipe, on_update)
     report.update(0, None, None)  # the yardsticks are known: the curve can show them
-    model = report.model = _build_network(task, settings, recipe)
-    fit = fit_live(model, data.x_train, data.y_train, evaluate=report.evaluate, epochs=recipe.epochs,
+    model = report.model = _build_network(task, settings, recipe, per_step)
+    rng = np.random.default_rng([settings.seed, 7])  # the run's own: no global random state moves
+    order = np.concatenate([rng.permutation(len(data.x_train)) for _ in range(recipe.passes)])
+    fit = fit_live(model, data.x_train[order], data.y_train[order], evaluate=report.evaluate, epochs=recipe.epochs,
                    batch_size=recipe.batch_size, patience=recipe.patience, steps_per_epoch=recipe.steps_per_epoch,
                    should_stop=should_stop, on_batch=report.batch)
     name = network_name(settings.cell)
-    outputs = {name: data.to_units(_predict(model, data.x_test)),
+    outputs = {name: task.to_units(_predict(model, data.x_test)),
                **{yardstick: _whole(out) for yardstick, out in data.yardsticks.items()}}
     scores = _scores(task, outputs, data.truth)
     scores[name] = scores[name]._replace(seconds=fit.seconds)
     return Run(task, settings, scores, tuple(report.curve), references, fit.epochs, fit.best_epoch,
-               fit.ended, time.perf_counter() - start, report.views[fit.best_epoch], model)
+               fit.ended, time.perf_counter() - start, report.views[fit.best_epoch], model, per_step)
+
+
+def _stacked(data, per_step):
+    """``data`` with every input regrouped to ``per_step`` values per step, as float32."""
+    def stack(x):
+        return None if x is None else stack_steps(x, per_step).astype("float32")
+
+    return data._replace(x_train=stack(data.x_train), x_val=stack(data.x_val), x_test=stack(data.x_test),
+                         x_view=stack(data.x_view))
 
 
 def _measure(task, outputs, truth):
@@ -367,7 +388,7 @@ class _Reporter:
         """Score the network after ``epoch`` epochs; report it; return the validation loss."""
         outputs = _predict(self.model, self.inputs)
         n_val = len(self.data.x_val)
-        curve_outputs = self.data.to_units(outputs[n_val:n_val + N_CURVE])
+        curve_outputs = self.task.to_units(outputs[n_val:n_val + N_CURVE])
         self.curve.append(_measure(self.task, curve_outputs, self.data.truth[:N_CURVE]))
         self.views.append(self._view(outputs))
         self.epoch = epoch
@@ -384,11 +405,11 @@ class _Reporter:
 
     def _view(self, outputs):
         """The picture's predictions from the outputs on ``inputs``, in the lesson's units."""
-        data = self.data
+        data, to_units = self.data, self.task.to_units
         if data.x_view is not None:
-            return data.view._replace(predictions=data.to_units(outputs[-len(data.x_view):]))
+            return data.view._replace(predictions=to_units(outputs[-len(data.x_view):]))
         start = len(data.x_val)
-        return data.view._replace(predictions=data.to_units(outputs[start:start + len(data.view.target)]))
+        return data.view._replace(predictions=to_units(outputs[start:start + len(data.view.target)]))
 
 
 def _loss(task, outputs, targets):
@@ -399,17 +420,17 @@ def _loss(task, outputs, targets):
     return float(np.mean((outputs - targets) ** 2))
 
 
-def _build_network(task, settings, recipe):
-    """Seed, then a compiled one-layer network of ``settings.cell`` for ``recipe``, Adam ready."""
+def _build_network(task, settings, recipe, per_step):
+    """A compiled one-layer network of ``settings.cell`` for ``recipe``, seeded by the run's seed
+    without touching Keras's global random state, Adam ready."""
     with quiet_startup():  # in case no lesson cell has imported Keras yet
-        import keras
+        import keras  # noqa: F401 -- loaded here, quietly, before build_rnn does
 
-    keras.utils.set_random_seed(settings.seed)
     decay_steps = recipe.epochs * recipe.steps_per_epoch if recipe.schedule == "cosine" else None
     model = build_rnn(settings.cell, window=settings.length, units=recipe.units,
                       head="sigmoid" if task.measure == "accuracy" else "linear",
                       learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
-                      pooling=recipe.pooling)
+                      pooling=recipe.pooling, per_step=per_step, seed=settings.seed)
     # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second
     # tracing of the training step (a noticeable share of a short run), with the same numbers.
     model.optimizer.build(model.trainable_variables)

@@ -2,6 +2,8 @@
 
 Drawing them with matplotlib keeps the images reproducible: ``python -m lessonlib.figures img``
 rewrites ``img/*.png``. matplotlib is imported inside the functions, so ``import lessonlib`` stays fast.
+Each ``draw_*`` function draws on ``ax`` (by default a new stand-alone Figure of its size in
+``_FIGURES``) and returns the axes drawn on.
 """
 
 from __future__ import annotations
@@ -16,10 +18,7 @@ DPI = 150
 _BLUE, _ORANGE, _GREEN, _GREY = "#1f6fb4", "#d9590f", "#2e8b3a", "#555555"
 _FILL = {"input": "#dbe9f6", "hidden": "#fde4cf", "output": "#d8f0d8"}
 
-_NODE_FONT = 18
-_LABEL_FONT = 16
-_NOTE_FONT = 14
-_RADIUS = 0.5
+_NODE_FONT, _LABEL_FONT, _NOTE_FONT, _RADIUS = 18, 16, 14, 0.5
 
 
 def _new_axes(ax, draw):
@@ -34,28 +33,20 @@ def _new_axes(ax, draw):
 
 def _finish(ax, xlim, ylim):
     """Fix the data limits, keep circles round and hide the frame."""
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
+    ax.set(xlim=xlim, ylim=ylim, aspect="equal")
     ax.set_axis_off()
     return ax
 
 
 def _node(ax, xy, label, color, *, shape="circle", size=(2 * _RADIUS, 2 * _RADIUS)):
-    """Draw one unit (circle) or one layer (rounded box) at ``xy`` with ``label`` in it.
-
-    Returns the patch, which ``_arrow`` accepts as a start or end so arrows stop at its edge.
-    """
+    """Draw one unit (circle) or one layer (rounded box) at ``xy`` with ``label`` in it; return the patch,
+    which ``_arrow`` accepts as a start or end so arrows stop at its edge."""
     from matplotlib.patches import Circle, FancyBboxPatch
 
-    x, y = xy
+    (x, y), (w, h) = xy, size
     style = dict(facecolor=_FILL[color], edgecolor="#333333", linewidth=2.5, zorder=2)
-    if shape == "circle":
-        patch = Circle(xy, size[0] / 2, **style)
-    else:
-        w, h = size
-        patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.2",
-                               **style)
+    patch = (Circle(xy, w / 2, **style) if shape == "circle" else
+             FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.2", **style))
     ax.add_patch(patch)
     ax.text(x, y, label, ha="center", va="center", fontsize=_NODE_FONT, zorder=3)
     return patch
@@ -70,8 +61,7 @@ def _center(end):
     return tuple(end)
 
 
-def _arrow(ax, start, end, color, label=None, *, offset=(0.0, 0.0), ha="center", va="center",
-           lw=3.0, head=24):
+def _arrow(ax, start, end, color, label=None, *, offset=(0.0, 0.0), ha="center", va="center", lw=3.0, head=24):
     """Draw a thick arrow from ``start`` to ``end`` (points or node patches), optionally labelled.
 
     The label sits at the arrow's midpoint moved by ``offset`` (data units), in the arrow's colour,
@@ -80,11 +70,9 @@ def _arrow(ax, start, end, color, label=None, *, offset=(0.0, 0.0), ha="center",
     from matplotlib.patches import FancyArrowPatch
 
     a, b = _center(start), _center(end)
-    patch_a = None if isinstance(start, tuple) else start
-    patch_b = None if isinstance(end, tuple) else end
-    ax.add_patch(FancyArrowPatch(a, b, patchA=patch_a, patchB=patch_b, arrowstyle="-|>",
-                                 mutation_scale=head, linewidth=lw, color=color,
-                                 shrinkA=3, shrinkB=3, zorder=1))
+    ax.add_patch(FancyArrowPatch(a, b, patchA=None if isinstance(start, tuple) else start,
+                                 patchB=None if isinstance(end, tuple) else end, arrowstyle="-|>",
+                                 mutation_scale=head, linewidth=lw, color=color, shrinkA=3, shrinkB=3, zorder=1))
     if label:
         mid = ((a[0] + b[0]) / 2 + offset[0], (a[1] + b[1]) / 2 + offset[1])
         _text(ax, mid, label, color, ha=ha, va=va)
@@ -106,24 +94,11 @@ def _weight_legend(ax, loc):
 
 
 def draw_simple_mlp(ax=None):
-    """Draw a feed-forward network: 3 inputs, 4 hidden units, 1 output, arrows left to right.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes, optional
-        Where to draw. By default a new stand-alone Figure (8 x 5 inches) is made.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
-    """
+    """Draw a feed-forward network: 3 inputs, 4 hidden units, 1 output, arrows left to right."""
     ax = _new_axes(ax, draw_simple_mlp)
     xs = {"input": 0.0, "hidden": 3.5, "output": 7.0}
-    inputs = [_node(ax, (xs["input"], y), f"$x_{i + 1}$", "input")
-              for i, y in enumerate((1.6, 0.0, -1.6))]
-    hidden = [_node(ax, (xs["hidden"], y), f"$h_{i + 1}$", "hidden")
-              for i, y in enumerate((2.4, 0.8, -0.8, -2.4))]
+    inputs = [_node(ax, (xs["input"], y), f"$x_{i + 1}$", "input") for i, y in enumerate((1.6, 0.0, -1.6))]
+    hidden = [_node(ax, (xs["hidden"], y), f"$h_{i + 1}$", "hidden") for i, y in enumerate((2.4, 0.8, -0.8, -2.4))]
     output = _node(ax, (xs["output"], 0.0), r"$\hat{y}$", "output")
     for i in inputs:
         for h in hidden:
@@ -140,16 +115,6 @@ def draw_rnn(ax=None):
 
     The loop on the hidden layer is the recurrence: the state ``h(t-1)`` is fed back in when
     computing ``h(t)``.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes, optional
-        Where to draw. By default a new stand-alone Figure (7 x 6 inches) is made.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
     """
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
@@ -166,8 +131,7 @@ def draw_rnn(ax=None):
     right = box[0] / 2
     loop = Path([(right, 2.85), (right + 2.2, 3.9), (right + 2.2, 1.3), (right, 2.35)],
                 [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
-    ax.add_patch(FancyArrowPatch(path=loop, arrowstyle="-|>", mutation_scale=24, linewidth=3,
-                                 color=_ORANGE, zorder=1))
+    ax.add_patch(FancyArrowPatch(path=loop, arrowstyle="-|>", mutation_scale=24, linewidth=3, color=_ORANGE, zorder=1))
     _text(ax, (right + 1.95, 2.6), "$W_h$\nrecurrent weights\n" r"$h_{t-1} \rightarrow h_t$",
           _ORANGE, ha="left", linespacing=1.4)
 
@@ -182,16 +146,6 @@ def draw_rnn_unrolled(ax=None):
     Inputs ``x_0..x_3`` feed hidden states ``h_0..h_3`` through ``W_x`` (blue); each state
     feeds the next through ``W_h`` (orange); the last state gives the forecast ``x̂_4`` through
     ``W_y`` (green). The same three weight sets are reused at every step.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes, optional
-        Where to draw. By default a new stand-alone Figure (9 x 5.5 inches) is made.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
     """
     ax = _new_axes(ax, draw_rnn_unrolled)
     step = 2.6
@@ -203,30 +157,18 @@ def draw_rnn_unrolled(ax=None):
     for a, b in itertools.pairwise(hs):
         _arrow(ax, a, b, _ORANGE, "$W_h$", offset=(0.0, 0.5))
     _arrow(ax, hs[-1], out, _GREEN, "$W_y$", offset=(0.12, 0.0), ha="left")
-    _text(ax, (3 * step + 0.75, 5.0), "forecast of\nthe next value", _GREY, size=_NOTE_FONT,
-          ha="left")
+    _text(ax, (3 * step + 0.75, 5.0), "forecast of\nthe next value", _GREY, size=_NOTE_FONT, ha="left")
     _weight_legend(ax, "upper left")
-    _text(ax, (1.5 * step, -1.2), "the same three weight sets are reused at every step",
-          _GREY, size=_NOTE_FONT, style="italic")
+    _text(ax, (1.5 * step, -1.2), "the same three weight sets are reused at every step", _GREY, size=_NOTE_FONT,
+          style="italic")
     return _finish(ax, (-0.9, 3 * step + 2.6), (-1.6, 5.7))
 
 
 def draw_rnn_two_layer(ax=None):
     """Draw two stacked recurrent layers unrolled over four steps.
 
-    The first layer hands its state at every step up to the second
-    (``return_sequences=True``); only the second layer's last state reaches the output
-    (``return_sequences=False``).
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes, optional
-        Where to draw. By default a new stand-alone Figure (9 x 7 inches) is made.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes drawn on.
+    The first layer hands its state at every step up to the second (``return_sequences=True``); only
+    the second layer's last state reaches the output (``return_sequences=False``).
     """
     ax = _new_axes(ax, draw_rnn_two_layer)
     step, rows = 2.2, (0.0, 2.2, 4.4, 6.6)
@@ -234,12 +176,10 @@ def draw_rnn_two_layer(ax=None):
     h1 = [_node(ax, (t * step, rows[1]), f"$h^1_{t}$", "hidden") for t in range(4)]
     h2 = [_node(ax, (t * step, rows[2]), f"$h^2_{t}$", "hidden") for t in range(4)]
     out = _node(ax, (3 * step, rows[3]), r"$\hat{x}_4$", "output")
-    for lower, upper in ((xs, h1), (h1, h2)):
-        for a, b in zip(lower, upper, strict=True):
-            _arrow(ax, a, b, _BLUE)
-    for layer in (h1, h2):
-        for a, b in itertools.pairwise(layer):
-            _arrow(ax, a, b, _ORANGE)
+    for a, b in [*zip(xs, h1, strict=True), *zip(h1, h2, strict=True)]:
+        _arrow(ax, a, b, _BLUE)
+    for a, b in [*itertools.pairwise(h1), *itertools.pairwise(h2)]:
+        _arrow(ax, a, b, _ORANGE)
     _arrow(ax, h2[-1], out, _GREEN)
 
     note_x = 3 * step + 0.85
@@ -252,8 +192,8 @@ def draw_rnn_two_layer(ax=None):
     _text(ax, (note_x, rows[3]), "output", _GREY, ha="left")
     _text(ax, (-0.85, rows[0]), "input", _GREY, ha="right")
     _weight_legend(ax, "upper left")
-    _text(ax, (1.5 * step, -1.2), "each layer has its own $W_x$ and $W_h$, reused at every step",
-          _GREY, size=_NOTE_FONT, style="italic")
+    _text(ax, (1.5 * step, -1.2), "each layer has its own $W_x$ and $W_h$, reused at every step", _GREY,
+          size=_NOTE_FONT, style="italic")
     return _finish(ax, (-2.4, note_x + 4.6), (-1.6, 8.4))
 
 
@@ -267,19 +207,11 @@ _FIGURES = (
 
 
 def save_all(folder="img"):
-    """Draw every diagram into its own Figure and save it as a PNG in ``folder``.
+    """Draw every diagram into its own Figure and save it as a PNG in ``folder`` (created if needed);
+    return the paths written, in a fixed order.
 
-    The folder is created if needed. Files are written at a fixed dpi without a "Software"
-    stamp, so running this twice gives byte-identical files.
-
-    Parameters
-    ----------
-    folder : str or pathlib.Path, default 'img'
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written, in a fixed order.
+    Files are written at a fixed dpi without a "Software" stamp, so running this twice gives
+    byte-identical files.
 
     Examples
     --------
@@ -298,8 +230,7 @@ def save_all(folder="img"):
         ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
         draw(ax)
         path = folder / filename
-        fig.savefig(path, dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.25,
-                    metadata={"Software": None})
+        fig.savefig(path, dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.25, metadata={"Software": None})
         fig.clear()  # not registered with pyplot, so nothing else holds on to it
         paths.append(path)
     return paths

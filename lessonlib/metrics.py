@@ -1,42 +1,26 @@
 """How good a forecast, a classifier or an estimator is: the plain scores, one number each.
 
-Mean squared error and its root for numbers (forecasts, frequencies), accuracy and the area under
-the ROC curve for classifiers. Networks and classical methods are scored with the same functions;
-``report.score_fresh`` puts 95 % intervals around them on a large fresh test set.
+Networks and classical methods are scored with the same functions; ``report.score_fresh`` puts 95 %
+intervals around them on a large fresh test set.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_same_length, check_scores_and_labels, check_series
+from ._validation import check_paired, check_scores_and_labels
 
 
 def mse(predictions, targets):
-    """Mean squared error between two equally long sequences of numbers.
-
-    Parameters
-    ----------
-    predictions, targets : array-like
-        Finite numbers, flattened; the same number of each, at least one.
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs are not finite numbers or differ in length.
+    """Mean squared error between two equally long sequences of finite numbers (flattened).
 
     Examples
     --------
     >>> mse([1.0, 2.0], [1.0, 4.0])
     2.0
     """
-    predictions = check_series("predictions", np.ravel(predictions), min_length=1)
-    targets = check_series("targets", np.ravel(targets), min_length=1)
-    check_same_length("predictions", predictions, "targets", targets)
+    predictions, targets = check_paired("predictions", np.ravel(predictions), "targets", np.ravel(targets),
+                                        min_length=1)
     return float(np.mean((predictions - targets) ** 2))
 
 
@@ -55,57 +39,24 @@ def rmse(predictions, targets):
 
 
 def accuracy(labels, y_true):
-    """Share of windows whose predicted label equals the true one.
-
-    Parameters
-    ----------
-    labels, y_true : array-like of shape (n,)
-        Predicted and true labels (any numbers; compared for equality), same length, n >= 1.
-
-    Returns
-    -------
-    float
-        In [0, 1].
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs are not 1-D finite arrays of the same length.
+    """Share of windows whose predicted label equals the true one (any numbers, compared for equality).
 
     Examples
     --------
     >>> accuracy([0, 1, 1, 0], [0.0, 1.0, 0.0, 0.0])
     0.75
     """
-    labels = check_series("labels", np.ravel(labels), min_length=1)
-    y_true = check_series("y_true", np.ravel(y_true), min_length=1)
-    check_same_length("labels", labels, "y_true", y_true)
+    labels, y_true = check_paired("labels", np.ravel(labels), "y_true", np.ravel(y_true), min_length=1)
     return float(np.mean(labels == y_true))
 
 
 def roc_auc(scores, y_true):
     """Area under the ROC curve: the chance that a random class-1 window outscores a class-0 one.
 
-    Unlike accuracy it needs no threshold: it says how well the scores *rank* the windows. Computed
-    from ranks (the Mann-Whitney U statistic divided by ``n_0 * n_1``), ties counting half, so it
-    equals ``sklearn.metrics.roc_auc_score(y_true, scores)``.
-
-    Parameters
-    ----------
-    scores : array-like of shape (n,)
-        Finite scores, higher meaning "more like class 1".
-    y_true : array-like of shape (n,)
-        True labels, each 0 or 1, with both classes present.
-
-    Returns
-    -------
-    float
-        In [0, 1]; 0.5 is chance, 1.0 a perfect ranking.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the inputs differ in length, are not finite, or ``y_true`` is not 0/1 with both classes.
+    Unlike accuracy it needs no threshold: it says how well the scores (higher: more like class 1)
+    *rank* the windows; 0.5 is chance, 1.0 a perfect ranking. Computed from ranks (the Mann-Whitney U
+    statistic divided by ``n_0 * n_1``), ties counting half, so it equals
+    ``sklearn.metrics.roc_auc_score(y_true, scores)``. ``y_true`` must hold 0 and 1, both present.
 
     Examples
     --------
@@ -119,14 +70,10 @@ def roc_auc(scores, y_true):
     >>> roc_auc([0.5, 0.5], [0, 1])
     0.5
     """
-    scores, y_true = check_scores_and_labels("scores", scores, y_true, both_classes=True)
-    return _roc_auc(scores, y_true == 1)
-
-
-def _roc_auc(scores, positive):
     from scipy.stats import rankdata  # here, not at import: scipy.stats is slow to import
 
-    ranks = rankdata(scores)
+    scores, y_true = check_scores_and_labels("scores", scores, y_true, both_classes=True)
+    positive, ranks = y_true == 1, rankdata(scores)
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
     u_statistic = ranks[positive].sum() - n_pos * (n_pos + 1) / 2
     return float(u_statistic / (n_pos * n_neg))

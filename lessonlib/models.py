@@ -1,8 +1,7 @@
 """The Keras builder of the explorers: one recurrent layer (SimpleRNN, LSTM or GRU) and a Dense head.
 
-Keras is imported inside the function, so ``import lessonlib`` stays fast and works without a
-deep-learning backend loaded. The lessons write their models out in full, since that is what they
-teach; this builder is for the explorers, where one recipe is built for any cell type.
+The lessons write their models out in full, since that is what they teach; this builder is for the
+explorers, where one recipe is built for any cell type. Keras is imported inside the function.
 """
 
 from __future__ import annotations
@@ -14,19 +13,14 @@ HEADS = ("linear", "sigmoid")
 
 
 def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=None, decay_steps=None,
-              clipnorm=None, pooling=False, per_step=1):
+              clipnorm=None, pooling=False, per_step=1, seed=None):
     """A ``keras.Sequential`` compiled with Adam: one recurrent layer of ``cell`` and a Dense(1) head.
 
-    The recurrent layer returns only its final state, which the Dense head turns into one number
-    (with ``pooling``, the average of its states over all steps instead).
+    The recurrent layer (one of ``CELL_TYPES``, with a state of 1 to 1024 ``units``) returns only its
+    final state, which the Dense head turns into one number.
 
     Parameters
     ----------
-    cell : {'SimpleRNN', 'LSTM', 'GRU'}, default 'LSTM'
-    window : int
-        Values per input window (at least 1).
-    units : int, default 32
-        Size of the recurrent layer's state, 1 to 1024.
     head : {'linear', 'sigmoid'}, default 'linear'
         'linear' regresses a number (loss: mean squared error); 'sigmoid' outputs a probability for
         binary classification (loss: binary cross-entropy).
@@ -42,16 +36,10 @@ def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=Non
     per_step : int, default 1
         Values read at each step: the input has shape ``(window // per_step, per_step)``, as
         ``stack_steps(windows, per_step)`` makes; it must divide ``window``.
-
-    Returns
-    -------
-    keras.Model
-
-    Raises
-    ------
-    ValueError, TypeError
-        For an unknown ``cell`` or ``head``, a size, ``learning_rate``, ``decay_steps`` or ``clipnorm``
-        out of range, or a ``per_step`` that does not divide ``window`` (the message lists those that do).
+    seed : int, optional
+        Seeds the initial weights without touching any global random state, and names every layer
+        (no Keras name counter moves): a model built on a thread then changes nothing that a lesson's
+        cells see. None: Keras's global generator (``keras.utils.set_random_seed``) and names.
     """
     cell = check_choice("cell", cell, CELL_TYPES)
     window = check_int("window", window, low=1)
@@ -65,21 +53,29 @@ def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=Non
         clipnorm = check_float("clipnorm", clipnorm, low=0, low_open=True)
     pooling = check_bool("pooling", pooling)
     per_step = check_divisor("per_step", per_step, window)
-    return _build_rnn(cell, (window // per_step, per_step), units, head, learning_rate, decay_steps, clipnorm,
-                      pooling)
-
-
-def _build_rnn(cell, input_shape, units, head, learning_rate, decay_steps, clipnorm, pooling):
+    if seed is not None:
+        seed = check_int("seed", seed, low=0, high=2**31 - 4)
     import keras
 
-    recurrent = getattr(keras.layers, cell)(units, return_sequences=pooling)
-    model = keras.Sequential([keras.Input(shape=input_shape), recurrent], name=cell)
+    def name(part):  # an explicit name, or Keras's counter
+        return {} if seed is None else {"name": f"{cell.lower()}_{part}"}
+
+    def own(part, offset):  # seeded initializers and an explicit name, or Keras's global ones
+        if seed is None:
+            return {}
+        initializers = {"kernel_initializer": keras.initializers.GlorotUniform(seed + offset)}
+        if offset == 0:  # the recurrent layer: its recurrent weights, and the seed of its (unused) dropout
+            initializers.update(recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1), seed=seed)
+        return {**name(part), **initializers}
+
+    recurrent = getattr(keras.layers, cell)(units, return_sequences=pooling, **own("recurrent", 0))
+    model = keras.Sequential([keras.Input(shape=(window // per_step, per_step), **name("input")), recurrent], name=cell)
     if pooling:
-        model.add(keras.layers.GlobalAveragePooling1D())
-    model.add(keras.layers.Dense(1, activation=head))
+        model.add(keras.layers.GlobalAveragePooling1D(**name("pool")))
+    model.add(keras.layers.Dense(1, activation=head, **own("head", 2)))
     learning_rate = 0.001 if learning_rate is None else learning_rate  # Keras's default for Adam
     if decay_steps is not None:
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm, **name("adam")),
                   loss="binary_crossentropy" if head == "sigmoid" else "mse")
     return model

@@ -1,8 +1,4 @@
-"""Plot helpers for the lessons. Each takes ``ax=None``, draws, and returns the axes (no ``plt.show``).
-
-The ROC curve, the confusion matrix and the two regression pictures are scikit-learn's displays,
-labelled for the lessons; the others are plain matplotlib.
-"""
+"""Plot helpers for the lessons. Each takes ``ax=None``, draws, and returns the axes (no ``plt.show``)."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from ._validation import check_same_length, check_scores_and_labels, check_series, check_split_counts
+from ._validation import check_paired, check_same_length, check_scores_and_labels, check_series, check_split_counts
 from .metrics import rmse, roc_auc
 
 PREDICTION, ACTUAL, IDEAL = "tab:blue", "tab:red", "tab:green"
@@ -26,15 +22,11 @@ def _axes(ax, figsize):
 
 def plot_series(t, values, *, clean=None, ax=None, title=None):
     """Dots for a sampled series against time, with the clean signal as a line if given."""
-    t = check_series("t", t)
-    values = check_series("values", values)
-    check_same_length("t", t, "values", values)
+    t, values = check_paired("t", t, "values", values)
     ax = _axes(ax, (10.5, 2.8))
     ax.plot(t, values, ".", color=ACTUAL, ms=4, label="observed")
     if clean is not None:
-        clean = check_series("clean", clean)
-        check_same_length("t", t, "clean", clean)
-        ax.plot(t, clean, "-", color=IDEAL, lw=1.5, label="clean signal")
+        ax.plot(t, check_paired("t", t, "clean", clean)[1], "-", color=IDEAL, lw=1.5, label="clean signal")
         ax.legend(loc="upper right")
     ax.set(xlabel="t", ylabel="value", title=title)
     return ax
@@ -70,11 +62,9 @@ def plot_input_gradients(gradients, *, ax=None, title=None):
     ax = _axes(ax, (8, 3.2))
     for name, values in gradients.items():
         values = check_series(f"gradients[{name!r}]", values)
-        steps_back = np.arange(len(values))[::-1]
-        ax.semilogy(steps_back, values, ".-", label=name)
+        ax.semilogy(np.arange(len(values))[::-1], values, ".-", label=name)  # x: steps back
     ax.invert_xaxis()
-    ax.set(xlabel="steps before the prediction", ylabel="mean |d prediction / d input|",
-           title=title)
+    ax.set(xlabel="steps before the prediction", ylabel="mean |d prediction / d input|", title=title)
     ax.legend()
     return ax
 
@@ -85,9 +75,7 @@ def plot_split(t, values, *, window, n_train, n_test, ax=None, title=None):
     ``n_train`` and ``n_test`` are the numbers of training and test windows; the first ``window``
     values are inputs only, and the ``window`` values after the cut are never a target.
     """
-    t = check_series("t", t)
-    values = check_series("values", values)
-    check_same_length("t", t, "values", values)
+    t, values = check_paired("t", t, "values", values)
     window, n_train, n_test = check_split_counts(window, n_train, n_test, len(t))
     ax = _axes(ax, (10.5, 2.8))
     cut = window + n_train
@@ -148,8 +136,9 @@ def plot_confusion(labels, y_true, *, ax=None, title=None, class_names=("0", "1"
 
 def plot_true_vs_predicted(true, predicted, *, ax=None, title=None):
     """Scatter of predicted against true values with the identity line; the RMSE goes in the title."""
-    true, predicted = _regression_pair(true, predicted)
     from matplotlib.ticker import AutoLocator
+
+    true, predicted = check_paired("true", np.ravel(true), "predicted", np.ravel(predicted), min_length=1)
 
     ax = _prediction_error(true, predicted, "actual_vs_predicted", ax, (5, 5))
     ax.lines[-1].set_label("perfect (identity)")
@@ -163,22 +152,15 @@ def plot_true_vs_predicted(true, predicted, *, ax=None, title=None):
 
 def plot_residuals(true, predicted, *, ax=None, title=None):
     """Residuals (predicted minus true) against the true value, with the zero line."""
-    true, predicted = _regression_pair(true, predicted)
+    true, predicted = check_paired("true", np.ravel(true), "predicted", np.ravel(predicted), min_length=1)
     ax = _prediction_error(true, predicted, "residual_vs_predicted", ax, (7, 3.5))
     ax.set(xlabel="true value", ylabel="predicted - true", title=title)
     return ax
 
 
-def _regression_pair(true, predicted):
-    true = check_series("true", np.ravel(true), min_length=1)
-    predicted = check_series("predicted", np.ravel(predicted), min_length=1)
-    check_same_length("true", true, "predicted", predicted)
-    return true, predicted
-
-
 def _prediction_error(true, predicted, kind, ax, figsize):
-    """scikit-learn's ``PredictionErrorDisplay``, every point, with the true values on the x-axis: it puts
-    its ``y_pred`` there and plots ``y_true - y_pred``, so the two are passed the other way round."""
+    """scikit-learn's ``PredictionErrorDisplay`` of every point, the true values on the x-axis (it puts its
+    ``y_pred`` there and plots ``y_true - y_pred``, hence the swap)."""
     from sklearn.metrics import PredictionErrorDisplay
 
     ax = _axes(ax, figsize)
@@ -194,9 +176,7 @@ def plot_learning_curve(sizes, errors, *, references=None, ax=None, title="Learn
 
     ``references`` maps a name (e.g. "Cramér-Rao bound") to a level drawn as a dashed line.
     """
-    sizes = check_series("sizes", sizes, min_length=1)
-    errors = check_series("errors", errors, min_length=1)
-    check_same_length("sizes", sizes, "errors", errors)
+    sizes, errors = check_paired("sizes", sizes, "errors", errors, min_length=1)
     ax = _axes(ax, (6, 5))
     ax.loglog(sizes, errors, "o-", label=label)
     for (name, level), style in zip((references or {}).items(), itertools.cycle(["--", ":", "-."])):

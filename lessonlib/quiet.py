@@ -35,17 +35,11 @@ def quiet_startup():
     try:
         os.dup2(devnull, 2)
         yield
-        _finish_device_startup()
+        if "tensorflow" in sys.modules:  # TensorFlow probes for CUDA lazily, at its first operation
+            sys.modules["tensorflow"].config.list_physical_devices()
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
-
-
-def _finish_device_startup():
-    """TensorFlow probes for CUDA lazily, at its first operation, and logs the failure from C++."""
-    tensorflow = sys.modules.get("tensorflow")
-    if tensorflow is not None:
-        tensorflow.config.list_physical_devices()

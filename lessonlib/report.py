@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_same_length, check_series
+from ._validation import check_choice, check_float, check_inexact_reference, check_paired, check_series
 from .metrics import mse
 from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 
@@ -46,36 +46,23 @@ class ScoreTable:
 
     def _repr_html_(self):
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                       for row in self.rows)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
-    """Score each named forecast against the noisy and the clean targets of the same windows.
+    """Score each named forecast (one per test window, in display order) against the noisy and the clean
+    (noise-free) targets of the same windows: a dict of name to ``ForecastScore``.
 
-    Parameters
-    ----------
-    predictions : dict of str to array
-        One forecast per test window for each method, in display order.
-    y_noisy, y_clean : array of shape (n_windows,)
-        The observed next values, and the noise-free signal at the same time steps.
-    reference : str
-        The key of the yardstick whose clean MSE divides every other one (the "x optimum" column).
-        If the yardstick is exact (MSE 0, e.g. without noise) every ratio is NaN.
-    seconds : dict of str to float, optional
-        Training time per method; methods without an entry show "-".
-
-    Returns
-    -------
-    dict of str to ForecastScore
+    ``reference`` is the key of the yardstick whose clean MSE divides every other one (the "x optimum"
+    column); if it is exact (MSE 0, e.g. without noise) every ratio is NaN. ``seconds`` maps a method
+    to its training time; methods without an entry show "-".
     """
     check_choice("reference", reference, list(predictions))
-    seconds = seconds or {}
     clean = {name: mse(pred, y_clean) for name, pred in predictions.items()}
     scale = clean[reference] if clean[reference] > 0 else float("nan")  # an exact yardstick: no ratio
-    return {name: ForecastScore(mse(pred, y_noisy), clean[name], clean[name] / scale,
-                                seconds.get(name)) for name, pred in predictions.items()}
+    return {name: ForecastScore(mse(pred, y_noisy), clean[name], clean[name] / scale, (seconds or {}).get(name))
+            for name, pred in predictions.items()}
 
 
 def forecast_table(scores):
@@ -99,35 +86,24 @@ MEASURES = ("mse", "accuracy", "rmse")
 
 
 def score_fresh(predictions, truth, *, measure, reference):
-    """Score each method on the same independent windows or sequences, with 95 % intervals.
+    """Score each method on the same independent windows or sequences, with 95 % intervals: a dict of
+    name to ``FreshScore``.
 
-    Intervals relative to a reference method use the pairing (the same items for every method), so
-    they are much narrower than the two methods' own intervals would suggest.
+    ``predictions`` maps each method, in display order, to its predictions (labels, for 'accuracy'), one
+    per item of ``truth``. Intervals relative to a reference method use the pairing (the same items for
+    every method), so they are much narrower than the two methods' own intervals would suggest.
 
     Parameters
     ----------
-    predictions : dict of str to array of shape (n,)
-        Each method's predictions (labels, for ``measure="accuracy"``), in display order.
-    truth : array of shape (n,)
-        The true value (or label) of each item.
     measure : {'mse', 'accuracy', 'rmse'}
         'mse': ``value`` is the mean squared error, ``relative`` the ratio of MSEs to the reference's.
         'accuracy': ``value`` is the accuracy in percent, ``relative`` the reference's accuracy minus
         this one's, in points. 'rmse': ``value`` is the root of the MSE, ``relative`` the ratio of
         RMSEs to the reference's, or to ``reference`` itself if it is a number.
     reference : str or float
-        The key of the method every ``relative`` is measured against; for 'rmse' also a positive
-        number, a bound in the measure's units (e.g. the Cramér-Rao bound).
-
-    Returns
-    -------
-    dict of str to FreshScore
-
-    Raises
-    ------
-    ValueError, TypeError
-        For an unknown ``measure`` or ``reference``, predictions and truth of other lengths or not
-        finite, or a reference whose errors are all zero (no ratio to it exists).
+        The key of the method every ``relative`` is measured against (it must make some error, or no
+        ratio to it exists); for 'rmse' also a positive number, a bound in the measure's units (e.g.
+        the Cramér-Rao bound).
 
     Examples
     --------
@@ -148,13 +124,14 @@ def score_fresh(predictions, truth, *, measure, reference):
         check_choice("reference", reference, list(predictions))
     truth = check_series("truth", np.ravel(truth))
     per_item = {name: _per_item(name, values, truth, measure) for name, values in predictions.items()}
+    if measure != "accuracy" and isinstance(reference, str):
+        check_inexact_reference(reference, per_item[reference])
     return {name: _fresh_score(items, per_item, measure, reference) for name, items in per_item.items()}
 
 
 def _per_item(name, values, truth, measure):
     """Each item's squared error, or for 'accuracy' 1.0 where the label is right and 0.0 where not."""
-    values = check_series(f"predictions[{name!r}]", np.ravel(values))
-    check_same_length(f"predictions[{name!r}]", values, "truth", truth)
+    values, _ = check_paired(f"predictions[{name!r}]", np.ravel(values), "truth", truth)
     return (values == truth).astype(float) if measure == "accuracy" else (values - truth) ** 2
 
 

@@ -1,13 +1,11 @@
 """Every generated data set of the lessons: the noisy sine, the two sines, the random-frequency sequences.
 
-No data set in rnn-lessons is downloaded; each is generated, seeded. The lessons walk through one seeded
-series and its chronological split (``noisy_sine``, ``two_sines``); a claim about how good a method is,
-though, is decided on a large set of *independent* windows or sequences from the same process
-(``sine_windows``, ``two_sine_windows``, ``random_frequency_sequences``): a few hundred overlapping
-windows are only a few independent trials.
-
-The constants every lesson shares are defined here, once: the time step of lessons 1 and 2 (``STEP``),
-lesson 2's two frequencies (``FREQUENCIES``) and lesson 3's range of frequencies (``FREQ_RANGE``).
+No data set in rnn-lessons is downloaded; each is generated, seeded, and the same seed gives the same
+data. The lessons walk through one seeded series and its chronological split (``noisy_sine``,
+``two_sines``); a claim about how good a method is, though, is decided on a large set of *independent*
+windows or sequences from the same process (``sine_windows``, ``two_sine_windows``,
+``random_frequency_sequences``): a few hundred overlapping windows are only a few independent trials.
+Frequencies are angular, in radians per time unit.
 """
 
 from __future__ import annotations
@@ -32,38 +30,32 @@ class SineSeries(NamedTuple):
     noisy: np.ndarray
 
 
+def _noisy_series(n_points, t_max, noise, seed, n_history, n_series):
+    """The checked time axis, history first, and ``n_series`` noise arrays along it.
+
+    The recent values' noise is drawn from ``default_rng(seed)``, series after series, the history's
+    from a separate stream, so the last ``n_points`` values do not depend on ``n_history``.
+    """
+    n_points = check_int("n_points", n_points, low=2)
+    t_max = check_float("t_max", t_max, low=0, low_open=True)
+    noise = check_float("noise", noise, low=0)
+    seed = check_int("seed", seed, low=0)
+    n_history = check_int("n_history", n_history, low=0)
+    t = np.linspace(0, t_max, n_points)
+    t = np.concatenate([t[1] * np.arange(-n_history, 0), t])
+    rng, earlier = np.random.default_rng(seed), np.random.default_rng([seed, 1])
+    return t, [np.concatenate([earlier.normal(0, noise, n_history), rng.normal(0, noise, n_points)])
+               for _ in range(n_series)]
+
+
 def noisy_sine(n_points=500, *, t_max=90.0, frequency=1.0, noise=0.5, seed=0, n_history=0):
-    """A sine ``sin(frequency * t)`` on ``t`` in [0, t_max], plus Gaussian noise: the lessons' series.
+    """A sine ``sin(frequency * t)`` on ``t = np.linspace(0, t_max, n_points)``, plus Gaussian noise of
+    standard deviation ``noise``: the lessons' series (the defaults are the original lesson's).
 
-    The defaults are the original lesson's: 500 points on [0, 90], noise standard deviation 0.5.
-
-    Parameters
-    ----------
-    n_points : int, default 500
-        Number of samples on [0, t_max], evenly spaced (``np.linspace(0, t_max, n_points)``).
-    t_max : float, default 90.0
-        End of the time axis.
-    frequency : float, default 1.0
-        Angular frequency in radians per time unit: the signal is ``sin(frequency * t)``.
-    noise : float, default 0.5
-        Standard deviation of the additive Gaussian noise; 0 gives the clean sine.
-    seed : int, default 0
-        Seed of the noise. The same seed gives the same series.
-    n_history : int, default 0
-        Extra samples recorded *before* t = 0, at the same spacing ("the same signal, observed for
-        longer"). Their noise comes from a separate random stream, so the last ``n_points`` values are
-        exactly those of ``noisy_sine(n_points, ...)`` without history.
-
-    Returns
-    -------
-    SineSeries
-        Named tuple ``(t, clean, noisy)`` of three arrays of length ``n_history + n_points``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a non-integer or too small ``n_points``, a negative ``noise`` or ``n_history``, or a
-        non-positive ``t_max``.
+    ``n_history`` extra samples are recorded *before* t = 0, at the same spacing ("the same signal,
+    observed for longer"). Their noise comes from a separate random stream, so the last ``n_points``
+    values are exactly those of ``noisy_sine(n_points, ...)`` without history. Returns a ``SineSeries``
+    ``(t, clean, noisy)`` of three arrays of length ``n_history + n_points``.
 
     Examples
     --------
@@ -76,24 +68,10 @@ def noisy_sine(n_points=500, *, t_max=90.0, frequency=1.0, noise=0.5, seed=0, n_
     >>> bool(np.array_equal(longer.noisy[1000:], noisy)), round(float(longer.t[0]), 1)
     (True, -180.4)
     """
-    n_points = check_int("n_points", n_points, low=2)
-    t_max = check_float("t_max", t_max, low=0, low_open=True)
     frequency = check_float("frequency", frequency)
-    noise = check_float("noise", noise, low=0)
-    seed = check_int("seed", seed, low=0)
-    n_history = check_int("n_history", n_history, low=0)
-    return _noisy_sine(n_points, t_max, frequency, noise, seed, n_history)
-
-
-def _noisy_sine(n_points, t_max, frequency, noise, seed, n_history):
-    step = t_max / (n_points - 1)
-    t = np.linspace(0, t_max, n_points)
-    if n_history:
-        t = np.concatenate([step * np.arange(-n_history, 0), t])
-    recent = np.random.default_rng(seed).normal(0, noise, n_points)
-    earlier = np.random.default_rng([seed, 1]).normal(0, noise, n_history)
+    t, (noise,) = _noisy_series(n_points, t_max, noise, seed, n_history, 1)
     clean = np.sin(frequency * t)
-    return SineSeries(t, clean, clean + np.concatenate([earlier, recent]))
+    return SineSeries(t, clean, clean + noise)
 
 
 class SineWindows(NamedTuple):
@@ -104,37 +82,31 @@ class SineWindows(NamedTuple):
     y_clean: np.ndarray
 
 
+def _phased_windows(n_windows, window, step, noise, frequencies, seed, *, stream, extra=0):
+    """Labels cycling through ``frequencies``, and windows of ``window + extra`` values of
+    ``sin(frequencies[label] * t + phase)``, clean and noisy: each its own uniform phase and fresh noise."""
+    n_windows = check_int("n_windows", n_windows, low=1)
+    window = check_int("window", window, low=1)
+    step = check_float("step", step, low=0, low_open=True)
+    noise = check_float("noise", noise, low=0)
+    seed = check_int("seed", seed, low=0)
+    rng = np.random.default_rng([seed, stream])
+    labels = np.arange(n_windows) % len(frequencies)
+    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
+    clean = np.sin(np.asarray(frequencies)[labels][:, None] * step * np.arange(window + extra) + phase)
+    return labels, clean, clean + rng.normal(0, noise, clean.shape)
+
+
 def sine_windows(n_windows=10_000, *, window=50, step=STEP, noise=0.5, frequency=1.0, seed=1):
     """Independent windows of ``sin(frequency * t + phase)`` plus noise, each with a random phase.
 
     Lesson 1's process (step 90/499, noise 0.5), cut into windows that share nothing: each has its
     own uniform phase and fresh noise. A large set of them is the fair test of a forecaster, since
-    the lesson's 170 overlapping test windows hold only a few independent trials.
-
-    Parameters
-    ----------
-    n_windows : int, default 10000
-    window : int, default 50
-        Values per window; the target is the value one ``step`` after the window's last.
-    step : float, default 90/499
-        Time between samples (the lessons' series has 500 points on [0, 90]).
-    noise : float, default 0.5
-        Standard deviation of the Gaussian noise on every value, the target included.
-    frequency : float, default 1.0
-    seed : int, default 1
-        Seed of the phases and the noise. The lessons' own series use other streams, so the
-        windows never repeat their data.
-
-    Returns
-    -------
-    SineWindows
-        ``x`` of shape (n_windows, window, 1), ``y`` (the next noisy value) and ``y_clean`` (the
-        next clean value), both of shape (n_windows,).
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a count or window below 1, a non-positive step, a negative noise or seed.
+    the lesson's 170 overlapping test windows hold only a few independent trials. ``step`` is the time
+    between samples, ``noise`` the standard deviation of the noise on every value, the target included.
+    The lessons' own series use other random streams, so the windows never repeat their data. Returns
+    ``SineWindows``: ``x`` of shape (n_windows, window, 1), ``y`` (the next noisy value, one ``step``
+    after the window's last) and ``y_clean`` (the next clean value), both of shape (n_windows,).
 
     Examples
     --------
@@ -144,17 +116,9 @@ def sine_windows(n_windows=10_000, *, window=50, step=STEP, noise=0.5, frequency
     >>> bool(np.allclose(y, y_clean)), bool(np.all(np.abs(x) <= 1))
     (True, True)
     """
-    n_windows = check_int("n_windows", n_windows, low=1)
-    window = check_int("window", window, low=1)
-    step = check_float("step", step, low=0, low_open=True)
-    noise = check_float("noise", noise, low=0)
     frequency = check_float("frequency", frequency)
-    seed = check_int("seed", seed, low=0)
-    rng = np.random.default_rng([seed, 2])
-    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
-    clean = np.sin(frequency * step * np.arange(window + 1) + phase)
-    noisy = clean + rng.normal(0, noise, clean.shape)
-    return SineWindows(noisy[:, :window, None], noisy[:, window], clean[:, window])
+    _, clean, noisy = _phased_windows(n_windows, window, step, noise, (frequency,), seed, stream=2, extra=1)
+    return SineWindows(noisy[:, :-1, None], noisy[:, -1], clean[:, -1])
 
 
 class TwoSines(NamedTuple):
@@ -170,33 +134,9 @@ class TwoSines(NamedTuple):
 def two_sines(n_points=500, *, t_max=90.0, frequencies=FREQUENCIES, noise=0.5, seed=0, n_history=0):
     """The lesson's two noisy series: class 0 is ``sin(1.0 t)``, class 1 is ``sin(1.1 t)``.
 
-    Parameters
-    ----------
-    n_points : int, default 500
-        Number of samples, ``t = np.linspace(0, t_max, n_points)``; at least 2.
-    t_max : float, default 90.0
-        End of the time axis; positive.
-    frequencies : pair of float, default (1.0, 1.1)
-        Angular frequencies of class 0 (series a) and class 1 (series b); positive and different.
-    noise : float, default 0.5
-        Standard deviation of the Gaussian noise added to each series; 0 gives clean sines.
-    seed : int, default 0
-        Seed of ``np.random.default_rng``; series a's noise is drawn first, then series b's.
-    n_history : int, default 0
-        Extra samples recorded before t = 0, as in :func:`lessonlib.noisy_sine`: their noise comes
-        from a separate random stream, so the last ``n_points`` values do not change.
-
-    Returns
-    -------
-    TwoSines
-        Named tuple ``(t, clean_a, noisy_a, clean_b, noisy_b)`` of arrays of length
-        ``n_history + n_points``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a too small ``n_points``, a non-positive ``t_max``, a negative ``noise`` or ``seed``,
-        or ``frequencies`` that are not two different positive numbers.
+    As :func:`noisy_sine`, with ``frequencies`` (two different positive numbers) for class 0 (series a)
+    and class 1 (series b); series a's noise is drawn first, then series b's. Returns a ``TwoSines``
+    ``(t, clean_a, noisy_a, clean_b, noisy_b)`` of arrays of length ``n_history + n_points``.
 
     Examples
     --------
@@ -208,21 +148,8 @@ def two_sines(n_points=500, *, t_max=90.0, frequencies=FREQUENCIES, noise=0.5, s
     >>> round(float(np.std(data.noisy_a - data.clean_a)), 2)
     0.51
     """
-    n_points = check_int("n_points", n_points, low=2)
-    t_max = check_float("t_max", t_max, low=0, low_open=True)
     frequencies = check_frequencies(frequencies)
-    noise = check_float("noise", noise, low=0)
-    seed = check_int("seed", seed, low=0)
-    n_history = check_int("n_history", n_history, low=0)
-    return _two_sines(n_points, t_max, frequencies, noise, seed, n_history)
-
-
-def _two_sines(n_points, t_max, frequencies, noise, seed, n_history):
-    t = np.linspace(0, t_max, n_points)
-    t = np.concatenate([t[1] * np.arange(-n_history, 0), t])
-    rng, earlier = np.random.default_rng(seed), np.random.default_rng([seed, 1])
-    noise_a = np.concatenate([earlier.normal(0, noise, n_history), rng.normal(0, noise, n_points)])
-    noise_b = np.concatenate([earlier.normal(0, noise, n_history), rng.normal(0, noise, n_points)])
+    t, (noise_a, noise_b) = _noisy_series(n_points, t_max, noise, seed, n_history, 2)
     clean_a, clean_b = np.sin(frequencies[0] * t), np.sin(frequencies[1] * t)
     return TwoSines(t, clean_a, clean_a + noise_a, clean_b, clean_b + noise_b)
 
@@ -234,28 +161,13 @@ class LabelledWindows(NamedTuple):
     labels: np.ndarray
 
 
-def two_sine_windows(n_windows=10_000, *, window=50, step=STEP, noise=0.5, frequencies=FREQUENCIES,
-                     seed=1):
+def two_sine_windows(n_windows=10_000, *, window=50, step=STEP, noise=0.5, frequencies=FREQUENCIES, seed=1):
     """Independent windows of ``sin(frequencies[label] * t + phase)`` plus noise, half of each class.
 
-    Lesson 2's process, for a large fair test set: every window has its own uniform phase and fresh
-    noise; the classes alternate (label 0, 1, 0, 1, ...), so the two are exactly balanced for an
-    even ``n_windows``.
-
-    Parameters
-    ----------
-    n_windows : int, default 10000
-    window : int, default 50
-    step : float, default 90/499
-    noise : float, default 0.5
-    frequencies : pair of float, default (1.0, 1.1)
-        Angular frequency of class 0 and of class 1.
-    seed : int, default 1
-
-    Returns
-    -------
-    LabelledWindows
-        ``x`` of shape (n_windows, window, 1) and ``labels`` of shape (n_windows,), 0 or 1.
+    Lesson 2's process, for a large fair test set, as :func:`sine_windows`: every window has its own
+    uniform phase and fresh noise; the classes alternate (label 0, 1, 0, 1, ...), so the two are
+    exactly balanced for an even ``n_windows``. Returns ``LabelledWindows``: ``x`` of shape
+    (n_windows, window, 1) and ``labels`` of shape (n_windows,), 0 or 1.
 
     Examples
     --------
@@ -263,17 +175,9 @@ def two_sine_windows(n_windows=10_000, *, window=50, step=STEP, noise=0.5, frequ
     >>> x.shape, labels.tolist()
     ((4, 3, 1), [0, 1, 0, 1])
     """
-    n_windows = check_int("n_windows", n_windows, low=1)
-    window = check_int("window", window, low=1)
-    step = check_float("step", step, low=0, low_open=True)
-    noise = check_float("noise", noise, low=0)
-    frequencies = np.asarray(check_frequencies(frequencies))
-    seed = check_int("seed", seed, low=0)
-    rng = np.random.default_rng([seed, 3])
-    labels = np.arange(n_windows) % 2
-    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
-    clean = np.sin(frequencies[labels][:, None] * step * np.arange(window) + phase)
-    return LabelledWindows((clean + rng.normal(0, noise, clean.shape))[:, :, None], labels)
+    frequencies = check_frequencies(frequencies)
+    labels, _, noisy = _phased_windows(n_windows, window, step, noise, frequencies, seed, stream=3)
+    return LabelledWindows(noisy[:, :, None], labels)
 
 
 class FrequencyData(NamedTuple):
@@ -289,37 +193,12 @@ def random_frequency_sequences(n_sequences=1000, *, n_points=50, duration=10.0, 
                                noise=0.3, seed=0):
     """The lesson's regression data: many short noisy sines, each with its own frequency and phase.
 
-    Row ``i`` is ``sin(frequencies[i] * t + phases[i])`` plus Gaussian noise, on
-    ``t = np.linspace(0, duration, n_points)``. Phases are uniform on [0, 2 pi) and (angular)
-    frequencies uniform on ``freq_range``, drawn in that order from ``np.random.default_rng(seed)``,
-    then the noise.
-
-    Parameters
-    ----------
-    n_sequences : int, default 1000
-        Number of sequences (rows); at least 1.
-    n_points : int, default 50
-        Samples per sequence; at least 3.
-    duration : float, default 10.0
-        Time from the first to the last sample of each sequence; positive.
-    freq_range : pair of float, default (1.0, 5.0)
-        ``(low, high)`` with ``0 < low < high``, in radians per time unit.
-    noise : float, default 0.3
-        Standard deviation of the Gaussian noise; at least 0.
-    seed : int, default 0
-        Seed of the random generator. The same seed gives the same data.
-
-    Returns
-    -------
-    FrequencyData
-        Named tuple ``(t, signals, frequencies, phases)`` with ``t`` of shape ``(n_points,)``,
-        ``signals`` of shape ``(n_sequences, n_points)``, the other two of shape ``(n_sequences,)``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For counts below their minimum, a non-positive ``duration``, a negative ``noise`` or ``seed``,
-        or a ``freq_range`` that is not ``(low, high)`` with ``0 < low < high``.
+    Row ``i`` is ``sin(frequencies[i] * t + phases[i])`` plus Gaussian noise of standard deviation
+    ``noise``, on ``t = np.linspace(0, duration, n_points)`` (``n_points >= 3``). Phases are uniform on
+    [0, 2 pi) and frequencies uniform on ``freq_range = (low, high)``, drawn in that order from
+    ``np.random.default_rng(seed)``, then the noise. Returns a ``FrequencyData`` ``(t, signals,
+    frequencies, phases)`` with ``t`` of shape ``(n_points,)``, ``signals`` of shape ``(n_sequences,
+    n_points)``, the other two of shape ``(n_sequences,)``.
 
     Examples
     --------
@@ -338,10 +217,6 @@ def random_frequency_sequences(n_sequences=1000, *, n_points=50, duration=10.0, 
     freq_range = check_freq_range(freq_range)
     noise = check_float("noise", noise, low=0)
     seed = check_int("seed", seed, low=0)
-    return _random_frequency_sequences(n_sequences, n_points, duration, freq_range, noise, seed)
-
-
-def _random_frequency_sequences(n_sequences, n_points, duration, freq_range, noise, seed):
     rng = np.random.default_rng(seed)
     t = np.linspace(0, duration, n_points)
     phases = rng.uniform(0, 2 * np.pi, n_sequences)
@@ -360,6 +235,4 @@ def sequence_duration(n_points):
     >>> round(sequence_duration(100), 2)
     20.2
     """
-    n_points = check_int("n_points", n_points, low=2)
-    return SAMPLE_SPACING * (n_points - 1)
-
+    return SAMPLE_SPACING * (check_int("n_points", n_points, low=2) - 1)

@@ -1,12 +1,8 @@
 """Training Keras networks: quietly and timed for the lessons, live and stoppable for the explorers.
 
 Keras's progress bars print timings ("12ms/step") that change on every run, which a notebook test
-cannot compare. The lessons train with ``fit_quietly``: ``model.fit`` with ``verbose=0``, timed, so
-their tables can show the cost of each model without timing code in every cell. The explorers train
-with ``fit_live``: ``model.fit`` with one callback that reports every batch and epoch, stops when asked
-or when the validation loss stops improving, and keeps the best epoch's weights.
-
-Keras is imported inside the functions, so importing this module stays fast.
+cannot compare; ``fit_quietly`` trains without them and times the run, so the lessons' tables can show
+each model's cost without timing code in every cell. Keras is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -27,29 +23,10 @@ class FitResult(NamedTuple):
 def fit_quietly(model, x_train, y_train, *, epochs, batch_size=32):
     """Train a compiled Keras ``model`` without printing, and time it: ``model.fit(..., verbose=0)``.
 
-    Parameters
-    ----------
-    model : keras.Model
-        Compiled, with an input of shape ``(steps, features)``.
-    x_train : array of shape (n, steps, features), or (n, steps) for one feature per step
-    y_train : array of shape (n,)
-    epochs : int
-        Passes over the training windows, 1 to 1000; the windows are shuffled before each one
-        (Keras's default, which the original lesson relied on).
-    batch_size : int, default 32
-        Windows per gradient step, 1 to 100000.
-
-    Returns
-    -------
-    FitResult
-        ``(model, seconds)``: the model itself (trained in place) and the wall-clock seconds
-        ``model.fit`` took.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For windows and targets of different lengths or not finite, or ``epochs`` or ``batch_size``
-        out of range.
+    ``x_train`` has shape (n, steps, features), or (n, steps) for one feature per step, and ``y_train``
+    shape (n,). Each of the ``epochs`` (1 to 1000) passes over the training windows shuffles them first
+    (Keras's default, which the original lesson relied on); ``batch_size`` is 1 to 100000. Returns a
+    ``FitResult``: the model itself (trained in place) and the wall-clock seconds ``model.fit`` took.
     """
     x_train = check_sequences("x_train", x_train)
     y_train = check_series("y_train", y_train, min_length=1)
@@ -78,21 +55,22 @@ class LiveFit(NamedTuple):
 
 def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_epoch=None, should_stop=None,
              on_batch=None):
-    """Train ``model`` on ``(x, y)`` with Keras's ``fit``, stoppable after any batch.
+    """Train a compiled ``model`` in place with Keras's ``fit``, stoppable after any batch, for the explorers.
+
+    One callback reports every batch and epoch, stops when asked or when the validation loss stops
+    improving, and leaves the model with the best epoch's weights; a ``LiveFit`` says how the run went.
 
     Parameters
     ----------
-    model : keras.Model
-        Compiled; trained in place.
     x, y : arrays
-        Training inputs and targets, as ``model.fit`` takes them.
+        Training inputs and targets, as ``model.fit`` takes them, read in their order (not shuffled:
+        the caller shuffles, with a generator of its own, so that no global random state moves).
     evaluate : callable
         ``evaluate(epoch)`` returns the validation loss (lower is better). It is called with 0
         before training and with ``epoch`` after each whole epoch, and is the place to score and
         report the network. A stopped epoch is not evaluated: Stop should end a run at once.
     epochs : int
         The budget: at most this many epochs.
-    batch_size : int
     patience : int
         Stop once this many epochs in a row bring no lower validation loss.
     steps_per_epoch : int, optional
@@ -107,17 +85,10 @@ def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_e
         way (from 1), the batches done in it, the batches per epoch, the mean training loss so far
         in this epoch.
 
-    Returns
-    -------
-    LiveFit
-        The model holds the weights of ``best_epoch``.
-
     Raises
     ------
-    ValueError, TypeError
-        For ``epochs``, ``batch_size`` or ``patience`` out of range or a callback that is not
-        callable. Whatever ``evaluate``, ``should_stop`` or ``on_batch`` raise ends the run and
-        propagates.
+    Exception
+        Whatever ``evaluate``, ``should_stop`` or ``on_batch`` raise ends the run and propagates.
     """
     epochs = check_int("epochs", epochs, low=1, high=10_000)
     batch_size = check_int("batch_size", batch_size, low=1, high=100_000)
@@ -125,13 +96,8 @@ def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_e
     if steps_per_epoch is not None:
         steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
     check_callback("evaluate", evaluate, arguments="(epoch)")
-    check_callback("should_stop", should_stop, arguments="()")
+    should_stop = check_callback("should_stop", should_stop, arguments="()") or (lambda: False)
     check_callback("on_batch", on_batch, arguments="(epoch, batch, batches, loss)")
-    return _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epoch,
-                     should_stop or (lambda: False), on_batch)
-
-
-def _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epoch, should_stop, on_batch):
     start = time.perf_counter()
     watch = _Watch(model, evaluate, patience, should_stop, on_batch,
                    batches=steps_per_epoch or -(-len(x) // batch_size))
@@ -139,8 +105,8 @@ def _fit_live(model, x, y, evaluate, epochs, batch_size, patience, steps_per_epo
     if should_stop():
         watch.stopped = True
     else:
-        model.fit(x, y, epochs=epochs, batch_size=batch_size, steps_per_epoch=steps_per_epoch, verbose=0,
-                  callbacks=[watch.callback()])
+        model.fit(x, y, epochs=epochs, batch_size=batch_size, steps_per_epoch=steps_per_epoch, shuffle=False,
+                  verbose=0, callbacks=[watch.callback()])
     model.set_weights(watch.best_weights)
     ended = "stopped" if watch.stopped else "converged" if watch.converged else "budget"
     return LiveFit(watch.epoch, watch.best_epoch, ended, time.perf_counter() - start)
@@ -182,4 +148,3 @@ class _Watch:
                     self.model.stop_training = True
 
         return _Callback()
-

@@ -1,11 +1,11 @@
 """How sure is a lesson's number? 95 % intervals for a mean, a ratio of two MSEs, an accuracy gap.
 
-Every score a lesson states is an average over test windows, so it would come out a little
-different on other windows. These helpers put an interval around it from the per-item values
-(each window's squared error, or whether each window was classified right), with the normal
-approximation, which is accurate for the large fresh test sets (10,000 windows or more) that
-lesson claims are scored on. When two methods are scored on the same windows, the intervals for
-their ratio or difference use the pairing, and are much narrower than two separate intervals.
+Every score a lesson states is an average over test items, so it would come out a little different on
+other items. These helpers put an interval around it from the per-item values (each window's squared
+error, or whether each window was classified right), with the normal approximation, which is accurate
+for the large fresh test sets that lesson claims are scored on. The items must be independent, e.g.
+windows with their own noise and phase, not overlapping windows of one series; each function takes at
+least 2 of them, and a confidence ``level`` in (0, 1).
 """
 
 from __future__ import annotations
@@ -51,25 +51,7 @@ def mean_interval(values, *, level=0.95):
     """The mean of per-item values with its confidence interval, ``mean ± z * sd / sqrt(n)``.
 
     Use it for a mean squared error (the values are the squared errors) or an accuracy (the values
-    are 1 for a right answer, 0 for a wrong one). The items must be independent, e.g. windows with
-    their own noise and phase, not overlapping windows of one series.
-
-    Parameters
-    ----------
-    values : array-like of shape (n,)
-        Finite per-item values, ``n >= 2``.
-    level : float, default 0.95
-        Confidence level, in (0, 1).
-
-    Returns
-    -------
-    Interval
-        Named tuple ``(estimate, low, high, level)``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``values`` is not a 1-D finite array of at least 2 numbers, or ``level`` is not in (0, 1).
+    are 1 for a right answer, 0 for a wrong one).
 
     Examples
     --------
@@ -80,36 +62,17 @@ def mean_interval(values, *, level=0.95):
     (0.7, 0.401)
     """
     values = check_series("values", np.ravel(values))
-    level = check_level(level)
-    return _normal_interval(values.mean(), values.std(ddof=1) / np.sqrt(len(values)), level)
+    return _normal_interval(values.mean(), values, check_level(level))
 
 
 def ratio_interval(errors_a, errors_b, *, level=0.95):
     """The ratio ``mean(errors_a) / mean(errors_b)`` of two MSEs on the same items, with its interval.
 
-    The interval comes from the delta method on the logarithm of the ratio, with the two methods'
-    errors paired item by item: its half-width on the log scale is
-    ``z * sd(errors_a / mean(errors_a) - errors_b / mean(errors_b)) / sqrt(n)``. Working on the
-    log scale keeps the interval positive and makes ``ratio_interval(b, a)`` its exact reciprocal.
-
-    Parameters
-    ----------
-    errors_a, errors_b : array-like of shape (n,)
-        Per-item errors (e.g. squared errors) of two methods on the same ``n >= 2`` items, in the
-        same order; finite and non-negative, neither all zero.
-    level : float, default 0.95
-        Confidence level, in (0, 1).
-
-    Returns
-    -------
-    Interval
-        Named tuple ``(estimate, low, high, level)`` for the ratio.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If the errors are not 1-D, finite and non-negative, differ in length, have fewer than 2
-        items or a zero mean, or ``level`` is not in (0, 1).
+    ``errors_a`` and ``errors_b`` are two methods' per-item errors (e.g. squared errors) on the same
+    items, in the same order: non-negative, neither all zero. The interval comes from the delta method
+    on the logarithm of the ratio, with the errors paired item by item: its half-width on the log
+    scale is ``z * sd(errors_a / mean(errors_a) - errors_b / mean(errors_b)) / sqrt(n)``. Working on
+    the log scale keeps the interval positive and makes ``ratio_interval(b, a)`` its exact reciprocal.
 
     Examples
     --------
@@ -119,40 +82,20 @@ def ratio_interval(errors_a, errors_b, *, level=0.95):
     >>> print(ratio_interval([0.1, 0.3, 0.2, 0.6, 0.2, 0.4, 0.1, 0.3], errors_b))
     0.5 (95% CI 0.3–0.6)
     """
-    errors_a = check_errors("errors_a", errors_a)
-    errors_b = check_errors("errors_b", errors_b)
+    errors_a, errors_b = check_errors("errors_a", errors_a), check_errors("errors_b", errors_b)
     check_same_length("errors_a", errors_a, "errors_b", errors_b)
     level = check_level(level)
     relative = errors_a / errors_a.mean() - errors_b / errors_b.mean()
-    log_interval = _normal_interval(np.log(errors_a.mean() / errors_b.mean()),
-                                    relative.std(ddof=1) / np.sqrt(len(relative)), level)
+    log_interval = _normal_interval(np.log(errors_a.mean() / errors_b.mean()), relative, level)
     return Interval(*(float(np.exp(value)) for value in log_interval[:3]), level)
 
 
 def difference_interval(correct_a, correct_b, *, level=0.95):
     """The accuracy of method a minus that of method b, in percentage points, on the same items.
 
-    Paired: the interval is that of the mean of the per-item differences, so only the items where
-    the two methods disagree widen it.
-
-    Parameters
-    ----------
-    correct_a, correct_b : array-like of shape (n,)
-        Whether each method got each item right: booleans or 0/1, e.g. ``labels == y_true``; the
-        same ``n >= 2`` items in the same order.
-    level : float, default 0.95
-        Confidence level, in (0, 1).
-
-    Returns
-    -------
-    Interval
-        Named tuple ``(estimate, low, high, level)``, in percentage points.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If an input is not 1-D or holds values other than 0 and 1, the lengths differ, there are
-        fewer than 2 items, or ``level`` is not in (0, 1).
+    ``correct_a`` and ``correct_b`` say whether each method got each item right (booleans or 0/1,
+    e.g. ``labels == y_true``), in the same order. Paired: the interval is that of the mean of the
+    per-item differences, so only the items where the two methods disagree widen it.
 
     Examples
     --------
@@ -161,15 +104,13 @@ def difference_interval(correct_a, correct_b, *, level=0.95):
     >>> print(difference_interval(right_a, right_b))
     20 (95% CI -6–46)
     """
-    correct_a = check_correct("correct_a", correct_a)
-    correct_b = check_correct("correct_b", correct_b)
+    correct_a, correct_b = check_correct("correct_a", correct_a), check_correct("correct_b", correct_b)
     check_same_length("correct_a", correct_a, "correct_b", correct_b)
-    level = check_level(level)
-    differences = 100 * (correct_a - correct_b)
-    return _normal_interval(differences.mean(), differences.std(ddof=1) / np.sqrt(len(differences)), level)
+    return mean_interval(100 * (correct_a - correct_b), level=level)
 
 
-def _normal_interval(estimate, standard_error, level):
+def _normal_interval(estimate, values, level):
+    """``estimate ± z * sd(values) / sqrt(n)``: the normal interval, its standard error from ``values``."""
     z = NormalDist().inv_cdf((1 + level) / 2)
-    estimate, standard_error = float(estimate), float(standard_error)
+    estimate, standard_error = float(estimate), float(values.std(ddof=1) / np.sqrt(len(values)))
     return Interval(estimate, estimate - z * standard_error, estimate + z * standard_error, level)

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import functools
 import io
+import textwrap
 import threading
 import time
 import traceback
+import weakref
+from collections import deque
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -39,6 +42,10 @@ REFRESH = 0.25  # s: the fewest seconds between two redraws of the curve (or of 
 REFRESH_VIEW = 1.0  # s: the same for the picture of the predictions, which costs as much again
 STOP_GRACE = 0.5  # s: a click this soon after Train is the second half of a double click, not Stop
 LIVE_FIGSIZE = (6.6, 3.4)
+PAST_RUNS = 4  # earlier runs' curves kept, faded, in the curve picture
+CELL_COLORS = {"SimpleRNN": "tab:red", "LSTM": "tab:blue", "GRU": "tab:purple"}
+INTERRUPT_NOTE = "The kernel's interrupt (■) does not reach a run: Stop ends it."
+_PANELS = weakref.WeakSet()  # every panel alive in this kernel: at most one of them runs
 
 
 class Explorer(widgets.VBox):
@@ -61,15 +68,23 @@ class Explorer(widgets.VBox):
     plot : callable
         ``plot(view, ax, title)`` draws the network's predictions (an ``explore.View``).
     curve : callable
-        ``curve(ax, scores, references, budget, best_epoch)`` draws the test score per epoch.
+        ``curve(ax, scores, references, budget, best_epoch, cell=..., past=...)`` draws the test score
+        per epoch of a run of ``cell``, and ``past``: earlier runs' ``(label, cell, scores)``.
     title : str, default ""
         HTML shown above the controls.
+
+    A run ends with its panel: closing the panel, or building another one (re-running the cell),
+    stops it within a batch, and so does starting a run in another panel; it is then dropped, not
+    scored. Only the latest result keeps its trained network (``model``): the memory stays flat.
 
     Attributes
     ----------
     results : list
         Every finished run's result, oldest first (stopped runs included); ``last_result`` is the
         latest or None.
+    past : deque
+        The last ``PAST_RUNS`` finished runs' curves, ``(label, cell, scores)``, drawn faded beside
+        the current one until ``clear_curves``.
     errors : list of Exception
         Every failed run's exception, oldest first.
     frames : int
@@ -83,23 +98,32 @@ class Explorer(widgets.VBox):
         self.preview_figure = self.curve_figure = self.view_figure = None
         self._lock = threading.Lock()
         self._thread, self._stop, self._started, self._drawn = None, threading.Event(), 0.0, 0.0
-        self._settings, self._view_drawn, self._painter = None, 0.0, None
+        self._settings, self._view_drawn, self._painter, self._abandoned = None, 0.0, None, False
+        self.past = deque(maxlen=PAST_RUNS)
+        for other in list(_PANELS):  # a new panel (the cell run again): the old ones' runs end
+            other.abandon()
+        _PANELS.add(self)
         self.train_button = widgets.Button(description="Train", icon="play", button_style="primary")
+        self.clear_button = widgets.Button(description="Clear curves", icon="eraser",
+                                           tooltip="Forget the earlier runs' curves")
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="epochs")
-        self.status = widgets.Label("Choose settings, then click Train.")
+        self.status = widgets.HTML("Choose settings, then click Train.")
         self.preview_out, self.error_out = widgets.Output(), widgets.Output()
         self.curve_image, self.view_image = (widgets.Image(format="png", layout=widgets.Layout(max_width="50%"))
                                              for _ in range(2))  # side by side, shrunk to fit
         self.result_html, self.history_html = widgets.HTML(), widgets.HTML()
         self.train_button.on_click(self._on_click)
+        self.clear_button.on_click(lambda _button: self.clear_curves())
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        super().__init__([widgets.HTML(title), widgets.HBox(list(self.controls.values())),
+        super().__init__([widgets.HTML(title), widgets.HBox(list(self.controls.values()),
+                                                            layout=widgets.Layout(flex_flow="row wrap")),
                           self.preview_out,
-                          widgets.HBox([self.train_button, self.progress, self.status]),
+                          widgets.HBox([self.train_button, self.progress, self.clear_button]), self.status,
                           widgets.HBox([self.curve_image, self.view_image]), self.error_out,
                           self.result_html, self.history_html])
         for widget, name in [(self, "explorer"), (self.train_button, "train"), (self.status, "status"),
+                             (self.clear_button, "clear"),
                              (self.curve_image, "curve"), (self.view_image, "view")]:
             widget.add_class(f"lessonlib-{name}")  # for the browser tests (and a student's CSS)
         self.draw_preview()
@@ -145,7 +169,10 @@ class Explorer(widgets.VBox):
         with self._lock:
             if self._thread is not None:
                 return False
-            self._settings = self.settings()
+            for other in list(_PANELS):
+                if other is not self:
+                    other.abandon()
+            self._settings, self._abandoned = self.settings(), False
             self._stop.clear()
             self._started, self._drawn, self._view_drawn = time.perf_counter(), 0.0, 0.0
             self._thread = threading.Thread(target=self._work, args=(self._settings,), daemon=True,
@@ -162,6 +189,26 @@ class Explorer(widgets.VBox):
         if self._thread is not None:
             self._stop.set()
             self.status.value = "Stopping..."
+
+    def abandon(self):
+        """End the run (if any) within a batch without scoring it: its panel is gone or replaced."""
+        if self._thread is not None:
+            self._abandoned = True
+            self._stop.set()
+            self.status.value = "Ended: another explorer was started or this one was closed."
+
+    def close(self):
+        """Close the panel; a run under way ends with it."""
+        self.abandon()
+        _PANELS.discard(self)
+        super().close()
+
+    def clear_curves(self):
+        """Forget the earlier runs' curves: the next picture shows the current run alone."""
+        self.past.clear()
+        if self.last_result is not None and self._thread is None:
+            result = self.last_result
+            self._draw_curve(result.curve, result.references, self.progress.max, result.best_epoch)
 
     def wait(self, timeout=None):
         """Wait until the run (if any) has ended; return True if none is running any more."""
@@ -191,9 +238,13 @@ class Explorer(widgets.VBox):
         """The thread: run, then show the result or the error; give the controls back whatever happens."""
         self._painter = _Painter()
         try:
-            result = self.run(**settings, should_stop=self._stop.is_set, on_update=self._on_update)
+            result = self.run(**settings, should_stop=self._should_stop, on_update=self._on_update)
+            if self.results:  # only the latest run keeps its network: memory stays flat
+                self.results[-1] = self.results[-1]._replace(model=None)
             self.results.append(result)
             self._show_result(result)
+        except _Abandoned:
+            pass
         except Exception as error:  # noqa: BLE001 -- shown to the student and recorded below
             self.errors.append(error)
             self._show_error(error)
@@ -206,6 +257,11 @@ class Explorer(widgets.VBox):
             with self._lock:  # a click meanwhile waits, then finds the run over
                 self._set_controls(running=False)
                 self._thread = None
+
+    def _should_stop(self):
+        if self._abandoned:
+            raise _Abandoned
+        return self._stop.is_set()
 
     def _on_update(self, progress):
         """On the run's thread, after batches and epochs: the status line, and the pictures after an
@@ -237,8 +293,9 @@ class Explorer(widgets.VBox):
         return True if painter is None else painter.flush(timeout)
 
     def _draw_curve(self, scores, references, budget, best_epoch):
+        cell, past = (self._settings or self.settings())["cell"], tuple(self.past)
         self.curve_figure, self.curve_image.value = _render(
-            lambda ax: self.curve(ax, scores, references, budget, best_epoch))
+            lambda ax: self.curve(ax, scores, references, budget, best_epoch, cell=cell, past=past))
         self.frames += 1
 
     def _draw_view(self, view, epoch):
@@ -249,6 +306,10 @@ class Explorer(widgets.VBox):
     def _show_result(self, result):
         self._painter.flush()  # the live pictures first, then the final ones over them
         self._draw_curve(result.curve, result.references, self.progress.max, result.best_epoch)
+        s = self._settings
+        sizes = "".join(f", {name} {value}" for name, value in s.items() if name not in ("noise", "cell"))
+        self.past.append((f"run {len(self.results)}: {s['cell']}, noise {s['noise']:.2f}{sizes}", s["cell"],
+                          result.curve))
         self._draw_view(result.view, result.best_epoch)
         self.progress.value = result.epochs
         self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
@@ -279,6 +340,10 @@ class Explorer(widgets.VBox):
         """
         out.outputs = ()
         out.append_stderr("".join(traceback.format_exception(error)))
+
+
+class _Abandoned(Exception):
+    """Raised in a run's thread, at its next batch, when its panel was closed or replaced."""
 
 
 class _Painter:
@@ -345,20 +410,23 @@ def _epochs(n):
 
 def _render(draw, figsize=LIVE_FIGSIZE):
     """Draw with ``draw(ax)`` on a new figure of its own (no pyplot: safe on any thread); return the
-    figure and its PNG bytes."""
+    figure and its PNG bytes. A long title is wrapped, so that a narrow panel cuts none of it."""
     figure = Figure(figsize=figsize)
-    figure.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.88)  # fixed: a layout engine costs
+    figure.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.84)  # fixed: a layout engine costs
     FigureCanvasAgg(figure)                                                 # as much as the drawing
-    draw(figure.add_subplot())
+    ax = figure.add_subplot()
+    draw(ax)
+    ax.set_title(textwrap.fill(ax.get_title(), 62), fontsize="medium")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
     return figure, buffer.getvalue()
 
 
-def _plot_curve(ax, scores, references, budget, best_epoch, *, metric, log, percent, items):
-    """The network's test score after each epoch, with a horizontal line per yardstick."""
+def _plot_curve(ax, scores, references, budget, best_epoch, *, cell="LSTM", past=(), metric, log, percent,
+                items):
+    """The network's test score after each epoch, the earlier runs' faded, a horizontal line per yardstick."""
     scale = 100 if percent else 1
-    colors = iter(["tab:gray", "tab:orange", "tab:purple", "tab:brown"])
+    colors = iter(["tab:gray", "tab:orange", "tab:brown", "tab:olive"])
     for name, value in references.items():
         color = "tab:green" if "optimum" in name or "bound" in name else next(colors)
         if not percent and value < EXACT:  # exact (at noise 0): no line at 0 on a log scale
@@ -366,9 +434,10 @@ def _plot_curve(ax, scores, references, budget, best_epoch, *, metric, log, perc
             continue
         ax.axhline(scale * value, color=color, lw=1.5, ls="--",
                    label=f"{name}: {scale * value:.3g}{'%' if percent else ''}")
+    for label, past_cell, past_scores in past:
+        ax.plot(scale * np.asarray(past_scores), "-", color=CELL_COLORS[past_cell], lw=1, alpha=0.4, label=label)
     if scores:
-        epochs = np.arange(len(scores))
-        ax.plot(epochs, scale * np.asarray(scores), "o-", color="tab:blue", ms=4, label="network")
+        ax.plot(scale * np.asarray(scores), "o-", color=CELL_COLORS[cell], ms=4, label=f"this run: {cell}")
         if best_epoch is not None:
             ax.plot(best_epoch, scale * scores[best_epoch], "o", ms=11, mfc="none", mec="black",
                     label=f"kept: epoch {best_epoch}")
@@ -380,11 +449,10 @@ def _plot_curve(ax, scores, references, budget, best_epoch, *, metric, log, perc
             ax.set_ylim(bottom=max(ax.get_ylim()[0], min(scores) / 10))
     if percent:
         ax.axhline(50, color="black", lw=0.8, ls=":", label="chance: 50%")
-    ax.set_xlim(-0.5, budget + 0.5)
+    ax.set_xlim(-0.5, max([budget, *(len(p) - 1 for _, _, p in past)]) + 0.5)
     ax.set(xlabel="epoch", ylabel=metric,
            title=f"{metric} per epoch on {N_CURVE:,} of the {N_TEST:,} fresh test {items}")
-    ax.title.set_fontsize("medium")
-    ax.legend(fontsize="small", loc="lower right" if percent else "upper right")  # away from the curve's end
+    ax.legend(fontsize="x-small" if past else "small", loc="lower right" if percent else "upper right")
     return ax
 
 
@@ -407,13 +475,14 @@ def explorer(task, *, seed=0):
                                      description="noise (std)", continuous_update=False, style=style),
         task.length_name: widgets.IntSlider(value=50, min=low, max=high, description=task.length_label,
                                             continuous_update=False, style=style),
-        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell", style=style),
+        "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
+                                      style={**style, "button_width": "84px"}),
     }
     accuracy = task.measure == "accuracy"
     curve = functools.partial(_plot_curve, metric=f"{task.metric}{' (%)' if accuracy else ''}", log=not accuracy,
                               percent=accuracy, items=task.items)
     title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
-             f"watch the network learn, and Stop it whenever you like.")
+             f"watch the network learn, and Stop it whenever you like. {INTERRUPT_NOTE}")
 
     def run(*, noise, cell, should_stop, on_update, **length):
         return explore.run(task, noise, length[task.length_name], cell, seed=seed, should_stop=should_stop,

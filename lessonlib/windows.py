@@ -6,18 +6,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validation import check_divisor, check_float, check_int, check_series, check_split_window, check_windows
+from ._validation import check_divisor, check_float, check_int, check_series, check_windows
 
 
 def windowize(series, window):
     """Every run of ``window`` consecutive values as an input, and the value right after it as target.
-
-    Parameters
-    ----------
-    series : array-like of shape (n,)
-        One value per time step, finite.
-    window : int
-        Length of each input window, between 1 and ``n - 1``.
 
     Returns
     -------
@@ -26,11 +19,6 @@ def windowize(series, window):
         that Keras's recurrent layers expect.
     y : ndarray of shape (n - window,)
         ``y[i] = series[i + window]``, the value that follows window ``i``.
-
-    Raises
-    ------
-    ValueError
-        If ``series`` is not 1-D, holds NaN or infinity, or ``window`` is outside [1, n - 1].
 
     Examples
     --------
@@ -45,8 +33,7 @@ def windowize(series, window):
     array([3., 4., 5.])
     """
     series = check_series("series", series)
-    window = check_int("window", window, low=1, high=len(series) - 1,
-                       extra=f" with len(series)={len(series)}")
+    window = check_int("window", window, low=1, high=len(series) - 1, extra=f" with len(series)={len(series)}")
     return _windowize(series, window)
 
 
@@ -70,26 +57,12 @@ def split_and_windowize(series, window, fraction_test=0.3, *, n_history=0):
 
     Parameters
     ----------
-    series : array-like of shape (n,)
-        One value per time step, finite.
-    window : int
-        Length of each input window; both parts must hold at least one window.
     fraction_test : float, default 0.3
         In (0, 1); a larger value moves the cut earlier.
     n_history : int, default 0
         Leading values that are extra history (see ``noisy_sine(n_history=...)``). The cut is placed
         as if they were absent and they only add training windows, so the test windows are the
         same with or without them.
-
-    Returns
-    -------
-    x_train, x_test : ndarray of shape (n_windows, window, 1)
-    y_train, y_test : ndarray of shape (n_windows,)
-
-    Raises
-    ------
-    ValueError
-        If ``fraction_test`` is outside (0, 1), or ``window`` leaves no training or no test window.
 
     Examples
     --------
@@ -108,15 +81,12 @@ def split_and_windowize(series, window, fraction_test=0.3, *, n_history=0):
     ((107, 3, 1), 9, 13)
     """
     series = check_series("series", series)
-    fraction_test = check_float("fraction_test", fraction_test, low=0, high=1,
-                                low_open=True, high_open=True)
-    n_history = check_int("n_history", n_history, low=0, high=len(series) - 2,
-                          extra=f" with len(series)={len(series)}")
+    fraction_test = check_float("fraction_test", fraction_test, low=0, high=1, low_open=True, high_open=True)
+    n_history = check_int("n_history", n_history, low=0, high=len(series) - 2, extra=f" with len(series)={len(series)}")
     recent = len(series) - n_history
-    window = check_int("window", window, low=1, high=recent - 1,
-                       extra=f" with {recent} values after the history")
     longest = next((w for w in range(recent - 1, 0, -1) if _cut_index(recent, w, fraction_test) - w >= 1), 0)
-    check_split_window(window, longest, n_values=recent, fraction_test=fraction_test)
+    window = check_int("window", window, low=1, high=longest, extra=f" with {recent} values (after any history) "
+                       f"and fraction_test={fraction_test}: a longer one leaves no training window")
     n_train = _cut_index(recent, window, fraction_test)
     x_train, y_train = _windowize(series[:n_history + n_train], window)
     x_test, y_test = _windowize(series[n_history + n_train:], window)
@@ -134,25 +104,13 @@ def stack_steps(windows, per_step):
     A recurrent layer runs its steps one after another, so on a CPU its cost grows with the number of
     steps far more than with the values read at each step. Regrouping a window of 50 values as 10
     steps of 5 keeps every value and its order, but shortens the loop (and the path a gradient must
-    travel back through it) fivefold.
-
-    Parameters
-    ----------
-    windows : array-like of shape (n, window) or (n, window, 1)
-        Finite values; ``window`` must be a multiple of ``per_step``.
-    per_step : int
-        Values per step, between 1 and ``window``.
+    travel back through it) fivefold. ``windows`` has shape (n, window) or (n, window, 1), and
+    ``per_step`` must divide ``window``.
 
     Returns
     -------
     ndarray of shape (n, window // per_step, per_step)
         Step ``j`` of window ``i`` holds ``windows[i, j * per_step : (j + 1) * per_step]``.
-
-    Raises
-    ------
-    ValueError
-        If ``windows`` has another shape or holds NaN or infinity, or ``per_step`` does not divide
-        ``window``; the message lists the values that do.
 
     Examples
     --------
@@ -167,36 +125,14 @@ def stack_steps(windows, per_step):
 
 
 def windows_and_labels(series_a, series_b, window, fraction_test=0.3, *, n_history=0):
-    """Windows of both series, split chronologically, with label 0 for series a and 1 for series b.
+    """Windows of both series, split chronologically, with float label 0.0 for series a and 1.0 for series b.
 
-    Each series goes through :func:`split_and_windowize` on its own (the values
-    that follow the windows are not needed and are dropped); the training windows of a come first,
+    Each series goes through :func:`split_and_windowize` on its own (the values that follow the
+    windows are not needed and are dropped); the training windows of a come first,
     then those of b, and likewise for the test windows. Nothing is shuffled here, exactly as in the
     original lesson, so the network's ``fit`` must shuffle (Keras's default ``shuffle=True`` does)
-    or every batch would hold a single class.
-
-    Parameters
-    ----------
-    series_a, series_b : array-like of shape (n,)
-        The class-0 and class-1 series, finite; they may differ in length.
-    window : int
-        Length of each window; see :func:`split_and_windowize` for its range.
-    fraction_test : float, default 0.3
-        In (0, 1): share of each series kept for testing.
-    n_history : int, default 0
-        Leading values of each series that are extra history: they add training windows only,
-        and the test windows are the same as without them.
-
-    Returns
-    -------
-    x_train, x_test : ndarray of shape (n_windows, window, 1)
-    y_train, y_test : ndarray of shape (n_windows,)
-        Float labels: 0.0 for windows of series a, 1.0 for those of series b.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If a series is not 1-D or not finite, or ``window`` / ``fraction_test`` is out of range.
+    or every batch would hold a single class. The two series may differ in length; ``window``,
+    ``fraction_test`` and ``n_history`` are as in :func:`split_and_windowize`.
 
     Examples
     --------
@@ -213,12 +149,8 @@ def windows_and_labels(series_a, series_b, window, fraction_test=0.3, *, n_histo
     series_b = check_series("series_b", series_b)
     parts_a = split_and_windowize(series_a, window, fraction_test, n_history=n_history)
     parts_b = split_and_windowize(series_b, window, fraction_test, n_history=n_history)
-    return _stack_classes(parts_a[:2], parts_b[:2])
-
-
-def _stack_classes(parts_a, parts_b):
-    x_train, x_test = (np.concatenate([a, b]) for a, b in zip(parts_a, parts_b, strict=True))
+    x_train, x_test = (np.concatenate([a, b]) for a, b in zip(parts_a[:2], parts_b[:2], strict=True))
     y_train, y_test = (np.concatenate([np.zeros(len(a)), np.ones(len(b))])
-                       for a, b in zip(parts_a, parts_b, strict=True))
+                       for a, b in zip(parts_a[:2], parts_b[:2], strict=True))
     return x_train, x_test, y_train, y_test
 

@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from lessonlib.classical import forecast_sine_fit
 from lessonlib.bayes import classify_bayes, forecast_bayes
-from lessonlib.classical import matched_filter_classify
+from lessonlib.classical import forecast_sine_fit, matched_filter_classify
 from lessonlib.uncertainty import difference_interval, ratio_interval
 
 STEP = 90 / 499

@@ -11,6 +11,8 @@ import pathlib
 import jupytext
 import pytest
 
+from lessonlib.lessons import LESSONS
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
 MAX_BYTES = 400_000
@@ -31,9 +33,12 @@ def first_difference(source_cells, notebook_cells):
 
 
 def test_every_lesson_has_a_text_source_and_a_notebook():
-    assert [p.name for p in SOURCES] == ["01_forecasting.md", "02_classification.md", "03_regression.md"]
+    registered = sorted(lesson.notebook for lesson in LESSONS)  # lessonlib.lessons's registry
+    assert registered, "no lesson is registered"
+    assert [p.stem for p in SOURCES] == registered  # and every numbered source is a registered lesson
+    assert all(lesson.notebook.startswith(f"{lesson.number:02d}_") for lesson in LESSONS)
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-    assert notebooks == [p.with_suffix(".ipynb").name for p in SOURCES]
+    assert notebooks == [f"{stem}.ipynb" for stem in registered]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)

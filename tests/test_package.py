@@ -1,25 +1,57 @@
-"""The package as a whole: light import without TensorFlow, one version, and a documented public API."""
+"""The package as a whole: one version, every subpackage packaged, the lessons' names as lessonlib's,
+and a documented public API. (What importing it loads: test_import_cost.py.)"""
 
+import importlib
 import importlib.metadata
 import inspect
 import pathlib
+import subprocess
+import sys
 import tomllib
 
 import pytest
 
 import lessonlib
+from lessonlib.lessons import LESSONS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def test_the_explorers_are_reached_as_lessonlib_names_and_loaded_on_first_use():
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
+def test_each_lessons_exports_are_lessonlib_names(lesson):
+    assert {f"run_{lesson.name}", f"{lesson.name}_explorer"} <= set(lesson.exports)  # its run and its panel
+    for name, value in lesson.exports.items():
+        assert getattr(lessonlib, name) is value, name
+        assert name in dir(lessonlib) and name in lessonlib.__all__, name
+    importlib.import_module(lesson.exercises)
+
+
+def test_no_lesson_exports_a_name_twice_or_hides_one_of_lessonlibs():
+    names = [name for lesson in LESSONS for name in lesson.exports]
+    assert len(names) == len(set(names))
+    assert len(lessonlib.__all__) == len(set(lessonlib.__all__))  # lessonlib's own names, then the lessons'
+    assert sorted(lessonlib.__all__) == sorted(set(lessonlib.__all__) & set(dir(lessonlib)))
+
+
+def test_the_explorer_class_is_a_lessonlib_name_loaded_on_first_use():
     from lessonlib import widgets
 
-    for name in ("Explorer", "forecast_explorer", "classification_explorer", "regression_explorer"):
-        assert getattr(lessonlib, name) is getattr(widgets, name)
-        assert name in dir(lessonlib)
+    assert lessonlib.Explorer is widgets.Explorer and "Explorer" in dir(lessonlib)
     with pytest.raises(AttributeError, match="module 'lessonlib' has no attribute 'no_such_explorer'"):
         _ = lessonlib.no_such_explorer
+    code = ("import sys, lessonlib; from lessonlib.lessons import exports; "
+            "[getattr(lessonlib, name) for name in exports()]; loaded = ['lessonlib.widgets' in sys.modules]; "
+            "explorer = lessonlib.Explorer; widgets = sys.modules.get('lessonlib.widgets'); "
+            "print(loaded + [widgets is not None, explorer is getattr(widgets, 'Explorer', None)])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[False, True, True]"  # the lessons' panels too load it only when called
+
+
+def test_every_subpackage_is_in_the_distribution():
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    found = [".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "lessonlib").rglob("__init__.py")]
+    assert sorted(packages) == sorted(found), "a wheel (not an editable install) would lack the others"
 
 
 def test_the_version_is_pyprojects():

@@ -1,14 +1,10 @@
 """Plot helpers draw what they claim on the axes they are given, and reject mismatched data."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import lessonlib  # noqa: E402
+import lessonlib
 
 
 @pytest.fixture
@@ -59,24 +55,41 @@ def test_probability_histograms_count_each_class(ax):
     assert heights == [2, 3]
 
 
-def test_confusion_matrix_counts(ax):
-    lessonlib.plot_confusion([0, 1, 1, 1], [0, 0, 1, 1], ax=ax)
-    assert [t.get_text() for t in ax.texts] == ["1", "1", "0", "2"]
+def test_confusion_matrix_counts_rows_true_columns_predicted(ax):
+    assert lessonlib.plot_confusion([0, 1, 1, 1, 0], [0, 0, 1, 1, 1], ax=ax, class_names=("a", "b")) is ax
+    assert [t.get_text() for t in ax.texts] == ["1", "1", "1", "2"]  # (0,0) (0,1) (1,0) (1,1)
+    np.testing.assert_array_equal(ax.images[0].get_array(), [[1, 1], [1, 2]])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted class", "true class")
+    assert len(ax.figure.axes) == 1  # no colour bar
 
 
-def test_roc_legend_shows_the_auc(ax):
-    lessonlib.plot_roc({"perfect": [0.1, 0.2, 0.8, 0.9]}, [0, 0, 1, 1], ax=ax)
-    assert ax.get_legend().get_texts()[0].get_text() == "perfect (AUC 1.000)"
+def test_roc_draws_each_curve_with_its_auc_and_the_chance_line(ax):
+    assert lessonlib.plot_roc({"perfect": [0.1, 0.2, 0.8, 0.9], "mixed": [0.1, 0.8, 0.2, 0.9]},
+                              [0, 0, 1, 1], ax=ax, title="ROC") is ax
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["perfect (AUC 1.000)", "mixed (AUC 0.750)", "chance"]
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 0, 0, 1])  # false positive rate
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0, 0.5, 1, 1])  # true positive rate
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), [0, 0, 0.5, 0.5, 1])
+    assert (ax.get_xlabel(), ax.get_title()) == ("false positive rate", "ROC")
 
 
-def test_true_vs_predicted_title_has_the_rmse(ax):
-    lessonlib.plot_true_vs_predicted([1.0, 2.0], [1.0, 4.0], ax=ax, title="net")
-    assert ax.get_title() == "net: RMSE 1.414"
+def test_true_vs_predicted_scatters_every_point_with_the_identity_and_the_rmse(ax):
+    true, predicted = np.arange(1500.0), np.arange(1500.0) + np.where(np.arange(1500) % 2, 2.0, -2.0)
+    assert lessonlib.plot_true_vs_predicted(true, predicted, ax=ax, title="net") is ax
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.column_stack([true, predicted]))
+    assert ax.get_title() == "net: RMSE 2.000"
+    assert ax.get_legend().get_texts()[0].get_text() == "perfect (identity)"
+    np.testing.assert_array_equal(ax.lines[0].get_xydata(), [[-2, -2], [1501, 1501]])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("true value", "predicted value")
 
 
-def test_residuals_are_predicted_minus_true(ax):
-    lessonlib.plot_residuals([1.0, 2.0], [1.5, 1.0], ax=ax)
-    np.testing.assert_array_equal(ax.collections[0].get_offsets()[:, 1], [0.5, -1.0])
+def test_residuals_are_predicted_minus_true_against_the_true_value(ax):
+    assert lessonlib.plot_residuals([1.0, 2.0, 3.0], [1.5, 1.0, 3.0], ax=ax) is ax
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), [[1.0, 0.5], [2.0, -1.0], [3.0, 0.0]])
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0, 0])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("true value", "predicted - true")
 
 
 @pytest.mark.parametrize("call, message", [

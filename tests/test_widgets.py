@@ -1,30 +1,53 @@
 """The live explorer panel without a browser: controls, Train turning into Stop, the run on its thread,
 the live pictures, Stop, errors, the tables.
 
-Most tests drive the panel with a scripted run (``Script``) that reports progress the way the real
-``run_*`` functions do and waits at a gate the test opens, so every state of a run can be looked at
-without timing; the real runs are exercised at the end with each lesson's recipes shrunk to a few
-small epochs. The panels are reached as the lessons reach them, ``lessonlib.<lesson>_explorer``.
+Most tests drive the panel with a scripted run (``Script``) that reports progress the way
+``explore.run`` does and waits at a gate the test opens, so every state of a run can be looked at
+without timing; its panel is built by ``widgets.explorer`` for a task of no lesson (``SCRIPTED``).
+Then every registered lesson's panel, reached as the lessons reach it (``lessonlib.<name>_explorer``),
+is checked with real runs, its recipes shrunk to a few small epochs (conftest.py's ``tiny_tasks``).
+What a lesson's preview and pictures say is in test_lesson_<module>.py.
 """
 
+import inspect
 import threading
 
 import numpy as np
 import pytest
 
 import lessonlib
-from lessonlib import explore, widgets
-from lessonlib.explore import BAYES_FORECAST, FORECAST, Progress, Recipe, Run, Score, Settings, View
+from lessonlib import widgets
+from lessonlib.explore import NOISE_RANGE, TEST_SEED, Progress, Recipe, Run, Score, Settings, Task, View
+from lessonlib.lessons import LESSONS
 from lessonlib.models import CELL_TYPES
 from lessonlib.widgets import Explorer
 
-forecast_explorer = lessonlib.forecast_explorer
-classification_explorer, regression_explorer = lessonlib.classification_explorer, lessonlib.regression_explorer
 TIMEOUT = 120  # s, the most a test waits for a run's thread
 
 
+def _preview(settings, ax, *, seed):
+    ax.set_title(f"noise {settings['noise']:.2f}, window {settings['window']}, seed {seed}")
+    return ax
+
+
+SCRIPTED = Task(  # a task of no lesson, for the scripted runs; only its names and ranges are used
+    name="scripted", lesson=0, length_name="window", length_label="window", length_range=(2, 120), noise=0.5,
+    items="windows", row_label="method", metric="MSE", relative="x optimum", optimum="the optimum",
+    measure="mse", recipe=Recipe(units=8, learning_rate=0.01, batch_size=64, n_train=256, passes=2, patience=3),
+    overrides={}, prepare=None, preview=_preview, plot=lambda view, ax, title: ax.set_title(title))
+OPTIMUM = SCRIPTED.optimum
+
+
+def explorer_of(lesson):
+    """The lesson's panel as a notebook reaches it: ``lessonlib.<name>_explorer``."""
+    return getattr(lessonlib, f"{lesson.name}_explorer")
+
+
+each_lesson = pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
+
+
 class Script:
-    """A stand-in for ``run_forecast``: ``epochs`` epochs of 3 batches, reported as the real run
+    """A stand-in for a run function: ``epochs`` epochs of 3 batches, reported as ``explore.run``
     reports them; before each epoch it waits for ``gate`` (set by default), and it ends early when
     ``should_stop()`` says so, or raises ``error`` after ``fail_after`` epochs."""
 
@@ -37,7 +60,7 @@ class Script:
 
     def __call__(self, *, noise, window, cell, should_stop, on_update):
         self.calls.append({"noise": noise, "window": window, "cell": cell})
-        references = {"sine fit": 0.0105, BAYES_FORECAST: 0.0 if self.exact else 0.005}
+        references = {"yardstick": 0.0105, OPTIMUM: 0.0 if self.exact else 0.005}
         curve, view = [], View(np.zeros(5), np.zeros(5), t=np.arange(5.0), clean=np.zeros(5))
         on_update(Progress(0, 0, 3, None, (), references, self.epochs, None))
         if self.panel is not None:
@@ -64,20 +87,20 @@ class Script:
             self.waiting.clear()
         optimum = Score(0.0, None, None, None) if self.exact else Score(0.005, 1.0, None, None)
         network = Score(curve[-1], None if self.exact else curve[-1] / 0.005, None, 1.0)
-        return Run(FORECAST, Settings(noise, window, cell, 0), {f"{cell} network": network, BAYES_FORECAST: optimum},
+        return Run(SCRIPTED, Settings(noise, window, cell, 0), {f"{cell} network": network, OPTIMUM: optimum},
                    tuple(curve), references, len(curve) - 1, len(curve) - 1, ended, 1.5, view)
 
     def _disabled(self):
         return [control.disabled for control in self.panel.controls.values()] + [self.panel.train_button.description]
 
 
-def _curve(ax, scores, references, budget, best_epoch):
+def _curve(ax, scores, references, budget, best_epoch, **_):
     ax.plot(scores)
     ax.set_title(f"kept {best_epoch}")
 
 
 def _panel(script):
-    panel = Explorer(script, forecast_explorer().controls, preview=lambda settings, ax: ax,
+    panel = Explorer(script, widgets.explorer(SCRIPTED).controls, preview=lambda settings, ax: ax,
                      plot=lambda view, ax, title: ax.set_title(title), curve=_curve)
     script.panel = panel
     return panel
@@ -88,28 +111,39 @@ def _shown(out):
     return "".join(output.get("text", "") for output in out.outputs)
 
 
-def test_panel_starts_with_a_preview_and_an_empty_history():
-    panel = forecast_explorer()
-    assert panel.settings() == {"noise": 0.5, "window": 50, "cell": "LSTM"}
+@each_lesson
+def test_a_lessons_panel_starts_with_its_settings_a_preview_and_an_empty_history(lesson):
+    task = lesson.task
+    panel = explorer_of(lesson)()
+    parameters = inspect.signature(lesson.exports[f"run_{lesson.name}"]).parameters
+    assert panel.settings() == {"noise": task.noise, task.length_name: parameters[task.length_name].default,
+                                "cell": "LSTM"}
+    assert all(parameters[name].default == value for name, value in panel.settings().items())  # the run's
+    noise, length, cell = panel.controls.values()
+    assert (noise.min, noise.max) == NOISE_RANGE and (length.min, length.max) == task.length_range
+    assert length.description == task.length_label and cell.options == CELL_TYPES
+    assert f"lesson {task.lesson}" in panel.children[0].value
     assert panel.results == [] and panel.last_result is None and panel.errors == []
-    assert "noise 0.50" in panel.preview_figure.axes[0].get_title()
+    assert f"noise {task.noise:.2f}" in panel.preview_figure.axes[0].get_title()
     assert panel.history_table().header == ["run"] and panel.history_table().rows == []
     assert not panel.running and panel.train_button.description == "Train"
     assert panel.curve_image.value == b"" and panel.frames == 0
 
 
-def test_moving_a_slider_redraws_the_preview_and_clamps_out_of_range_values():
-    panel = forecast_explorer()
+@each_lesson
+def test_moving_a_slider_redraws_the_preview_and_clamps_out_of_range_values(lesson):
+    length, (low, high) = lesson.task.length_name, lesson.task.length_range
+    panel = explorer_of(lesson)()
     first = panel.preview_figure
-    panel.controls["noise"].value = 5.0
-    panel.controls["window"].value = 500
-    title = panel.preview_figure.axes[0].get_title()
+    panel.controls["noise"].value = NOISE_RANGE[1] + 3
+    panel.controls[length].value = high + 100
     assert panel.preview_figure is not first
-    assert "noise 2.00" in title and "window of 120 values" in title
-    panel.controls["window"].value = -3
-    assert panel.settings()["window"] == 2
+    assert f"noise {NOISE_RANGE[1]:.2f}" in panel.preview_figure.axes[0].get_title()
+    assert panel.settings()[length] == high
+    panel.controls[length].value = low - 5
+    assert panel.settings()[length] == low
     panel.controls["cell"].value = "GRU"
-    assert panel.settings() == {"noise": 2.0, "window": 2, "cell": "GRU"}
+    assert panel.settings() == {"noise": NOISE_RANGE[1], length: low, "cell": "GRU"}
 
 
 def test_train_turns_into_stop_disables_the_controls_and_gives_them_back():
@@ -218,7 +252,7 @@ def test_noise_zero_says_the_optimum_is_exact():
 
 
 def test_a_failing_preview_is_shown_in_the_preview_and_does_not_break_the_panel():
-    panel = forecast_explorer()
+    panel = widgets.explorer(SCRIPTED, seed=7)
     working = panel.preview
     panel.preview = lambda settings, ax: 1 / 0
     panel.controls["window"].value = 20  # raises inside the slider's callback
@@ -228,45 +262,28 @@ def test_a_failing_preview_is_shown_in_the_preview_and_does_not_break_the_panel(
     assert _shown(panel.error_out) == "" and panel.errors == []
     panel.preview = working
     panel.controls["window"].value = 30
-    assert "window of 30 values" in panel.preview_figure.axes[0].get_title()
+    assert panel.preview_figure.axes[0].get_title() == "noise 0.50, window 30, seed 7"  # the panel's seed
 
 
-@pytest.mark.parametrize("make", [forecast_explorer, classification_explorer, regression_explorer])
-def test_lesson_panels_reject_a_bad_seed(make):
-    with pytest.raises(ValueError, match="`seed` must be between 0 and 2147483646. Received: seed=-1."):
-        make(seed=-1)
-
-
-@pytest.mark.parametrize("make, settings, words", [
-    (classification_explorer, {"noise": 0.5, "window": 50, "cell": "LSTM"}, ["noise 0.50", "window of 50 values"]),
-    (regression_explorer, {"noise": 0.3, "n_points": 50, "cell": "LSTM"},
-     ["noise 0.30", "of 50 samples over 10.0 time units"]),
+@pytest.mark.parametrize("seed, error, message", [
+    (-1, ValueError, r"`seed` must be between 0 and 2147483646. Received: seed=-1\."),
+    (TEST_SEED, ValueError, rf"`seed` must be between 0 and {TEST_SEED - 1}. Received: seed={TEST_SEED}\."),
+    (1.5, TypeError, r"`seed` must be an integer"),
 ])
-def test_lesson_panels_start_with_the_lessons_settings_and_a_preview(make, settings, words):
-    panel = make()
-    assert panel.settings() == settings and panel.results == []
-    title = panel.preview_figure.axes[0].get_title()
-    assert all(word in title for word in words), title
+@each_lesson
+def test_lesson_panels_reject_a_bad_seed(lesson, seed, error, message):
+    with pytest.raises(error, match=message):
+        explorer_of(lesson)(seed=seed)
 
 
 # --- real runs, with tiny recipes ---------------------------------------------------------------
 
-TINY = Recipe(units=8, learning_rate=0.01, batch_size=64, n_train=256, passes=2, patience=3, epochs_per_pass=2)
-
-
-@pytest.fixture
-def tiny_recipes(monkeypatch):
-    monkeypatch.setattr(explore, "RECIPES", {task: dict.fromkeys(CELL_TYPES, TINY) for task in explore.RECIPES})
-
-
-@pytest.mark.parametrize("make, size, words", [
-    (forecast_explorer, "window", ["forecasts over the lesson's test stretch", "MSE vs clean", "Bayes forecast"]),
-    (classification_explorer, "window", ["test windows", "test accuracy (%)", "Bayes classifier"]),
-    (regression_explorer, "n_points", ["sequences", "test RMSE", "Cramér-Rao bound"]),
-])
-def test_real_runs_in_every_lesson(tiny_recipes, make, size, words):
-    panel = make(seed=1)
-    panel.controls["noise"].value, panel.controls[size].value = 0.25, 12
+@each_lesson
+def test_real_runs_in_every_lesson(tiny_tasks, lesson):
+    task = tiny_tasks[lesson.name]
+    length = min(max(12, task.length_range[0]), task.length_range[1])
+    panel = explorer_of(lesson)(seed=1)
+    panel.controls["noise"].value, panel.controls[task.length_name].value = 0.25, length
     panel.controls["cell"].value = "GRU"
     frames = []
     panel.curve_image.observe(lambda change: frames.append(panel.running), names="value")
@@ -274,43 +291,141 @@ def test_real_runs_in_every_lesson(tiny_recipes, make, size, words):
     assert panel.wait(TIMEOUT)
     assert panel.errors == [], panel.errors
     run = panel.last_result
-    assert run.settings == Settings(0.25, 12, "GRU", 1) and run.epochs == TINY.epochs
+    assert run.task == task and run.settings == Settings(0.25, length, "GRU", 1)
+    assert run.epochs == task.recipe.epochs  # the panel runs the lesson's TASK as it is when Train is clicked
     assert frames.count(True) >= 3  # live (the lines, then epochs as fast as they are drawn), and the final one
-    texts = [panel.view_figure.axes[0].get_title(), panel.curve_figure.axes[0].get_ylabel(),
-             *[t.get_text() for t in panel.curve_figure.axes[0].get_legend().get_texts()]]
-    assert all(any(word in text for text in texts) for word in words), texts
-    assert f"kept: epoch {run.best_epoch}" in texts
+    curve = panel.curve_figure.axes[0]
+    legend = [t.get_text() for t in curve.get_legend().get_texts()]
+    assert task.metric in curve.get_ylabel() and f"kept: epoch {run.best_epoch}" in legend
+    assert all(any(text.startswith(f"{name}: ") for text in legend) for name in run.references), legend
+    assert panel.view_figure.axes[0].get_title().startswith(f"GRU, noise 0.25, after epoch {run.best_epoch}")
+    assert f"Run 1: scores on 10,000 fresh test {task.items}" in panel.result_html.value
     assert len(panel.history_table().rows) == 1 and panel.history_table().rows[0][3] == "GRU"
+    assert panel.history_table().header == ["run", *run.summary()]
 
 
-def test_a_real_run_stopped_from_the_panel(monkeypatch):
-    endless = TINY._replace(passes=200, patience=400)
-    monkeypatch.setitem(explore.RECIPES, "classification", dict.fromkeys(CELL_TYPES, endless))
-    panel = classification_explorer()
-    stopped = threading.Event()
+@each_lesson
+def test_a_real_run_stopped_from_the_panel(tiny_tasks, set_task, lesson):
+    endless = tiny_tasks[lesson.name].recipe._replace(passes=200, patience=400)
+    set_task(lesson, tiny_tasks[lesson.name]._replace(recipe=endless))
+    task = lesson.task
+    panel = explorer_of(lesson)(seed=2)
+    panel.controls["noise"].value = 0.25  # and the length of the real runs above: their test set, cached
+    panel.controls[task.length_name].value = min(max(12, task.length_range[0]), task.length_range[1])
 
-    def stop_after_two_epochs(change):
-        if panel.frames >= 4 and not stopped.is_set():  # the lines, epochs 0, 1 and 2
-            stopped.set()
-            panel.stop()
+    def stop_after_two_epochs(change):  # on the run's thread, as soon as the bar shows epoch 2 done
+        if change["new"] == 2:
+            panel.stop()  # what a click on Stop does
 
-    panel.curve_image.observe(stop_after_two_epochs, names="value")
+    panel.progress.observe(stop_after_two_epochs, names="value")
     panel.start()
     assert panel.wait(TIMEOUT)
     run = panel.last_result
-    assert run.ended == "stopped" and 2 <= run.epochs < 20  # of 400: soon after the observer asked
-    assert isinstance(run.gap, float) and panel.errors == []
+    assert run.ended == "stopped" and run.epochs == 2  # of 400: within the epoch under way
+    assert panel.status.value.startswith("Run 1 done after 2 epochs") and "you stopped it" in panel.status.value
+    assert panel.progress.bar_style == "warning" and panel.frames >= 2  # the final pictures at least
+    assert isinstance(run.network.relative, float) and panel.errors == []
 
 
 def test_the_curve_shows_an_exact_optimum_in_its_legend_not_as_a_line_at_zero():
     from lessonlib.widgets import _plot_curve, _render
 
-    references = {"last value": 0.016, "sine fit": 1e-31, BAYES_FORECAST: 0.0}
+    references = {"last value": 0.016, "sine fit": 1e-31, OPTIMUM: 0.0}
     figure, png = _render(lambda ax: _plot_curve(ax, (0.4, 3e-3, 2e-5), references, 16, 2, metric="MSE",
                                                  log=True, percent=False, items="windows"))
     ax = figure.axes[0]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert labels == ["last value: 0.016", "sine fit: 0 (exact)", f"{BAYES_FORECAST}: 0 (exact)", "network",
+    assert labels == ["last value: 0.016", "sine fit: 0 (exact)", f"{OPTIMUM}: 0 (exact)", "this run: LSTM",
                       "kept: epoch 2"]
     assert [line.get_ydata()[0] for line in ax.lines if line.get_linestyle() == "--"] == [0.016]
     assert ax.get_ylim()[0] >= 2e-6 and png.startswith(b"\x89PNG")
+
+
+def test_the_curve_of_an_accuracy_is_in_percent_with_chance_marked():
+    from lessonlib.widgets import _plot_curve, _render
+
+    figure, _ = _render(lambda ax: _plot_curve(ax, (0.5, 0.75), {"matched filter": 0.8, OPTIMUM: 0.9}, 4, None,
+                                               metric="accuracy (%)", log=False, percent=True, items="windows"))
+    ax = figure.axes[0]
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["matched filter: 80%", f"{OPTIMUM}: 90%", "this run: LSTM", "chance: 50%"]
+    assert ax.lines[2].get_ydata().tolist() == [50, 75] and ax.get_yscale() == "linear"
+    assert ax.get_title() == "accuracy (%) per epoch on 2,000 of the 10,000 fresh test\nwindows"  # wrapped
+
+
+# --- a run ends with its panel; earlier runs' curves; only the latest network kept --------------
+
+def _scripted_panel(script):
+    """A panel with the real curve picture (``_plot_curve``), driven by ``script``."""
+    import functools
+
+    curve = functools.partial(widgets._plot_curve, metric="MSE", log=True, percent=False, items="windows")
+    panel = Explorer(script, widgets.explorer(SCRIPTED).controls, preview=lambda settings, ax: ax,
+                     plot=lambda view, ax, title: ax.set_title(title), curve=curve)
+    script.panel = panel
+    return panel
+
+
+def _legend(panel):
+    return [text.get_text() for text in panel.curve_figure.axes[0].get_legend().get_texts()]
+
+
+def test_earlier_runs_curves_stay_labelled_beside_the_current_one_until_cleared():
+    panel = _scripted_panel(Script(epochs=2))
+    for cell in ("SimpleRNN", "GRU", "LSTM"):
+        panel.controls["cell"].value = cell
+        assert panel.start() and panel.wait(TIMEOUT)
+    labels = _legend(panel)
+    assert "run 1: SimpleRNN, noise 0.50, window 50" in labels and "run 2: GRU, noise 0.50, window 50" in labels
+    assert "this run: LSTM" in labels and "run 3: LSTM, noise 0.50, window 50" not in labels  # itself: bold
+    faded = [line for line in panel.curve_figure.axes[0].lines if line.get_alpha() == 0.4]
+    assert [line.get_color() for line in faded] == [widgets.CELL_COLORS["SimpleRNN"], widgets.CELL_COLORS["GRU"]]
+    assert [label for label, _, _ in panel.past] == [f"run {i}: {c}, noise 0.50, window 50"
+                                                     for i, c in enumerate(("SimpleRNN", "GRU", "LSTM"), start=1)]
+    panel.clear_button.click()
+    assert len(panel.past) == 0 and not any(label.startswith("run ") for label in _legend(panel))
+    for _ in range(widgets.PAST_RUNS + 2):
+        assert panel.start() and panel.wait(TIMEOUT)
+    assert len(panel.past) == widgets.PAST_RUNS  # the last few only
+
+
+def _running(script):
+    panel = _scripted_panel(script)
+    script.gate.clear()  # the run waits after epoch 0
+    assert panel.start() and script.waiting.wait(TIMEOUT)
+    return panel
+
+
+@pytest.mark.parametrize("end", ["close", "new panel", "run in another panel"])
+def test_a_run_ends_with_its_panel_within_a_batch_and_is_not_scored(end):
+    import time
+
+    script = Script(epochs=50)
+    panel = _running(script)
+    began = time.perf_counter()
+    if end == "close":
+        panel.close()
+    elif end == "new panel":
+        _scripted_panel(Script())  # the explorer's cell, run again
+    else:
+        other = _scripted_panel(Script(epochs=1))
+        assert other.start() and other.wait(TIMEOUT)
+    script.gate.set()
+    assert panel.wait(1.0) and time.perf_counter() - began < 1.0 + (TIMEOUT if end.startswith("run") else 0)
+    assert panel.results == [] and panel.errors == [] and not panel.running
+    assert "another explorer was started or this one was closed" in panel.status.value
+
+
+def test_only_the_latest_result_keeps_its_network():
+    class WithModel(Script):
+        def __call__(self, **kwargs):
+            return super().__call__(**kwargs)._replace(model=object())
+
+    panel = _scripted_panel(WithModel(epochs=1))
+    for _ in range(3):
+        assert panel.start() and panel.wait(TIMEOUT)
+    assert [result.model is None for result in panel.results] == [True, True, False]
+
+
+def test_the_panel_says_that_stop_not_the_kernels_interrupt_ends_a_run():
+    assert widgets.INTERRUPT_NOTE in widgets.explorer(SCRIPTED).children[0].value

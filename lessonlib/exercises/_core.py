@@ -1,8 +1,7 @@
 """What every exercise shares: a check of the student's answer, a hint, a solution, and feedback.
 
-A check receives the answer as an argument (never from the notebook's globals) and returns a
-:class:`Feedback` that a notebook shows as one line: correct, not yet (with what is wrong), or not
-answered yet. Checks compute their reference data when called, never at import.
+A check returns a :class:`Feedback` that a notebook shows as one line: correct, not yet (with what is
+wrong), or not answered yet.
 """
 
 from __future__ import annotations
@@ -18,9 +17,9 @@ from ..windows import stack_steps
 UNANSWERED = "unanswered"
 CORRECT = "correct"
 INCORRECT = "incorrect"
-_LABELS = {CORRECT: "Correct", INCORRECT: "Not yet", UNANSWERED: "Not answered yet"}
-_MARKS = {CORRECT: "\u2714", INCORRECT: "\u2718", UNANSWERED: "\u25cb"}
-_COLOURS = {CORRECT: "#1a7f37", INCORRECT: "#b3261e", UNANSWERED: "#6e7781"}
+# status: (label, mark, colour)
+_SHOWN = {CORRECT: ("Correct", "\u2714", "#1a7f37"), INCORRECT: ("Not yet", "\u2718", "#b3261e"),
+          UNANSWERED: ("Not answered yet", "\u25cb", "#6e7781")}
 
 
 class Incorrect(Exception):
@@ -35,7 +34,7 @@ class Feedback:
     """The outcome of a check: ``status`` (correct, incorrect, unanswered) and a message."""
 
     def __init__(self, status, message):
-        self.status = check_choice("status", status, tuple(_LABELS))
+        self.status = check_choice("status", status, tuple(_SHOWN))
         self.message = message
 
     @property
@@ -43,11 +42,12 @@ class Feedback:
         return self.status == CORRECT
 
     def __repr__(self):
-        return f"{_MARKS[self.status]} {_LABELS[self.status]}: {self.message}"
+        label, mark, _ = _SHOWN[self.status]
+        return f"{mark} {label}: {self.message}"
 
     def _repr_html_(self):
-        return (f'<p style="color:{_COLOURS[self.status]}"><b>{_MARKS[self.status]} '
-                f'{_LABELS[self.status]}:</b> {html.escape(self.message)}</p>')
+        label, mark, colour = _SHOWN[self.status]
+        return f'<p style="color:{colour}"><b>{mark} {label}:</b> {html.escape(self.message)}</p>'
 
 
 class Text:
@@ -60,8 +60,7 @@ class Text:
         return f"{self.kind}:\n{self.body}" if self.code else f"{self.kind}: {self.body}"
 
     def _repr_markdown_(self):
-        return (f"**{self.kind}:**\n\n```python\n{self.body}\n```" if self.code
-                else f"**{self.kind}:** {self.body}")
+        return (f"**{self.kind}:**\n\n```python\n{self.body}\n```" if self.code else f"**{self.kind}:** {self.body}")
 
 
 class Exercise:
@@ -75,11 +74,9 @@ class Exercise:
     checker : callable
         ``checker(answer, **context)`` returns the success message, or raises :class:`Incorrect`
         (or :class:`Unanswered`) with a message saying what is wrong.
-    hint : str
-        A nudge that does not give the answer away.
     solution : str
         Code that answers the exercise, as the student would write it in the answer cell; it
-        ends with the check. Tests run it.
+        ends with the check. Kept as ``solution_code``, which tests run.
 
     Examples
     --------
@@ -97,15 +94,13 @@ class Exercise:
     """
 
     def __init__(self, name, checker, *, hint, solution):
-        self.name, self._checker = name, checker
-        self._hint, self._solution = hint, solution
+        self.name, self._checker, self._hint, self.solution_code = name, checker, hint, solution
 
     def check(self, answer, **context):
         """Check ``answer``; return :class:`Feedback` (shown as one line in a notebook)."""
         stuck = f" Stuck? Run `exercises.{self.name}.hint()`."
         if answer is Ellipsis:
-            return Feedback(UNANSWERED, "replace the ... with your answer, then run the cell again."
-                            + stuck)
+            return Feedback(UNANSWERED, "replace the ... with your answer, then run the cell again." + stuck)
         try:
             message = self._checker(answer, **context)
         except Unanswered as error:
@@ -115,17 +110,12 @@ class Exercise:
         return Feedback(CORRECT, message)
 
     def hint(self):
-        """A nudge towards the answer."""
+        """A nudge towards the answer, that does not give it away."""
         return Text("Hint", self._hint)
 
     def solution(self):
         """One correct answer, as code to put in the answer cell."""
-        return Text("Solution", self._solution, code=True)
-
-    @property
-    def solution_code(self):
-        """The solution's source (tests execute it)."""
-        return self._solution
+        return Text("Solution", self.solution_code, code=True)
 
     def __repr__(self):
         return f"<Exercise {self.name}: .check(answer), .hint(), .solution()>"
@@ -158,8 +148,7 @@ def as_number(answer, what):
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be a number; you gave {type(answer).__name__} "
-                        f"{_short(answer)}.") from None
+        raise Incorrect(f"{what} should be a number; you gave {type(answer).__name__} {_short(answer)}.") from None
     if not np.isfinite(value):
         raise Incorrect(f"{what} should be a finite number; you gave {value}.")
     return value
@@ -170,16 +159,13 @@ def as_vector(values, n, what):
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be an array of numbers; you gave "
-                        f"{type(values).__name__}.") from None
+        raise Incorrect(f"{what} should be an array of numbers; you gave {type(values).__name__}.") from None
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.shape != (n,):
-        raise Incorrect(f"{what} should have shape ({n},), one value per window; yours has shape "
-                        f"{array.shape}.")
+        raise Incorrect(f"{what} should have shape ({n},), one value per window; yours has shape {array.shape}.")
     if not np.isfinite(array).all():
-        raise Incorrect(f"{what} contain NaN or infinite values (did training diverge? try a "
-                        f"smaller learning rate).")
+        raise Incorrect(f"{what} contain NaN or infinite values (did training diverge? try a smaller learning rate).")
     return array
 
 

@@ -1,9 +1,4 @@
-"""Exercises for lesson 1 (forecasting): windowing, a leaky split, the noise floor, a GRU.
-
-In the notebook: ``from lessonlib.exercises import lesson1 as exercises``, then e.g.
-``exercises.leaky_split.check(50)``, ``exercises.leaky_split.hint()``,
-``exercises.leaky_split.solution()``.
-"""
+"""Exercises for lesson 1 (forecasting): windowing, a leaky split, the noise floor, a GRU."""
 
 from __future__ import annotations
 
@@ -14,7 +9,7 @@ import numpy as np
 from .._validation import check_int
 from ..classical import forecast_linear_ar, forecast_sine_fit
 from ..metrics import mse
-from ..signals import noisy_sine
+from ..signals import STEP, noisy_sine
 from ..windows import split_and_windowize
 from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
 
@@ -26,11 +21,11 @@ TRAIN_SHARE = 0.7    # the naive split of exercise 2
 
 @functools.lru_cache(maxsize=4)
 def _lesson_split(seed):
-    """The lesson's series and chronological split for ``seed`` (computed on first use only)."""
+    """The lesson's chronological split for ``seed``, and the clean test targets (built on first use)."""
     series = noisy_sine(N_POINTS, t_max=90, noise=NOISE, seed=seed)
     x_train, x_test, y_train, y_test = split_and_windowize(series.noisy, WINDOW)
     *_, y_test_clean = split_and_windowize(series.clean, WINDOW)
-    return series, x_train, x_test, y_train, y_test, y_test_clean
+    return x_train, x_test, y_train, y_test, y_test_clean
 
 
 # --- 1. windows that look further ahead ------------------------------------------------------
@@ -50,17 +45,14 @@ def _check_windowize_ahead(function):
 
 def _check_one_windowing(result, call, length, window, horizon):
     if result is None:
-        raise Unanswered(f"{call} returned None: finish the function so that it returns the pair "
-                         f"(X, y).")
+        raise Unanswered(f"{call} returned None: finish the function so that it returns the pair (X, y).")
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Incorrect(f"{call} should return a pair (X, y); it returned "
-                        f"{type(result).__name__}.")
+        raise Incorrect(f"{call} should return a pair (X, y); it returned {type(result).__name__}.")
     X, y = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
     n = length - window - horizon + 1
     if X.ndim == 2 and X.shape[1] == window:
-        raise Incorrect(f"{call}: X has shape {X.shape}, but Keras's recurrent layers want "
-                        f"(windows, time steps, features) = ({n}, {window}, 1). Add the last axis "
-                        f"with X[:, :, None].")
+        raise Incorrect(f"{call}: X has shape {X.shape}, but Keras's recurrent layers want (windows, time steps, "
+                        f"features) = ({n}, {window}, 1). Add the last axis with X[:, :, None].")
     if X.ndim != 3 or X.shape[1:] != (window, 1):
         raise Incorrect(f"{call}: X should have shape ({n}, {window}, 1); yours has {X.shape}.")
     if X.shape[0] != n:
@@ -75,22 +67,19 @@ def _check_one_windowing(result, call, length, window, horizon):
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.shape != (n,):
-        raise Incorrect(f"{call}: y should have shape ({n},), one target per window; yours has "
-                        f"{y.shape}.")
+        raise Incorrect(f"{call}: y should have shape ({n},), one target per window; yours has {y.shape}.")
     expected = series[window + horizon - 1:]
     if not np.array_equal(y, expected):
         steps = y[0] - (window - 1)  # the series is np.arange, so values are indices
-        raise Incorrect(f"{call}: y[0] should be {expected[0]}, the value {horizon} step(s) after "
-                        f"the first window, which ends at {window - 1.0}; yours is {y[0]}, "
-                        f"{steps:g} step(s) after it.")
+        raise Incorrect(f"{call}: y[0] should be {expected[0]}, the value {horizon} step(s) after the first window, "
+                        f"which ends at {window - 1.0}; yours is {y[0]}, {steps:g} step(s) after it.")
 
 
 windowize_ahead = Exercise(
     "windowize_ahead", _check_windowize_ahead,
-    hint="Start from the lesson's windowize (section 4). Window i still covers series[i : i + "
-         "window], but its target is now at index i + window + horizon - 1, and only the windows "
-         "whose target exists count. Try your function on np.arange(12.0) and print X[:, :, 0] "
-         "and y.",
+    hint="Start from the lesson's windowize (section 4). Window i still covers series[i : i + window], but its target "
+         "is now at index i + window + horizon - 1, and only the windows whose target exists count. Try your function "
+         "on np.arange(12.0) and print X[:, :, 0] and y.",
     solution='''
 def windowize_ahead(series, window, horizon):
     """X[i] = series[i : i + window]; y[i] = the value `horizon` steps after that window."""
@@ -112,8 +101,7 @@ def _naive_split():
     n_windows = N_POINTS - WINDOW
     n_train = int(TRAIN_SHARE * n_windows)
     train_targets = set(range(WINDOW, n_train + WINDOW))  # window i's target is value i + WINDOW
-    leaking = sum(1 for j in range(n_train, n_windows)
-                  if train_targets.intersection(range(j, j + WINDOW)))
+    leaking = sum(1 for j in range(n_train, n_windows) if train_targets.intersection(range(j, j + WINDOW)))
     return n_windows, n_train, leaking
 
 
@@ -124,11 +112,10 @@ def _check_leaky_split(answer):
     if value != int(value) or value < 0:
         raise Incorrect(f"a number of windows is a whole number, 0 or more; you gave {answer}.")
     if value == leaking:
-        return (f"test windows {n_train} to {n_train + leaking - 1} all include value "
-                f"{last_target}, the target of the last training window, and the earlier ones "
-                f"more training targets besides. A model scored on them is partly scored on what it "
-                f"was trained on. split_and_windowize avoids this by dropping the {WINDOW} targets "
-                f"just after its cut.")
+        return (f"test windows {n_train} to {n_train + leaking - 1} all include value {last_target}, the target of the "
+                "last training window, and the earlier ones more training targets besides. A model scored on them is "
+                f"partly scored on what it was trained on. split_and_windowize avoids this by dropping the {WINDOW} "
+                "targets just after its cut.")
     if value == 0:
         raise Incorrect(f"0 would mean the split is clean, but test window {n_train} covers values "
                         f"{n_train} to {n_train + WINDOW - 1}, and value {last_target} was the "
@@ -140,9 +127,8 @@ def _check_leaky_split(answer):
     if abs(value - leaking) == 1:
         raise Incorrect(f"off by one: count the test windows j >= {n_train} whose first value j "
                         f"is at most {last_target}, the last training target.")
-    raise Incorrect(f"{value:g} is off by {value - leaking:+g}. Window i covers values i to "
-                    f"i + {WINDOW - 1} and its target is value i + {WINDOW}; the last training "
-                    f"window is {n_train - 1}.")
+    raise Incorrect(f"{value:g} is off by {value - leaking:+g}. Window i covers values i to i + {WINDOW - 1} and its "
+                    f"target is value i + {WINDOW}; the last training window is {n_train - 1}.")
 
 
 leaky_split = Exercise(
@@ -188,9 +174,8 @@ def _check_noise_floor(answer, *, seed=0):
 
 noise_floor = Exercise(
     "noise_floor", _check_noise_floor,
-    hint="The perfect forecast is the clean signal, so its error at each step is exactly the noise "
-         "drawn there, a Gaussian with mean 0 and standard deviation 0.5. What is the mean of the "
-         "square of such a number?",
+    hint="The perfect forecast is the clean signal, so its error at each step is exactly the noise drawn there, a "
+         "Gaussian with mean 0 and standard deviation 0.5. What is the mean of the square of such a number?",
     solution='''
 noise_floor = 0.5 ** 2  # E[noise**2] = variance = standard deviation squared
 exercises.noise_floor.check(noise_floor)
@@ -201,21 +186,18 @@ exercises.noise_floor.check(noise_floor)
 
 def _check_gru_forecast(model, *, seed=0):
     seed = check_int("seed", seed, low=0)
-    _, x_train, x_test, y_train, y_test, y_test_clean = _lesson_split(seed)
+    x_train, x_test, y_train, y_test, y_test_clean = _lesson_split(seed)
     predictions = as_vector(recurrent_model_outputs(model, "GRU", x_test), len(y_test),
                             "your model's predictions on x_test")
     linear = mse(forecast_linear_ar(x_train, y_train, x_test), y_test_clean)
-    step = 90 / (N_POINTS - 1)
-    yardstick = mse(forecast_sine_fit(x_test, frequency=1.0, step=step), y_test_clean)
+    yardstick = mse(forecast_sine_fit(x_test, frequency=1.0, step=STEP), y_test_clean)
     error = mse(predictions, y_test_clean)
     if error >= linear:
         raise Incorrect(f"your GRU's MSE against the clean signal is {error:.4f}, "
                         f"{error / linear:.2f}x the linear autoregression's {linear:.4f}. Section "
-                        f"10's recipe gets there with a GRU: x_long_steps, Adam on a cosine schedule "
-                        f"from 0.01, batches of 256, 6 epochs.")
-    return (f"your GRU's MSE against the clean signal is {error:.4f}, {linear / error:.1f}x lower "
-            f"than the linear autoregression's ({linear:.4f}) and {error / yardstick:.2f}x the "
-            f"sine fit's ({yardstick:.4f}).")
+                        f"10's recipe, with a GRU in place of the LSTM, gets there.")
+    return (f"your GRU's MSE against the clean signal is {error:.4f}, {linear / error:.1f}x lower than the linear "
+            f"autoregression's ({linear:.4f}) and {error / yardstick:.2f}x the sine fit's ({yardstick:.4f}).")
 
 
 gru_forecast = Exercise(
@@ -225,14 +207,14 @@ gru_forecast = Exercise(
          "(x_long_steps, y_long) in batches of BATCH for EPOCHS epochs. Pass the trained model to "
          "the check (seed=SEED): it predicts x_test itself, regrouped like your inputs.",
     solution='''
+steps = EPOCHS * int(np.ceil(len(x_long) / BATCH))
+learning_rate = keras.optimizers.schedules.CosineDecay(0.01, decay_steps=steps, alpha=0.05)
 keras.utils.set_random_seed(SEED)
 gru = keras.Sequential([
     keras.Input(shape=(WINDOW // PER_STEP, PER_STEP)),  # PER_STEP values per step, as in section 10
     keras.layers.GRU(32),
     keras.layers.Dense(1),
 ])
-steps = EPOCHS * int(np.ceil(len(x_long) / BATCH))
-learning_rate = keras.optimizers.schedules.CosineDecay(0.01, decay_steps=steps, alpha=0.05)
 gru.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
 gru.fit(x_long_steps, y_long, batch_size=BATCH, epochs=EPOCHS, verbose=0)
 exercises.gru_forecast.check(gru, seed=SEED)

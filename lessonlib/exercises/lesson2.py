@@ -1,12 +1,9 @@
-"""Exercises for lesson 2 (classification): chance level, a matched filter, the AUC, a GRU.
-
-In the notebook: ``from lessonlib.exercises import lesson2 as exercises``, then e.g.
-``exercises.chance_level.check((0.5, 0.5))``.
-"""
+"""Exercises for lesson 2 (classification): chance level, a matched filter, the AUC, a GRU."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 
 import numpy as np
 
@@ -33,23 +30,19 @@ def _lesson_windows(seed):
 def _check_chance_level(answer, *, seed=0):
     seed = check_int("seed", seed, low=0)
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Incorrect(f"give a pair (accuracy, auc), e.g. (0.7, 0.6); you gave "
-                        f"{type(answer).__name__} {answer!r}.")
-    given_accuracy = as_number(answer[0], "the accuracy")
-    given_auc = as_number(answer[1], "the AUC")
+        raise Incorrect(f"give a pair (accuracy, auc), e.g. (0.7, 0.6); you gave {type(answer).__name__} {answer!r}.")
+    given_accuracy, given_auc = as_number(answer[0], "the accuracy"), as_number(answer[1], "the AUC")
     *_, y_test = _lesson_windows(seed)
     always_one = np.ones_like(y_test)
     expected_accuracy, expected_auc = accuracy(always_one, y_test), roc_auc(always_one, y_test)
     if given_accuracy > 1 or given_auc > 1:
         raise Incorrect("give both as fractions between 0 and 1 (0.5, not 50).")
     if abs(given_accuracy - expected_accuracy) > 0.005:
-        raise Incorrect(f"the accuracy is off by {given_accuracy - expected_accuracy:+.3f}. "
-                        f"Saying 'class 1' is right for exactly the class-1 test windows: what "
-                        f"share of y_test is 1?")
+        raise Incorrect(f"the accuracy is off by {given_accuracy - expected_accuracy:+.3f}. Saying 'class 1' is right "
+                        "for exactly the class-1 test windows: what share of y_test is 1?")
     if abs(given_auc - expected_auc) > 0.005:
-        raise Incorrect(f"the accuracy is right, the AUC is off by {given_auc - expected_auc:+.3f}. "
-                        f"A constant score ties every class-1 window with every class-0 window, "
-                        f"and ties count half.")
+        raise Incorrect(f"the accuracy is right, the AUC is off by {given_auc - expected_auc:+.3f}. A constant score "
+                        "ties every class-1 window with every class-0 window, and ties count half.")
     return (f"{expected_accuracy:.0%} accuracy and an AUC of {expected_auc:.1f}: the level of a "
             f"coin toss. The original recipe's 50 % accuracy is no better than this, although its "
             f"AUC, well above 0.5, shows that its scores do rank the windows.")
@@ -73,20 +66,15 @@ def _clean_windows():
     """Noise-free windows of both classes at several phases and amplitudes, with their labels."""
     t = STEP * np.arange(WINDOW)
     phases, amplitudes = np.linspace(0, 2 * np.pi, 6, endpoint=False), (0.5, 1.0, 2.0)
-    windows, labels, names = [], [], []
-    for label, w in enumerate(FREQUENCIES):
-        for phase in phases:
-            for amplitude in amplitudes:
-                windows.append(amplitude * np.sin(w * t + phase))
-                labels.append(label)
-                names.append(f"{amplitude:g} sin({w:g} t + {phase:.2f})")
-    return np.array(windows)[:, :, None], np.array(labels), names
+    cases = list(itertools.product(enumerate(FREQUENCIES), phases, amplitudes))  # ((label, w), phase, amplitude)
+    windows = np.array([amplitude * np.sin(w * t + phase) for (_, w), phase, amplitude in cases])
+    names = [f"{amplitude:g} sin({w:g} t + {phase:.2f})" for (_, w), phase, amplitude in cases]
+    return windows[:, :, None], np.array([label for (label, _), _, _ in cases]), names
 
 
 def _as_labels(result, n, call):
     if result is None:
-        raise Unanswered(f"{call} returned None: finish the function so that it returns one "
-                         f"label (0 or 1) per window.")
+        raise Unanswered(f"{call} returned None: finish the function so that it returns one label (0 or 1) per window.")
     labels = as_vector(result, n, f"the labels from {call}")
     if not np.isin(labels, (0, 1)).all():
         raise Incorrect(f"{call} should return labels 0 or 1; it returned values such as "
@@ -105,33 +93,28 @@ def _check_matched_filter(function):
     wrong = np.flatnonzero(labels != truth)
     if len(wrong):
         i = wrong[0]
-        raise Incorrect(f"on the clean window {names[i]} (class {truth[i]}) your filter says "
-                        f"{labels[i]:g}, and it errs on {len(wrong)} of {len(truth)} clean "
-                        f"windows. Windows start at any phase: fit a sine *and* a cosine at each "
-                        f"frequency, on t = step * np.arange(window).")
+        raise Incorrect(f"on the clean window {names[i]} (class {truth[i]}) your filter says {labels[i]:g}, and it "
+                        f"errs on {len(wrong)} of {len(truth)} clean windows. Windows start at any phase: fit a sine "
+                        "*and* a cosine at each frequency, on t = step * np.arange(window).")
     _, x_test, _, y_test = _lesson_windows(0)
     call = "my_matched_filter(x_test, step)"
-    labels = _as_labels(call_student_function(function, call, x_test.copy(), STEP), len(y_test),
-                        call)
+    labels = _as_labels(call_student_function(function, call, x_test.copy(), STEP), len(y_test), call)
     reference = matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels
     agree = float(np.mean(labels == reference))
     mine, theirs = accuracy(labels, y_test), accuracy(reference, y_test)
     if agree < 0.99:
-        raise Incorrect(f"right on clean windows, but on the lesson's noisy test windows your "
-                        f"labels agree with the matched filter's on only {agree:.1%} of them "
-                        f"(accuracy {mine:.1%} against {theirs:.1%}). Compare residual sums of "
-                        f"squares of least-squares fits.")
-    return (f"your matched filter classifies every clean window right and scores {mine:.1%} on "
-            f"the lesson's test windows (lessonlib's: {theirs:.1%}). That is the yardstick the "
-            f"networks are measured against.")
+        raise Incorrect("right on clean windows, but on the lesson's noisy test windows your labels agree with the "
+                        f"matched filter's on only {agree:.1%} of them (accuracy {mine:.1%} against {theirs:.1%}). "
+                        "Compare residual sums of squares of least-squares fits.")
+    return (f"your matched filter classifies every clean window right and scores {mine:.1%} on the lesson's test "
+            f"windows (lessonlib's: {theirs:.1%}). That is the yardstick the networks are measured against.")
 
 
 matched_filter = Exercise(
     "matched_filter", _check_matched_filter,
-    hint="Flatten the windows with windows[:, :, 0] and make t = step * np.arange(window). For "
-         "each frequency w in (1.0, 1.1), fit a sin(w t) + b cos(w t) to every window with "
-         "np.linalg.lstsq (one column per window works) and compute the residual sum of squares. "
-         "Label 1 where the fit at 1.1 leaves the smaller residual.",
+    hint="Flatten the windows with windows[:, :, 0] and make t = step * np.arange(window). For each frequency w in "
+         "(1.0, 1.1), fit a sin(w t) + b cos(w t) to every window with np.linalg.lstsq (one column per window works) "
+         "and compute the residual sum of squares. Label 1 where the fit at 1.1 leaves the smaller residual.",
     solution='''
 def my_matched_filter(windows, step):
     """Label 1 where sin(1.1 t), at any amplitude and phase, fits a window better than sin(t)."""
@@ -170,8 +153,7 @@ def _check_auc_by_hand(function):
         call = f"my_auc({shown})"
         result = call_student_function(function, call, np.array(scores), np.array(labels))
         if result is None:
-            raise Unanswered(f"{call} returned None: finish the function so that it returns a "
-                             f"number between 0 and 1.")
+            raise Unanswered(f"{call} returned None: finish the function so that it returns a number between 0 and 1.")
         value = as_number(result, f"{call}'s result")
         expected = roc_auc(scores, labels)
         if abs(value - expected) <= 1e-9:
@@ -182,21 +164,18 @@ def _check_auc_by_hand(function):
         above, tied = _pair_shares(np.asarray(scores), np.asarray(labels))
         if tied and min(abs(value - above), abs(value - above - tied)) <= 1e-9:
             counted = "nothing" if abs(value - above) <= 1e-9 else "a whole win"
-            raise Incorrect(f"{call} returned {value:g}; the AUC is {expected:g}. You counted a "
-                            f"tie between a class-1 and a class-0 score as {counted}; a tie "
-                            f"counts half.")
-        raise Incorrect(f"{call} returned {value:g}; the AUC is {expected:g}. Compare every "
-                        f"class-1 score with every class-0 score and average: 1 if higher, 1/2 "
-                        f"if equal, 0 if lower.")
+            raise Incorrect(f"{call} returned {value:g}; the AUC is {expected:g}. You counted a tie between a class-1 "
+                            f"and a class-0 score as {counted}; a tie counts half.")
+        raise Incorrect(f"{call} returned {value:g}; the AUC is {expected:g}. Compare every class-1 score with every "
+                        "class-0 score and average: 1 if higher, 1/2 if equal, 0 if lower.")
     return ("your AUC matches lessonlib.roc_auc on all three cases, ties included: it is the "
             "chance that a random class-1 window outscores a random class-0 one.")
 
 
 auc_by_hand = Exercise(
     "auc_by_hand", _check_auc_by_hand,
-    hint="Split the scores into class 1 and class 0. Broadcasting positive[:, None] against "
-         "negative[None, :] compares every pair at once; the mean of the comparisons is the "
-         "share of pairs in which class 1 wins.",
+    hint="Split the scores into class 1 and class 0. Broadcasting positive[:, None] against negative[None, :] compares "
+         "every pair at once; the mean of the comparisons is the share of pairs in which class 1 wins.",
     solution='''
 def my_auc(scores, labels):
     """Chance that a random class-1 window outscores a random class-0 one; ties count half."""
@@ -215,34 +194,27 @@ exercises.auc_by_hand.check(my_auc)
 def _check_gru_classifier(model, *, seed=0):
     seed = check_int("seed", seed, low=0)
     _, x_test, _, y_test = _lesson_windows(seed)
-    outputs = as_vector(recurrent_model_outputs(model, "GRU", x_test), len(y_test),
-                        "your model's outputs on x_test")
+    outputs = as_vector(recurrent_model_outputs(model, "GRU", x_test), len(y_test), "your model's outputs on x_test")
     if outputs.min() < 0 or outputs.max() > 1:
-        raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to "
-                        f"{outputs.max():.3g}: they are not probabilities. End it with "
-                        f"keras.layers.Dense(1, activation=\"sigmoid\").")
+        raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
+                        "probabilities. End it with keras.layers.Dense(1, activation=\"sigmoid\").")
     mine = accuracy(outputs > 0.5, y_test)
-    yardstick = accuracy(matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels,
-                         y_test)
+    yardstick = accuracy(matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels, y_test)
     gap = yardstick - mine
     if gap > TARGET_GAP:
         raise Incorrect(f"your GRU scores {mine:.1%}, {gap * 100:.1f} points below the matched "
                         f"filter's {yardstick:.1%}; the goal is at most {TARGET_GAP * 100:.0f}. "
-                        f"Section 5's final recipe gets there with a GRU: x_long regrouped with "
-                        f"lessonlib.stack_steps, Adam on a cosine schedule from 0.01, batches of "
-                        f"512, 2 epochs.")
-    side = "below" if gap > 0 else "above"
-    return (f"your GRU scores {mine:.1%} on the test windows, {abs(gap) * 100:.1f} points {side} "
-            f"the matched filter's {yardstick:.1%}.")
+                        f"Section 5's final recipe, with a GRU in place of the LSTM, gets there.")
+    return (f"your GRU scores {mine:.1%} on the test windows, {abs(gap) * 100:.1f} points "
+            f"{'below' if gap > 0 else 'above'} the matched filter's {yardstick:.1%}.")
 
 
 gru_classifier = Exercise(
     "gru_classifier", _check_gru_classifier,
-    hint="Take section 5's final model and replace keras.layers.LSTM(32) by keras.layers.GRU(32); "
-         "keep the rest of its recipe: PER_STEP values per step, Adam on the cosine schedule from "
-         "0.01, trained on (lessonlib.stack_steps(x_long, PER_STEP), y_long) in batches of 512 for "
-         "2 epochs. Pass the trained model to the check (seed=SEED): it predicts x_test itself, "
-         "regrouped like your inputs.",
+    hint="Take section 5's final model and replace keras.layers.LSTM(32) by keras.layers.GRU(32); keep the rest of its "
+         "recipe: PER_STEP values per step, Adam on the cosine schedule from 0.01, trained on "
+         "(lessonlib.stack_steps(x_long, PER_STEP), y_long) in batches of 512 for 2 epochs. Pass the trained model to "
+         "the check (seed=SEED): it predicts x_test itself, regrouped like your inputs.",
     solution='''
 keras.utils.set_random_seed(SEED)
 gru = keras.Sequential([

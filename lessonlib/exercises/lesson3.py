@@ -1,8 +1,4 @@
-"""Exercises for lesson 3 (regression): how the Cramér-Rao bound scales, and a periodogram.
-
-In the notebook: ``from lessonlib.exercises import lesson3 as exercises``, then e.g.
-``exercises.bound_vs_noise.check(0.04)``.
-"""
+"""Exercises for lesson 3 (regression): how the Cramér-Rao bound scales, and a periodogram."""
 
 from __future__ import annotations
 
@@ -26,8 +22,7 @@ def _check_scaled_bound(value, expected, wrong_guesses, what):
     base = cramer_rao_bound()
     for factor, explanation in wrong_guesses:
         if abs(value / (base * factor) - 1) <= TOLERANCE:
-            raise Incorrect(f"{value:.4f} is {factor:.3g}x the bound at the lesson's settings: "
-                            f"{explanation}")
+            raise Incorrect(f"{value:.4f} is {factor:.3g}x the bound at the lesson's settings: {explanation}")
     raise Incorrect(f"{value:.4f} is {value / expected:.2f}x the right value for {what}. Look at "
                     f"how the formula in section 3 depends on it.")
 
@@ -41,8 +36,7 @@ def _check_bound_vs_noise(answer):
         (1.0, "the bound does depend on the noise; more noise makes the frequency harder to read."),
         (4.0, "you scaled by the variance. The bound on the RMSE grows like sigma; its square, the "
               "bound on the variance of the estimate, grows like sigma squared."),
-        (2 ** 0.5, "you scaled by the square root of the noise ratio; the RMSE bound is "
-                   "proportional to sigma itself."),
+        (2 ** 0.5, "you scaled by the square root of the noise ratio; the RMSE bound is proportional to sigma itself."),
         (0.5, "more noise cannot make the frequency easier to estimate."),
     ], "noise 0.6")
     return (f"{expected:.4f}, twice 0.0204: the bound is proportional to the noise's standard "
@@ -73,10 +67,9 @@ def _check_bound_vs_length(answer):
                     "frequency error builds up over time, so the bound falls faster."),
         (0.25, "that is 1/N\u00b2: too fast. Look at the N (N\u00b2 - 1) under the square root."),
     ], "100 points over 20 time units")
-    return (f"{expected:.4f}, about {cramer_rao_bound() / expected:.1f}x smaller: with the time "
-            f"step fixed the bound falls like N^(-3/2), because the phase error a frequency error "
-            f"causes grows with time. Doubling the record buys far more than doubling the noise "
-            f"costs.")
+    return (f"{expected:.4f}, about {cramer_rao_bound() / expected:.1f}x smaller: with the time step fixed the bound "
+            "falls like N^(-3/2), because the phase error a frequency error causes grows with time. Doubling the "
+            "record buys far more than doubling the noise costs.")
 
 
 bound_vs_length = Exercise(
@@ -94,8 +87,7 @@ exercises.bound_vs_length.check(bound_for_longer_record)
 # --- 3. a periodogram estimator --------------------------------------------------------------
 
 def _check_periodogram(function):
-    data = random_frequency_sequences(300, n_points=50, duration=10, freq_range=(1, 5), noise=0.3,
-                                      seed=12345)
+    data = random_frequency_sequences(300, seed=12345)  # fresh sequences at the lesson's settings
     call = "my_estimate(signals, t)"
     result = call_student_function(function, call, data.signals.copy(), data.t.copy())
     if result is None:
@@ -105,14 +97,12 @@ def _check_periodogram(function):
     bound = cramer_rao_bound()
     error = rmse(estimates, data.frequencies)
     if error <= GOOD_ENOUGH * bound:
-        return (f"on 300 fresh sequences your estimator's RMSE is {error:.4f}, "
-                f"{error / bound:.2f}x the Cramér-Rao bound: better than the lesson's best "
-                f"network, with no training at all.")
+        return (f"on 300 fresh sequences your estimator's RMSE is {error:.4f}, {error / bound:.2f}x the Cramér-Rao "
+                "bound: better than the lesson's best network, with no training at all.")
     ratio = float(np.median(estimates / data.frequencies))
     if abs(ratio / (2 * np.pi) - 1) < 0.05:
-        raise Incorrect("your estimates are 2 pi times too large: the frequencies here are "
-                        "angular (radians per time unit), and a sine is sin(f t), so t enters "
-                        "as np.exp(-1j * f * t) without a 2 pi.")
+        raise Incorrect("your estimates are 2 pi times too large: the frequencies here are angular (radians per time "
+                        "unit), and a sine is sin(f t), so t enters as np.exp(-1j * f * t) without a 2 pi.")
     if abs(ratio * 2 * np.pi - 1) < 0.05:
         raise Incorrect("your estimates are 2 pi times too small: you found cycles per time "
                         "unit; multiply by 2 pi to get the angular frequency the lesson uses.")
@@ -121,10 +111,9 @@ def _check_periodogram(function):
         raise Incorrect(f"every estimate is {estimates[0]:g}: the function must look at each "
                         f"row of signals and return that row's own frequency.")
     if distinct <= 20:
-        raise Incorrect(f"your RMSE is {error:.3f} ({error / bound:.1f}x the bound), and your "
-                        f"estimates take only {distinct} distinct values: the grid of candidate "
-                        f"frequencies is too coarse. Scan a fine grid (e.g. 4,001 values from 1 "
-                        f"to 5) or zero-pad the FFT.")
+        raise Incorrect(f"your RMSE is {error:.3f} ({error / bound:.1f}x the bound), and your estimates take only "
+                        f"{distinct} distinct values: the grid of candidate frequencies is too coarse. Scan a fine "
+                        "grid (e.g. 4,001 values from 1 to 5) or zero-pad the FFT.")
     raise Incorrect(f"your RMSE is {error:.3f}, {error / bound:.1f}x the bound; aim for at most "
                     f"{GOOD_ENOUGH:g}x. For each candidate frequency f, the periodogram is "
                     f"|sum_k x_k exp(-i f t_k)|^2; take the f where it peaks.")

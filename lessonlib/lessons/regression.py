@@ -68,8 +68,7 @@ def _prepare(settings, recipe):
     x_train, y_train, x_val, y_val = explore.split(train.signals[:, :, None], scale_frequency(train.frequencies),
                                                    recipe.windows)
     x_test, truth, yardsticks = _test_set(settings.noise, settings.length)
-    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, None, View(None, truth[:N_VIEW]),
-                unscale_frequency)
+    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, None, View(None, truth[:N_VIEW]))
 
 
 def _design(noise, n_points):
@@ -113,4 +112,4 @@ TASK = Task(
     recipe=Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
                   epochs_per_pass=2),
     overrides={"SimpleRNN": {"learning_rate": 0.002, "passes": 8, "clipnorm": 1.0}},
-    prepare=_prepare, preview=_preview, plot=_plot)
+    prepare=_prepare, preview=_preview, plot=_plot, to_units=unscale_frequency)

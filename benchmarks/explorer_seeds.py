@@ -1,0 +1,61 @@
+"""Does every explorer run learn? Each registered lesson's explorer at its default settings, every cell
+type, on seeds the lessons never use (100 and up): each run's score against the optimum, its epochs and
+its time, then per cell the median and the worst run (the largest multiple of the optimum, or the most points below it).
+
+A one-in-three failure (a run stuck at chance) is invisible on three seeds, so the default is 10.
+The runs are ``explore.run`` calls in this process, as a panel makes them, one after another.
+
+    .venv/bin/python benchmarks/explorer_seeds.py [--seeds 10] [--lessons forecast ...] [--cells LSTM]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from lessonlib import explore  # noqa: E402 -- after the backend is chosen
+from lessonlib.lessons import LESSONS, by_name  # noqa: E402
+from lessonlib.models import CELL_TYPES  # noqa: E402
+
+FIRST_SEED = 100  # the lessons use seeds 0 to 4 (make bench), the tests small ones
+
+
+def held_out_runs(task, cell, seeds):
+    """``[(seed, relative score, epochs, seconds)]`` for runs at ``task``'s default settings."""
+    results = []
+    for seed in seeds:
+        run = explore.run(task, task.noise, 50, cell, seed=seed)
+        results.append((seed, run.network.relative, run.epochs, run.seconds))
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="how many held-out seeds, from 100 up")
+    names = [lesson.name for lesson in LESSONS]
+    parser.add_argument("--lessons", nargs="+", choices=names, default=names)
+    parser.add_argument("--cells", nargs="+", choices=CELL_TYPES, default=list(CELL_TYPES))
+    args = parser.parse_args()
+    seeds = range(FIRST_SEED, FIRST_SEED + args.seeds)
+    print(f"\n## Explorer runs at the default settings, seeds {seeds.start}-{seeds.stop - 1} (never used by a lesson)\n")
+    for name in args.lessons:
+        task = by_name(name).task
+        for cell in args.cells:
+            began = time.perf_counter()
+            runs = held_out_runs(task, cell, seeds)
+            scores = [score for _, score, _, _ in runs]
+            seconds = [s for _, _, _, s in runs]
+            print(f"    lesson {task.lesson} {cell:9s} {task.relative}: median {statistics.median(scores):.2f}, "
+                  f"worst {max(scores):.2f}; run time median {statistics.median(seconds):.1f} s, "
+                  f"longest {max(seconds):.1f} s ({time.perf_counter() - began:.0f} s in all)")
+            print("        " + ", ".join(f"{seed}: {score:.2f} ({epochs} ep, {s:.1f} s)"
+                                        for seed, score, epochs, s in runs), flush=True)
+
+
+if __name__ == "__main__":
+    main()
