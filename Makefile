@@ -27,7 +27,8 @@ help:
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
-	@echo "make bench      time each lesson against the original one, its quality and memory, each explorer"
+	@echo "make bench      each lesson's time against the original one, its figures and claims over seeds; each explorer's"
+	@echo "                runs on held-out seeds, latency and memory"
 	@echo "make upgrade    relock to the newest releases, reinstall, rebuild the notebooks, run the tests"
 	@echo "make clean      remove .venv, .tools and caches"
 
@@ -72,10 +73,11 @@ notebooks: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py $(NB)
 
 figures: $(STAMP)
-	$(BIN)/python -m lessonlib.figures img
+	$(BIN)/python tools/figures.py img
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/explorer_seeds.py
 	$(BIN)/python benchmarks/explorer_latency.py
 
 # Maintainers: move the collection forward to the newest releases in one step.

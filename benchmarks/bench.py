@@ -168,7 +168,6 @@ def summarize_times(runs, original, out):
 
 MICRO = {  # what tests used to time (a loaded CI machine made those assertions flaky): median of 5
     "import lessonlib (fresh process)": "import lessonlib",
-    "import lessonlib.figures (fresh process)": "import lessonlib.figures",
     "estimate_frequency on 1,000 sequences": (
         "import lessonlib; d = lessonlib.random_frequency_sequences(1000, seed=1); "
         "import time; t0 = time.perf_counter(); lessonlib.estimate_frequency(d.signals, d.t); "

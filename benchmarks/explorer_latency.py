@@ -9,7 +9,9 @@ comes back on the IOPub channel, where the browser would see it:
 * *end*: the click, to Train being back, the run over (by early stopping or its budget);
 * *updates*: how many times the curve was redrawn during the run;
 * *kernel*: while a run trains, how long the kernel takes to answer a tiny cell (``1 + 1``);
-* *stop*: in a second run, a click on Stop after two epochs, to Train being back.
+* *stop*: in a second run, a click on Stop after two epochs, to Train being back;
+* *memory*: the kernel's peak resident memory after the second and after the last of ``--memory-runs``
+  runs in a row (the cell types in turn): how much a class that tries many settings adds.
 
 Per cell type: one run stopped early first (TensorFlow's start-up in a fresh kernel), then
 ``--repeats`` full runs and as many stopped ones at the default settings; medians are reported.
@@ -26,6 +28,7 @@ import json
 import os
 import queue
 import statistics
+import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
@@ -139,6 +142,25 @@ def measure(panel, cells, repeats):
         kernel.close()
 
 
+MEMORY = "import resource, sys; print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def memory(panel, runs):
+    """The kernel's peak resident memory in MB after the second and after the last of ``runs`` runs."""
+    kernel = Kernel()
+    try:
+        ids = json.loads(next(line for line in kernel.run(SETUP.format(panel=panel)) if line.startswith("IDS "))[4:])
+        peaks = []
+        for index in range(runs):
+            kernel.run(f"panel.controls['cell'].value = {CELL_TYPES[index % len(CELL_TYPES)]!r}")
+            one_run(kernel, ids)
+            peak = int(next(line for line in kernel.run(MEMORY) if line.startswith("PEAK "))[5:])
+            peaks.append(peak / 1024 if sys.platform != "darwin" else peak / 2**20)
+        return peaks[1], peaks[-1]
+    finally:
+        kernel.close()
+
+
 def _median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
@@ -150,9 +172,14 @@ def main():
     names = [lesson.name for lesson in LESSONS]
     parser.add_argument("--panel", nargs="+", choices=names, default=names)
     parser.add_argument("--cells", nargs="+", choices=CELL_TYPES, default=list(CELL_TYPES))
+    parser.add_argument("--memory-runs", type=int, default=20, help="runs in a row for the memory figure (0: none)")
     args = parser.parse_args()
     for panel in args.panel:
         report(panel, args.cells, args.repeats)
+        if args.memory_runs >= 2:
+            second, last = memory(panel, args.memory_runs)
+            print(f"{panel} explorer, memory: peak {second:.0f} MB after run 2, {last:.0f} MB after run "
+                  f"{args.memory_runs}: {last - second:+.0f} MB over {args.memory_runs - 2} runs", flush=True)
 
 
 def report(panel, cells, repeats):

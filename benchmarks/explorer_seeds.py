@@ -42,7 +42,8 @@ def main():
     parser.add_argument("--cells", nargs="+", choices=CELL_TYPES, default=list(CELL_TYPES))
     args = parser.parse_args()
     seeds = range(FIRST_SEED, FIRST_SEED + args.seeds)
-    print(f"\n## Explorer runs at the default settings, seeds {seeds.start}-{seeds.stop - 1} (never used by a lesson)\n")
+    print(f"\n## Explorer runs at the default settings, seeds {seeds.start}-{seeds.stop - 1} "
+          f"(never used by a lesson)\n")
     for name in args.lessons:
         task = by_name(name).task
         for cell in args.cells:

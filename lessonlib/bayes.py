@@ -20,7 +20,8 @@ All three weigh a fine, even grid of phases, so they are exact to rounding: the 
 periodic, where the trapezoid rule converges faster than any power of the grid spacing, and the grid
 grows with the data's signal-to-noise ratio so that even a very sharp posterior is resolved. The
 frequency estimate also weighs an even grid of frequencies, at least 4,001 and finer than a tenth of
-the posterior's width.
+the posterior's width. Grid values are computed in blocks of at most ``_BLOCK`` (16 MB), so memory
+stays bounded whatever the number of windows.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from ._validation import (
 from .signals import FREQ_RANGE, FREQUENCIES
 
 _MIN_PHASES = 720
-_MAX_PHASES = 2**16  # resolves every posterior down to noise ~ 1e-3 for windows of 50 samples
+_MAX_PHASES = 2**16  # below a noise of about 1e-3 the grid spacing, 1e-4 radian, limits the precision
 _BLOCK = 2**21  # grid values held at once (16 MB), whatever the number of windows
 _MIN_FREQUENCIES = 4001
 _MAX_FREQUENCIES = 2**17
@@ -50,41 +51,11 @@ _NEGLIGIBLE = 36.0  # log-weights this far below a sequence's peak (e**-36 = 2e-
 def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
     """Posterior-mean forecast of the next clean value, with only the phase of the sine unknown.
 
-    Each window is taken to be ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise
-    of standard deviation ``noise``, with ``t = step * arange(window)`` and ``phase`` uniform on
-    [0, 2 pi). The forecast is the average of ``amplitude * sin(frequency * (t[-1] + step) + phase)``
-    over the phase's posterior, computed on an even grid of at least 720 phases with log-sum-exp
-    weights. It minimises the expected squared error against the next clean value.
-
-    Parameters
-    ----------
-    windows : array-like of shape (n_windows, window) or (n_windows, window, 1)
-        Finite values, ``window >= 2``; the last value of each window is the latest.
-    step : float
-        Time between two samples; positive.
-    noise : float
-        Standard deviation of the Gaussian noise; positive.
-    frequency : float, default 1.0
-        Angular frequency of the sine; positive.
-    amplitude : float, default 1.0
-        Amplitude of the sine; positive.
-
-    Returns
-    -------
-    ndarray of shape (n_windows,)
-        One forecast per window, one ``step`` after its last sample.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For badly shaped or non-finite ``windows``, or a ``step``, ``noise``, ``frequency`` or
-        ``amplitude`` that is not a positive finite number.
-
-    Notes
-    -----
-    The grid has ``9 * sqrt(curvature)`` phases (at least 720) where ``curvature`` bounds how sharply
-    the log-posterior peaks, at most 65,536: below a noise of about 1e-3 (windows of 50) the grid
-    spacing, 1e-4 radian, is what limits the precision.
+    Each window, of shape (window,) or (window, 1) with ``window >= 2``, is taken to be
+    ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise of standard deviation ``noise``,
+    with ``t = step * arange(window)`` and ``phase`` uniform on [0, 2 pi). The forecast, one ``step``
+    after the last sample, is the average of ``amplitude * sin(frequency * (t[-1] + step) + phase)`` over
+    the phase's posterior: it minimises the expected squared error against the next clean value.
 
     Examples
     --------
@@ -103,23 +74,11 @@ def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
     >>> forecast_bayes([window[-3:]], step=0.2, noise=2.0).round(4)
     array([0.0989])
     """
-    windows = check_windows("windows", windows)
-    step = check_float("step", step, low=0, low_open=True)
-    noise = check_float("noise", noise, low=0, low_open=True)
-    frequency = check_float("frequency", frequency, low=0, low_open=True)
-    amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
-    return _forecast_bayes(windows, step, noise, frequency, amplitude)
-
-
-def _forecast_bayes(windows, step, noise, frequency, amplitude):
-    t = step * np.arange(windows.shape[1])
-    phases = _phase_grid(windows, t, noise, frequency, amplitude)
+    windows, step, t, noise = _check_windows(windows, step, noise)
+    frequency, amplitude = _positive("frequency", frequency), _positive("amplitude", amplitude)
+    phases, blocks = _phase_log_likelihoods(windows, t, noise, frequency, amplitude)
     next_values = amplitude * np.sin(frequency * (t[-1] + step) + phases)
-    forecasts = []
-    for log_likelihood in _log_likelihood_blocks(windows, t, noise, frequency, amplitude, phases):
-        weights = np.exp(log_likelihood - log_likelihood.max(axis=1, keepdims=True))
-        forecasts.append(weights @ next_values / weights.sum(axis=1))
-    return np.concatenate(forecasts)
+    return np.concatenate([_posterior_mean(block, next_values) for block in blocks])
 
 
 def classify_bayes(windows, *, step, noise, frequencies=FREQUENCIES, amplitude=1.0):
@@ -127,33 +86,9 @@ def classify_bayes(windows, *, step, noise, frequencies=FREQUENCIES, amplitude=1
 
     Each class is ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise of standard
     deviation ``noise``, ``t = step * arange(window)``, with the phase unknown and uniform on
-    [0, 2 pi). The likelihood of each class averages over the phase (on an even grid of at least
-    720 phases, in logarithms), and Bayes' rule with equal priors turns the two likelihoods into a
-    probability. Labelling ``p > 0.5`` as class 1 gives the most accurate classifier possible.
-
-    Parameters
-    ----------
-    windows : array-like of shape (n_windows, window) or (n_windows, window, 1)
-        Finite values, ``window >= 2``.
-    step : float
-        Time between two samples; positive.
-    noise : float
-        Standard deviation of the Gaussian noise; positive.
-    frequencies : pair of float, default (1.0, 1.1)
-        Angular frequencies of class 0 and class 1; positive and different.
-    amplitude : float, default 1.0
-        Amplitude of both sines; positive.
-
-    Returns
-    -------
-    ndarray of shape (n_windows,)
-        Probabilities of class 1, in [0, 1] (exactly 0 or 1 when the evidence is overwhelming).
-
-    Raises
-    ------
-    ValueError, TypeError
-        For badly shaped or non-finite ``windows``, a ``step``, ``noise`` or ``amplitude`` that is
-        not a positive finite number, or ``frequencies`` that are not two different positive numbers.
+    [0, 2 pi). The likelihood of each class averages over the phase, and Bayes' rule with equal priors
+    turns the two likelihoods into a probability (exactly 0 or 1 when the evidence is overwhelming).
+    Labelling ``p > 0.5`` as class 1 gives the most accurate classifier possible.
 
     Examples
     --------
@@ -165,69 +100,23 @@ def classify_bayes(windows, *, step, noise, frequencies=FREQUENCIES, amplitude=1
     >>> (p > 0.5).astype(int)
     array([0, 1])
     """
-    windows = check_windows("windows", windows)
-    step = check_float("step", step, low=0, low_open=True)
-    noise = check_float("noise", noise, low=0, low_open=True)
-    frequencies = check_frequencies(frequencies)
-    amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
-    return _classify_bayes(windows, step, noise, frequencies, amplitude)
-
-
-def _classify_bayes(windows, step, noise, frequencies, amplitude):
-    t = step * np.arange(windows.shape[1])
+    windows, _, t, noise = _check_windows(windows, step, noise)
+    frequencies, amplitude = check_frequencies(frequencies), _positive("amplitude", amplitude)
     log_evidence = []
     for frequency in frequencies:
-        phases = _phase_grid(windows, t, noise, frequency, amplitude)
-        blocks = _log_likelihood_blocks(windows, t, noise, frequency, amplitude, phases)
+        _, blocks = _phase_log_likelihoods(windows, t, noise, frequency, amplitude)
         log_evidence.append(np.concatenate([_log_mean_exp(block) for block in blocks]))
     log_odds = log_evidence[1] - log_evidence[0]
     return np.exp(-np.logaddexp(0.0, -log_odds))  # 1 / (1 + exp(-log_odds)), without overflow
 
 
-def _phase_grid(windows, t, noise, frequency, amplitude):
-    """Even phases on [0, 2 pi), spaced under 0.7 of the sharpest posterior's width.
-
-    The log-likelihood in the phase is ``a cos + b sin`` of the phase plus the same of twice the
-    phase; its curvature is at most ``|a, b| + 4 |c, d|``, and the posterior's width about
-    ``1 / sqrt(curvature)``. At that spacing the trapezoid rule's relative error is ``exp(-40)``.
-    """
-    linear = np.abs(windows @ np.exp(1j * frequency * t)).max()
-    quadratic = amplitude * np.abs(np.exp(2j * frequency * t).sum())
-    curvature = amplitude * (linear + quadratic) / noise**2
-    n_phases = int(np.clip(np.ceil(9 * np.sqrt(curvature)), _MIN_PHASES, _MAX_PHASES))
-    return 2 * np.pi * np.arange(n_phases) / n_phases
-
-
-def _log_likelihood_blocks(windows, t, noise, frequency, amplitude, phases):
-    """Yield log p(window | phase), up to a constant per window, for blocks of windows x all phases.
-
-    ``-|x - A s|**2 / (2 noise**2)`` with ``s = sin(frequency t + phase)``; the ``|x|**2`` term is
-    the same for every phase (and class) and is dropped. ``x . s`` needs only two dot products per
-    window, as ``sin(wt + phase) = sin(wt) cos(phase) + cos(wt) sin(phase)``, and
-    ``|s|**2 = sum(1 - cos(2 wt + 2 phase)) / 2`` one sum for all phases.
-    """
-    energy = (len(t) - np.real(np.exp(2j * phases) * np.exp(2j * frequency * t).sum())) / 2
-    rotate = np.vstack([np.cos(phases), np.sin(phases)])
-    projections = windows @ np.column_stack([np.sin(frequency * t), np.cos(frequency * t)])
-    rows = max(1, _BLOCK // len(phases))
-    for start in range(0, len(windows), rows):
-        cross = projections[start:start + rows] @ rotate
-        yield (amplitude * cross - 0.5 * amplitude**2 * energy) / noise**2
-
-
-def _log_mean_exp(values):
-    """log(mean(exp(values))) along each row, without overflow: the log of the phase average."""
-    peak = values.max(axis=1)
-    return peak + np.log(np.exp(values - peak[:, None]).mean(axis=1))
-
-
-
 def estimate_frequency_bayes(signals, t, *, noise, freq_range=FREQ_RANGE, amplitude=1.0):
     r"""Posterior-mean estimate of each row's angular frequency, with the phase unknown.
 
-    Each row is taken to be ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise of
-    standard deviation ``noise``, with the frequency uniform on ``freq_range`` and the phase uniform
-    on [0, 2 pi), independently: lesson 3's sequences. The estimate is the mean of the frequency's
+    Each row of ``signals``, sampled at the strictly increasing times ``t``, is taken to be
+    ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise of standard deviation ``noise``,
+    with the frequency uniform on ``freq_range = (low, high)`` and the phase uniform on [0, 2 pi),
+    independently: lesson 3's sequences. The estimate, in ``[low, high]``, is the mean of the frequency's
     posterior, the phase integrated out,
 
     .. math:: \hat f = \frac{\int f\,L(f)\,df}{\int L(f)\,df}, \qquad
@@ -239,39 +128,8 @@ def estimate_frequency_bayes(signals, t, *, noise, freq_range=FREQ_RANGE, amplit
     spaced under a tenth of the posterior's width; phases around the circle by the trapezoid rule, at
     least 32 and enough to resolve the sharpest phase posterior. Grid points whose weight is provably
     below ``e**-36`` of a sequence's peak (from bounds on the phase integral) are skipped, which is
-    what makes it fast: the posterior is narrow, and most frequencies are never weighed.
-
-    Parameters
-    ----------
-    signals : array-like of shape (n_sequences, n_points) or (n_sequences, n_points, 1)
-        One finite sequence per row.
-    t : array-like of shape (n_points,)
-        Sample times, strictly increasing, shared by all rows; ``n_points >= 2``.
-    noise : float
-        Standard deviation of the Gaussian noise; positive.
-    freq_range : pair of float, default (1.0, 5.0)
-        ``(low, high)`` with ``0 < low < high``: the prior's range; the estimates stay inside it.
-    amplitude : float, default 1.0
-        Amplitude of the sine; positive.
-
-    Returns
-    -------
-    ndarray of shape (n_sequences,)
-        Posterior-mean angular frequencies, in ``[low, high]``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        If ``signals`` is not 2-D or not finite, ``t`` is not 1-D, increasing and as long as a row,
-        ``noise`` or ``amplitude`` is not a positive finite number, or ``freq_range`` is not
-        ``(low, high)`` with ``0 < low < high``.
-
-    Notes
-    -----
-    Memory stays bounded (a few blocks of 16 MB of grid values) whatever the number of rows. The
-    frequency grid is capped at 131,073 points, which limits the precision only below a noise of about
-    1e-3 (50 samples over 10 time units). Frequencies above the Nyquist limit ``pi / (t[1] - t[0])``
-    alias, as for any estimator.
+    what makes it fast: the posterior is narrow, and most frequencies are never weighed. Frequencies
+    above the Nyquist limit ``pi / (t[1] - t[0])`` alias, as for any estimator.
 
     Examples
     --------
@@ -290,33 +148,27 @@ def estimate_frequency_bayes(signals, t, *, noise, freq_range=FREQ_RANGE, amplit
     t = check_series("t", t, min_length=2)
     check_same_length("t", t, "each row of signals", signals[0])
     check_increasing("t", t)
-    noise = check_float("noise", noise, low=0, low_open=True)
-    freq_range = check_freq_range(freq_range)
-    amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
-    return _estimate_frequency_bayes(signals, t, noise, freq_range, amplitude)
-
-
-def _estimate_frequency_bayes(signals, t, noise, freq_range, amplitude):
-    """The posterior means, for blocks of rows x every grid frequency (at most ``_BLOCK`` values).
-
-    With ``a, b = A x . (sin ft, cos ft) / sigma**2``, ``r1 = |a, b|`` and ``theta = atan2(b, a)``, the
-    log-likelihood is, up to a constant per row, ``r1 cos(phase - theta) + r2 cos(2 phase + arg z)``,
-    where ``z = A**2 / (4 sigma**2) sum exp(2i f t)`` and ``r2 = |z|`` come from ``|sin|**2``. The phase
-    integral of its exponential lies within a factor ``e**r2`` of ``2 pi I0(r1)``, and
-    ``r1 - log(1 + 2 pi r1) / 2 <= log I0(r1) <= r1``: so a frequency whose ``r1 + r2`` is more than
-    ``_NEGLIGIBLE`` below the row's largest ``r1 - r2``, less that slack, cannot matter, and only the
-    others are integrated over the phase.
-    """
-    grid = _frequency_grid(t, noise, freq_range, amplitude)
+    noise, freq_range = _positive("noise", noise), check_freq_range(freq_range)
+    amplitude = _positive("amplitude", amplitude)
+    # The frequency grid: an odd number of points (for Simpson's rule) spaced under a tenth of the posterior's
+    # width, the Cramer-Rao bound noise / (amplitude * sqrt(sum((t - mean t)**2) / 2)).
+    low, high = freq_range
+    width = noise / (amplitude * np.sqrt(0.5 * np.sum((t - t.mean()) ** 2)))
+    n_intervals = int(min(max(_MIN_FREQUENCIES - 1, np.ceil(10 * (high - low) / width)), _MAX_FREQUENCIES - 1))
+    grid = np.linspace(low, high, n_intervals + n_intervals % 2 + 1)
     simpson = np.ones(len(grid))  # Simpson's rule, 1 4 2 4 ... 2 4 1: exact to h**4 even at the edges
     simpson[1:-1:2], simpson[2:-1:2] = 4, 2
     log_spacing = np.log(simpson)
     projections, z = _frequency_projections(t, grid, amplitude / noise**2, amplitude**2 / (4 * noise**2))
     r2, arg_z = np.abs(z), np.angle(z)
-    rows = max(1, _BLOCK // (2 * len(grid)))
+    # With a, b = A x . (sin ft, cos ft) / sigma**2, r1 = |a, b| and theta = atan2(b, a), the log-likelihood is,
+    # up to a constant per row, r1 cos(phase - theta) + r2 cos(2 phase + arg z), the second term from |sin|**2.
+    # Its phase integral lies within a factor e**r2 of 2 pi I0(r1), and r1 - log(1 + 2 pi r1) / 2 <= log I0(r1)
+    # <= r1: a frequency whose r1 + r2 is more than _NEGLIGIBLE below the row's largest r1 - r2, less that
+    # slack, cannot matter, and only the others are integrated over the phase.
     means = []
-    for start in range(0, len(signals), rows):
-        a, b = projections(signals[start:start + rows])
+    for rows in _blocks(len(signals), 2 * len(grid)):
+        a, b = projections(signals[rows])
         r1 = np.sqrt(a * a + b * b)
         slack = 0.5 * np.log1p(2 * np.pi * r1.max(axis=1, keepdims=True))
         matters = r1 + r2 >= (r1 - r2).max(axis=1, keepdims=True) - slack - _NEGLIGIBLE
@@ -324,33 +176,74 @@ def _estimate_frequency_bayes(signals, t, noise, freq_range, amplitude):
         log_weight = np.full(matters.shape, -np.inf)
         log_weight[row, column] = log_spacing[column] + _log_phase_integral(
             r1[row, column], r2[column], 2 * np.arctan2(b[row, column], a[row, column]) + arg_z[column])
-        weight = np.exp(log_weight - log_weight.max(axis=1, keepdims=True))
-        means.append(weight @ grid / weight.sum(axis=1))
+        means.append(_posterior_mean(log_weight, grid))
     return np.clip(np.concatenate(means), *freq_range)
 
 
-def _frequency_grid(t, noise, freq_range, amplitude):
-    """Even frequencies on ``freq_range``: at least 4,001, an odd number (for Simpson's rule), spaced
-    under a tenth of the posterior's width.
+def _positive(name, value):
+    return check_float(name, value, low=0, low_open=True)
 
-    The width is the Fisher information's, ``noise / (amplitude * sqrt(sum((t - mean t)**2) / 2))``,
-    the Cramér-Rao bound for these sample times (0.0204 for lesson 3's).
+
+def _check_windows(windows, step, noise):
+    """The checked windows, step, sample times and noise of the forecast and the classifier."""
+    windows = check_windows("windows", windows)
+    step, noise = _positive("step", step), _positive("noise", noise)
+    return windows, step, step * np.arange(windows.shape[1]), noise
+
+
+def _blocks(n_rows, row_size):
+    """Slices of the ``n_rows`` rows, each holding at most ``_BLOCK`` values (at least one row)."""
+    rows = max(1, _BLOCK // row_size)
+    return [slice(start, start + rows) for start in range(0, n_rows, rows)]
+
+
+def _even_phases(n_phases, at_least):
+    """``ceil(n_phases)`` even phases on [0, 2 pi), within ``[at_least, _MAX_PHASES]``."""
+    n_phases = int(np.clip(np.ceil(n_phases), at_least, _MAX_PHASES))
+    return 2 * np.pi * np.arange(n_phases) / n_phases
+
+
+def _posterior_mean(log_weight, values):
+    """The mean of ``values`` under each row's weights ``exp(log_weight)``, without overflow."""
+    weight = np.exp(log_weight - log_weight.max(axis=1, keepdims=True))
+    return weight @ values / weight.sum(axis=1)
+
+
+def _log_mean_exp(values):
+    """log(mean(exp(values))) along each row, without overflow: the log of the phase average."""
+    peak = values.max(axis=1)
+    return peak + np.log(np.exp(values - peak[:, None]).mean(axis=1))
+
+
+def _phase_log_likelihoods(windows, t, noise, frequency, amplitude):
+    """An even grid of phases, and log p(window | phase) up to a constant per window, in blocks of windows.
+
+    The log-likelihood is ``-|x - A s|**2 / (2 noise**2)`` with ``s = sin(frequency t + phase)``, less the
+    ``|x|**2`` term (the same for every phase and class). ``x . s`` needs only two dot products per window, as
+    ``sin(wt + phase) = sin(wt) cos(phase) + cos(wt) sin(phase)``, and ``|s|**2 = sum(1 - cos(2 wt + 2 phase)) / 2``
+    one sum for all phases. That is ``a cos + b sin`` of the phase plus the same of twice the phase, of curvature
+    at most ``|a, b| + 4 |c, d|``; the grid spaces its phases under 0.7 of the sharpest posterior's width,
+    ``1 / sqrt(curvature)``, where the trapezoid rule's relative error is ``exp(-40)``.
     """
-    low, high = freq_range
-    width = noise / (amplitude * np.sqrt(0.5 * np.sum((t - t.mean()) ** 2)))
-    n_intervals = int(min(max(_MIN_FREQUENCIES - 1, np.ceil(10 * (high - low) / width)), _MAX_FREQUENCIES - 1))
-    return np.linspace(low, high, n_intervals + n_intervals % 2 + 1)
+    double = np.exp(2j * frequency * t).sum()
+    linear = np.abs(windows @ np.exp(1j * frequency * t)).max()
+    phases = _even_phases(9 * np.sqrt(amplitude * (linear + amplitude * np.abs(double)) / noise**2), _MIN_PHASES)
+    energy = (len(t) - np.real(np.exp(2j * phases) * double)) / 2
+    rotate = np.vstack([np.cos(phases), np.sin(phases)])
+    projections = windows @ np.column_stack([np.sin(frequency * t), np.cos(frequency * t)])
+    blocks = ((amplitude * (projections[rows] @ rotate) - 0.5 * amplitude**2 * energy) / noise**2
+              for rows in _blocks(len(windows), len(phases)))
+    return phases, blocks
 
 
 def _frequency_projections(t, grid, scale, z_scale):
-    """A function of rows ``x`` giving ``scale * x @ sin(f t)`` and ``scale * x @ cos(f t)`` for every
-    grid frequency ``f``, and ``z_scale * sum(exp(2i f t))`` on the grid.
+    """A function of rows ``x`` giving ``scale * x @ sin(f t)`` and ``scale * x @ cos(f t)`` for every grid
+    frequency ``f``, and ``z_scale * sum(exp(2i f t))`` on the grid.
 
-    The sines and cosines are built in chunks of at most ``_BLOCK`` values, and kept when they take
-    at most four blocks of memory (lesson 3's take a fifth of one), else rebuilt for every block of rows.
+    The sines and cosines are built in chunks of at most ``_BLOCK`` values, and kept when they take at most four
+    blocks of memory, else rebuilt for every block of rows.
     """
-    columns = max(1, _BLOCK // (2 * len(t)))
-    chunks = [grid[start:start + columns] for start in range(0, len(grid), columns)]
+    chunks = [grid[columns] for columns in _blocks(len(grid), 2 * len(t))]
 
     def basis(chunk):
         angle = np.multiply.outer(t, chunk)
@@ -360,35 +253,30 @@ def _frequency_projections(t, grid, scale, z_scale):
     kept = [basis(chunk) for chunk in chunks] if 2 * len(t) * len(grid) <= 4 * _BLOCK else None
 
     def projections(x):
-        sines, cosines = [], []
-        for i, chunk in enumerate(chunks):
-            part = x @ (kept[i] if kept is not None else basis(chunk))
-            sines.append(part[:, :len(chunk)])
-            cosines.append(part[:, len(chunk):])
-        return np.hstack(sines), np.hstack(cosines)
+        parts = [x @ (kept[i] if kept is not None else basis(chunk)) for i, chunk in enumerate(chunks)]
+        return (np.hstack([part[:, :len(chunk)] for part, chunk in zip(parts, chunks, strict=True)]),
+                np.hstack([part[:, len(chunk):] for part, chunk in zip(parts, chunks, strict=True)]))
 
     return projections, z
 
 
 def _log_phase_integral(r1, r2, delta):
-    """``log(mean over phases psi of exp(r1 cos(psi) + r2 cos(2 psi + delta)))`` per entry: the phase
-    integral, by the trapezoid rule on an even grid of phases measured from each entry's peak phase
-    ``theta`` (a shifted even grid is as exact), with ``r1`` taken out of the exponent against overflow.
+    """``log(mean over phases psi of exp(r1 cos(psi) + r2 cos(2 psi + delta)))`` per entry, by the trapezoid
+    rule on an even grid of phases measured from each entry's peak phase ``theta`` (a shifted even grid is as
+    exact), with ``r1`` taken out of the exponent against overflow.
 
     Phases where ``r1 (1 - cos psi) > 2 r2 + _NEGLIGIBLE`` lie below ``e**-_NEGLIGIBLE`` of the value at
-    ``psi = 0`` and are left out; the rest number ``7 sqrt(r1 + 4 r2)`` at least (relative error about
-    ``e**-24``, smooth in the frequency).
+    ``psi = 0`` and are left out; the rest number ``7 sqrt(r1 + 4 r2)`` at least (smooth in the frequency).
     """
-    n_phases = int(np.clip(np.ceil(7 * np.sqrt((r1 + 4 * r2).max())), 32, _MAX_PHASES))
+    psi = _even_phases(7 * np.sqrt((r1 + 4 * r2).max()), 32)
+    n_phases = len(psi)
     reach = min(2.0, (2 * r2.max() + _NEGLIGIBLE) / max(r1.min(), 1e-300))
-    psi = 2 * np.pi * np.arange(n_phases) / n_phases
     psi = np.where(psi > np.pi, psi - 2 * np.pi, psi)
     psi = psi[1 - np.cos(psi) <= reach]
     trig = np.vstack([np.cos(psi) - 1, np.cos(2 * psi), -np.sin(2 * psi)])
     coefficients = np.column_stack([r1, r2 * np.cos(delta), r2 * np.sin(delta)])
     sums = np.empty(len(r1))
-    rows = max(1, _BLOCK // len(psi))
-    for start in range(0, len(r1), rows):
-        values = coefficients[start:start + rows] @ trig  # at most r2: no overflow
-        sums[start:start + rows] = np.exp(values, out=values).sum(axis=1)
+    for rows in _blocks(len(r1), len(psi)):
+        values = coefficients[rows] @ trig  # at most r2: no overflow
+        sums[rows] = np.exp(values, out=values).sum(axis=1)
     return r1 + np.log(sums / n_phases)

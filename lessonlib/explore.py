@@ -1,16 +1,10 @@
-"""The run behind every explorer panel: train one network live, then score it against the lesson's
+"""The run behind every explorer panel: train one network live, score it against the lesson's
 yardsticks and its optimum on a large fresh test set.
 
-One run, in every lesson: draw training and validation data for the student's settings, train one
-network of the chosen cell type with the lesson's recipe for that cell until its validation loss stops
-improving or its epoch budget is spent, score it after every epoch on the first ``N_CURVE`` items of
-a fresh test set of ``N_TEST``, and finally score it and the yardsticks on all of them. What differs
-between lessons (data, yardsticks, names, recipes, pictures) is a ``Task``, which each lesson's
-module in ``lessonlib.lessons`` defines; this module knows nothing of any particular lesson.
-
-A panel (``lessonlib.widgets``) only collects a student's settings, calls ``run`` on a thread and
-renders what it reports; everything worth testing happens here, without widgets or plots. Keras is
-imported inside the functions, so importing this module stays fast.
+What differs between lessons (data, yardsticks, names, recipes, pictures) is a ``Task``, which each
+lesson's module in ``lessonlib.lessons`` defines; this module knows nothing of any lesson. A panel
+(``lessonlib.widgets``) calls ``run`` on a thread and renders what it reports: everything worth
+testing happens here, without widgets. Keras is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -40,17 +34,13 @@ EXACT = 1e-12  # an error below this is rounding: shown as "0 (exact)"
 
 
 class Recipe(NamedTuple):
-    """How one cell type is trained in one lesson's explorer.
-
-    ``n_train`` independent training items (plus ``N_VALIDATION`` for early stopping), batches of
-    ``batch_size``, Adam with ``learning_rate`` (decayed along a cosine to 0 over the whole budget
-    when ``schedule`` is ``"cosine"``, the default; constant when it is None; gradients clipped to
-    norm ``clipnorm`` if set), at most ``passes`` passes over the training items, each cut into
-    ``epochs_per_pass`` epochs (the live curve's points), stopping once ``patience`` epochs bring no
-    lower validation loss. ``pooling`` averages the layer's states over all time steps instead of
-    using the last one. The network reads ``per_step`` values at each step (``stack_steps``), or the
-    largest divisor of the length below it: a recurrent step costs about the same whatever it reads.
-    """
+    """How one cell type is trained in one lesson's explorer: ``n_train`` training items (and
+    ``N_VALIDATION`` for early stopping) in batches of ``batch_size``; Adam at ``learning_rate``,
+    decayed along a cosine to 0 over the budget (``schedule=None``: constant), gradients clipped to
+    ``clipnorm`` if set; at most ``passes`` passes, each cut into ``epochs_per_pass`` epochs (the
+    curve's points), ending once ``patience`` epochs bring no lower validation loss. ``pooling``
+    averages the states over all steps. The network reads ``per_step`` values per step, or the largest
+    divisor of the length below it: a recurrent step costs about the same whatever it reads."""
 
     units: int
     learning_rate: float
@@ -91,13 +81,9 @@ class Settings(NamedTuple):
 
 
 class Score(NamedTuple):
-    """One method on a run's fresh test set.
-
-    ``value`` is the lesson's measure (``Task.measure``); ``relative`` compares it with the
-    optimum: a multiple of the optimum's error (None when the optimum is exact, at noise 0) or, for
-    accuracies, the points below it. ``interval`` is the 95 % interval of ``relative`` (an
-    ``Interval``) or None; ``seconds`` the training time, for the network's row only.
-    """
+    """One method on a run's fresh test set: ``value`` in the lesson's measure; ``relative`` a multiple
+    of the optimum's error (None when the optimum is exact) or, for accuracies, the points below it;
+    ``interval`` its 95 % ``Interval`` or None; ``seconds`` the network's training time."""
 
     value: float
     relative: float | None
@@ -117,14 +103,10 @@ class View(NamedTuple):
 
 
 class Progress(NamedTuple):
-    """What a run reports while it trains, to ``on_update``: after every batch and every epoch.
-
-    ``epoch`` epochs are done (0 before training) and ``batch`` of the next one's ``batches``
-    (0 right after an epoch); ``loss`` is the training loss so far in the epoch under way (None
-    before the first batch); ``curve`` the test scores on the curve set after each epoch, from
-    epoch 0; ``references`` the yardsticks' scores on the same set, by name; ``budget`` the
-    recipe's most epochs; ``view`` the current predictions (after an epoch, else None).
-    """
+    """What a run reports to ``on_update`` after every batch and epoch: ``epoch`` epochs done and
+    ``batch`` of the next one's ``batches`` (0 right after an epoch); ``loss`` the training loss so far
+    in the epoch (None before a batch); ``curve`` the curve set's scores from epoch 0; ``references``
+    the yardsticks' on it; ``budget`` the most epochs; ``view`` the predictions after an epoch, or None."""
 
     epoch: int
     batch: int
@@ -137,14 +119,9 @@ class Progress(NamedTuple):
 
 
 class Data(NamedTuple):
-    """A run's arrays, as a lesson's ``Task.prepare`` returns them.
-
-    Network inputs and targets for training and validation; the test inputs and their ``truth``
-    (the clean next value, the label, the frequency); ``yardsticks``: name -> outputs on
-    ``x_test`` (from ``deferred`` if slow; a number for a bound), the optimum among them;
-    ``x_view`` the inputs of the picture (None: the first test items) and ``view`` the picture
-    without predictions. Inputs have one value per step, ``(n, length, 1)``.
-    """
+    """A run's arrays, from ``Task.prepare``: inputs ``(n, length, 1)`` and targets; the test inputs
+    and their ``truth``; ``yardsticks``, name -> outputs on ``x_test`` (``deferred`` if slow; a number
+    for a bound), the optimum among them; the picture's inputs (None: the first test items) and view."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -158,23 +135,13 @@ class Data(NamedTuple):
 
 
 class Task(NamedTuple):
-    """One lesson's explorer: its names, ranges, recipes, data and pictures.
-
-    ``measure`` is ``"mse"``, ``"accuracy"`` or ``"rmse"`` (see ``report.score_fresh``); the network
-    ends in a sigmoid for ``"accuracy"`` and is linear otherwise. ``recipe`` is the recipe of every
-    cell, but for the fields in ``overrides[cell]``. ``prepare(settings, recipe)`` returns ``Data``;
-    ``preview(settings, ax, seed=...)`` draws the data before training; ``plot(view, ax, title)``
-    draws the network's predictions; ``to_units`` maps the network's outputs to the lesson's units
-    (lesson 3's network learns a scaled frequency).
-    """
+    """One lesson's explorer. ``measure`` is ``"mse"``, ``"accuracy"`` (a sigmoid output) or ``"rmse"``
+    (``report.score_fresh``); ``recipe`` serves every cell but for ``overrides[cell]``;
+    ``prepare(settings, recipe)`` returns ``Data``; ``preview(settings, ax, seed=...)`` draws the data,
+    ``plot(view, ax, title)`` the predictions; ``to_units`` maps outputs to the lesson's units."""
 
     name: str  # e.g. "forecast": the panel's name (lessonlib.forecast_explorer)
     lesson: int
-    length_name: str  # the run function's argument: "window" or "n_points"
-    length_label: str  # its slider and its column in the table of runs
-    length_range: tuple
-    noise: float  # the default noise
-    items: str  # what the test set holds: "windows" or "sequences"
     row_label: str  # the first column of a run's table
     metric: str  # the column of ``Score.value``
     relative: str  # the column of ``Score.relative``
@@ -185,6 +152,11 @@ class Task(NamedTuple):
     prepare: Callable
     preview: Callable
     plot: Callable
+    length_name: str = "window"  # the run function's argument, e.g. "window" or "n_points"
+    length_label: str = "window"  # its slider and its column in the table of runs
+    length_range: tuple = (2, 120)
+    noise: float = 0.5  # the default noise
+    items: str = "windows"  # what the test set holds, e.g. "windows" or "sequences"
     to_units: Callable = np.asarray
 
     def recipe_for(self, cell):
@@ -193,17 +165,11 @@ class Task(NamedTuple):
 
 
 class Run(NamedTuple):
-    """The outcome of one run.
-
-    ``scores`` maps the network (named after its cell, e.g. ``"LSTM network"``), then the lesson's
-    yardsticks and its optimum to a ``Score`` on ``N_TEST`` fresh test items. ``curve`` holds the
-    network's score on the first ``N_CURVE`` of them after each epoch, from epoch 0 (untrained), and
-    ``references`` the yardsticks' on the same items. ``epochs`` were trained; the network kept the
-    weights of ``best_epoch`` (lowest validation loss); ``ended`` says why the run ended:
-    ``"converged"``, ``"budget"`` or ``"stopped"``. ``seconds`` is the whole run's wall-clock time,
-    ``view`` the final predictions, ``model`` the trained Keras network with the kept weights, which
-    reads ``per_step`` values per step (``predict`` feeds it and converts its outputs).
-    """
+    """The outcome of one run. ``scores``: the network (``"LSTM network"``), the yardsticks and the
+    optimum, each a ``Score`` on ``N_TEST`` fresh items; ``curve`` the network's on the first
+    ``N_CURVE`` after each epoch from 0 (untrained), ``references`` the yardsticks'; the network keeps
+    ``best_epoch``'s weights (lowest validation loss); ``ended``: ``"converged"``, ``"budget"`` or
+    ``"stopped"``; ``model`` reads ``per_step`` values per step (``predict`` feeds it)."""
 
     task: Task
     settings: Settings
@@ -274,31 +240,24 @@ def _format_relative(score):
 def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
     """Train a network of ``cell`` live on ``task``'s data and score it: one explorer run.
 
-    A run trains on ``Recipe.windows`` fresh training items drawn with ``seed``, stops early on
-    ``N_VALIDATION`` more, and is scored on ``N_TEST`` test items drawn with ``TEST_SEED``, the same
-    for every run at the same noise and length. Each lesson's module calls it with its own ``Task``
-    (``lessonlib.run_forecast`` and its siblings).
+    It trains on ``Recipe.windows`` fresh items drawn with ``seed``, stops early on ``N_VALIDATION``
+    more, and is scored on ``N_TEST`` items drawn with ``TEST_SEED``, the same for every run at the
+    same noise and length. Each lesson's module calls it with its ``Task`` (``lessonlib.run_forecast``...).
 
     Parameters
     ----------
-    task : Task
     noise : float
         Standard deviation of the Gaussian noise, between 0 and 2 (the sine's amplitude is 1).
     length : int
         Values per input sequence, in ``task.length_range``.
-    cell : {'SimpleRNN', 'LSTM', 'GRU'}, default 'LSTM'
     seed : int, default 0
-        Seeds the training data, the initial weights and the shuffling: the same settings give the
-        same run. Below ``TEST_SEED``.
+        Seeds the data, the initial weights and the shuffling, with generators of the run's own (no
+        global random state moves): the same settings give the same run. Below ``TEST_SEED``.
     should_stop : callable, optional
-        Asked with no arguments after every batch: ``True`` ends the run at once, without finishing
-        or scoring the epoch under way; it then scores the network it keeps (see ``Run``).
+        Asked after every batch: ``True`` ends the run at once, without scoring the epoch under way;
+        the network it keeps is then scored (see ``Run``).
     on_update : callable, optional
         Called as ``on_update(progress)`` with a ``Progress`` after every batch and every epoch.
-
-    Returns
-    -------
-    Run
 
     Raises
     ------
@@ -448,8 +407,7 @@ def split(x, y, n_train):
 
 
 class _Deferred(NamedTuple):
-    """A yardstick's outputs on the test set: the first N_CURVE now, the rest being computed on a
-    thread, so that the live curve can show the yardstick at once."""
+    """A yardstick's outputs: the first N_CURVE now, the rest on a thread (the curve shows it at once)."""
 
     head: np.ndarray
     rest: Future

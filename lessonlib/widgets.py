@@ -1,17 +1,13 @@
-"""Explorer panels: sliders, a Train button that turns into Stop, and a network that learns live.
+"""The explorer panel: sliders, a Train button that turns into Stop, and a network that learns live.
 
-A panel collects the settings, runs ``explore.run`` for its lesson's ``Task`` on a thread of its
-own, and renders what that function reports: after every epoch the curve of the network's test
-score against the yardsticks and the optimum, and its current predictions; at the end the run's
-table and a table of every run so far. The kernel stays free meanwhile, so a click on Stop (or any
-other cell) gets through. The run's thread only sets widget values (``HTML.value``, ...), which
-ipywidgets sends from any thread, never ``with output:``; the pictures are drawn on a second thread,
-the painter, on figures of their own (matplotlib's object interface, not ``pyplot``), so that
-training never waits for them. Everything worth testing is in ``explore``.
-
-This module imports ipywidgets and matplotlib, so nothing imports it eagerly: the lessons reach
-their panels as ``lessonlib.forecast_explorer()`` and its siblings (``lessonlib.lessons``), which
-load it on first use. It knows nothing of any particular lesson.
+A panel collects the settings, runs ``explore.run`` for its lesson's ``Task`` on a thread, and renders
+what it reports: after every epoch the curve of the network's test score against the yardsticks (with
+the last runs' curves, faded) and its current predictions; at the end the run's table and a table of
+every run. The kernel stays free meanwhile, so Stop gets through. The run's thread only sets widget
+values, which ipywidgets sends from any thread (never ``with output:``); the pictures are drawn on a
+second thread, the painter, on figures of their own (no ``pyplot``), so that training never waits for
+them. Nothing imports this module eagerly (it loads ipywidgets and matplotlib): the lessons reach their
+panels as ``lessonlib.forecast_explorer()`` and its siblings. It knows nothing of any lesson.
 """
 
 from __future__ import annotations
@@ -55,16 +51,13 @@ class Explorer(widgets.VBox):
     Parameters
     ----------
     run : callable
-        Called on a thread as ``run(**settings, should_stop=..., on_update=...)`` when Train is
-        clicked, ``settings`` being ``{name: control.value}``. It calls ``on_update(progress)``
-        with an ``explore.Progress`` after batches and epochs, asks ``should_stop()`` after every
-        batch, and returns a result with ``.table()``, ``.summary()``, ``.curve``,
-        ``.references``, ``.best_epoch``, ``.view``, ``.settings`` (an ``explore.Run``).
+        Called on a thread as ``run(**settings, should_stop=..., on_update=...)``, ``settings`` being
+        ``{name: control.value}``; it reports ``explore.Progress`` updates, asks ``should_stop()``
+        after every batch and returns an ``explore.Run``.
     controls : dict of str to ipywidgets widget
-        The settings' widgets, in display order; each has a ``value``.
+        The settings' widgets, in display order.
     preview : callable
-        ``preview(settings, ax)`` draws the data for the current settings without training. It
-        runs whenever a control changes, so it must be cheap.
+        ``preview(settings, ax)`` draws the data for the settings, whenever a control changes: cheap.
     plot : callable
         ``plot(view, ax, title)`` draws the network's predictions (an ``explore.View``).
     curve : callable
@@ -73,20 +66,17 @@ class Explorer(widgets.VBox):
     title : str, default ""
         HTML shown above the controls.
 
-    A run ends with its panel: closing the panel, or building another one (re-running the cell),
-    stops it within a batch, and so does starting a run in another panel; it is then dropped, not
-    scored. Only the latest result keeps its trained network (``model``): the memory stays flat.
+    A run ends with its panel: closing it, building another panel (re-running the cell) or starting
+    a run in another panel stops it within a batch, unscored. Only the latest result keeps its
+    network (``model``), so memory stays flat.
 
     Attributes
     ----------
-    results : list
-        Every finished run's result, oldest first (stopped runs included); ``last_result`` is the
-        latest or None.
+    results, errors : list
+        Every finished run's result (stopped ones included) and every failed run's exception, oldest
+        first; ``last_result`` is the latest result or None.
     past : deque
-        The last ``PAST_RUNS`` finished runs' curves, ``(label, cell, scores)``, drawn faded beside
-        the current one until ``clear_curves``.
-    errors : list of Exception
-        Every failed run's exception, oldest first.
+        The last ``PAST_RUNS`` runs' curves, ``(label, cell, scores)``, drawn faded until ``clear_curves``.
     frames : int
         How many times the live pictures were drawn, over all runs.
     """
@@ -111,7 +101,7 @@ class Explorer(widgets.VBox):
         self.preview_out, self.error_out = widgets.Output(), widgets.Output()
         self.curve_image, self.view_image = (widgets.Image(format="png", layout=widgets.Layout(max_width="50%"))
                                              for _ in range(2))  # side by side, shrunk to fit
-        self.result_html, self.history_html = widgets.HTML(), widgets.HTML()
+        self.result_html, self.history_html, self.curves_html = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.train_button.on_click(self._on_click)
         self.clear_button.on_click(lambda _button: self.clear_curves())
         for control in self.controls.values():
@@ -120,10 +110,10 @@ class Explorer(widgets.VBox):
                                                             layout=widgets.Layout(flex_flow="row wrap")),
                           self.preview_out,
                           widgets.HBox([self.train_button, self.progress, self.clear_button]), self.status,
-                          widgets.HBox([self.curve_image, self.view_image]), self.error_out,
+                          widgets.HBox([self.curve_image, self.view_image]), self.curves_html, self.error_out,
                           self.result_html, self.history_html])
         for widget, name in [(self, "explorer"), (self.train_button, "train"), (self.status, "status"),
-                             (self.clear_button, "clear"),
+                             (self.clear_button, "clear"), (self.curves_html, "curves"),
                              (self.curve_image, "curve"), (self.view_image, "view")]:
             widget.add_class(f"lessonlib-{name}")  # for the browser tests (and a student's CSS)
         self.draw_preview()
@@ -294,6 +284,9 @@ class Explorer(widgets.VBox):
 
     def _draw_curve(self, scores, references, budget, best_epoch):
         cell, past = (self._settings or self.settings())["cell"], tuple(self.past)
+        faded = "; ".join(label for label, _, _ in past)
+        self.curves_html.value = (f"<small>Curves: this run ({cell}, bold)"
+                                  f"{f'; faded: {faded}' if faded else ''}.</small>")
         self.curve_figure, self.curve_image.value = _render(
             lambda ax: self.curve(ax, scores, references, budget, best_epoch, cell=cell, past=past))
         self.frames += 1
@@ -333,11 +326,8 @@ class Explorer(widgets.VBox):
 
     @staticmethod
     def _show_traceback(out, error):
-        """Replace what ``out`` shows by the error's traceback, as standard error output.
-
-        Setting ``outputs`` (rather than printing inside ``with out:``) works from any thread, and
-        the same in a kernel and outside one, so tests can read what a student would see.
-        """
+        """Show the error's traceback in ``out``: setting ``outputs`` works from any thread, in a
+        kernel or not (tests read what a student would see)."""
         out.outputs = ()
         out.append_stderr("".join(traceback.format_exception(error)))
 
@@ -347,10 +337,9 @@ class _Abandoned(Exception):
 
 
 class _Painter:
-    """Draws a run's live pictures on a thread of its own, so that training never waits for
-    matplotlib: the run's thread hands over what to draw, and a picture that a newer one of the same
-    kind replaced before its turn is skipped. An error while drawing is raised in the run's thread, at
-    its next hand-over (or at ``close``), so that it ends the run like any other."""
+    """Draws a run's live pictures on a thread of its own, skipping one that a newer picture of its
+    kind replaced; an error while drawing is raised in the run's thread at its next hand-over (or at
+    ``close``), so that it ends the run like any other."""
 
     def __init__(self):
         self._pending, self._busy, self._closed, self._error = {}, False, False, None

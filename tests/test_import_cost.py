@@ -18,7 +18,7 @@ HEAVY = (*BACKENDS, "matplotlib", "ipywidgets", "scipy", "sklearn", "lessonlib.w
 @pytest.mark.parametrize("module, loads, never", [
     ("lessonlib", (), HEAVY),  # imports every concern module (signals, windows, classical, report, ...)
     ("lessonlib.explore", (), HEAVY),
-    ("lessonlib.figures", (), HEAVY),
+    ("lessonlib.lessons", (), HEAVY),
     ("lessonlib.exercises", (), HEAVY),
     ("lessonlib.widgets", ("ipywidgets", "matplotlib.pyplot"), (*BACKENDS, "scipy", "sklearn")),
 ])

@@ -429,3 +429,13 @@ def test_only_the_latest_result_keeps_its_network():
 
 def test_the_panel_says_that_stop_not_the_kernels_interrupt_ends_a_run():
     assert widgets.INTERRUPT_NOTE in widgets.explorer(SCRIPTED).children[0].value
+
+
+def test_the_curves_key_names_the_runs_the_picture_shows():
+    panel = _scripted_panel(Script(epochs=1))
+    panel.controls["cell"].value = "GRU"
+    assert panel.start() and panel.wait(TIMEOUT)
+    panel.controls["cell"].value = "SimpleRNN"
+    assert panel.start() and panel.wait(TIMEOUT)
+    assert panel.curves_html.value == ("<small>Curves: this run (SimpleRNN, bold); faded: "
+                                       "run 1: GRU, noise 0.50, window 50.</small>")

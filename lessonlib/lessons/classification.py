@@ -83,9 +83,8 @@ def _plot(view, ax, title):
 
 
 TASK = Task(
-    name="classification", lesson=NUMBER, length_name="window", length_label="window", length_range=(2, 120),
-    noise=0.5, items="windows", row_label="classifier", metric="test accuracy", relative="points below optimum",
-    optimum=BAYES_CLASSIFIER, measure="accuracy",
+    name="classification", lesson=NUMBER, row_label="classifier", metric="test accuracy",
+    relative="points below optimum", optimum=BAYES_CLASSIFIER, measure="accuracy",
     recipe=Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=24_000, passes=6, patience=12,
                   epochs_per_pass=4),
     overrides={"SimpleRNN": {"units": 64, "learning_rate": 0.002, "batch_size": 128, "passes": 4, "clipnorm": 1.0},

@@ -94,8 +94,7 @@ def _plot(view, ax, title):
 
 
 TASK = Task(
-    name="forecast", lesson=NUMBER, length_name="window", length_label="window", length_range=(2, 120),
-    noise=0.5, items="windows", row_label="method", metric="MSE vs clean", relative="x optimum",
+    name="forecast", lesson=NUMBER, row_label="method", metric="MSE vs clean", relative="x optimum",
     optimum=BAYES_FORECAST, measure="mse",
     recipe=Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
                   epochs_per_pass=4),

@@ -148,3 +148,63 @@ def test_train_shows_live_updates_and_stop_ends_the_run(lab, page, source):
         rows = explorer.locator(".widget-html", has_text="All runs so far").last.locator("tbody tr")
         assert rows.count() == 2 and "stopped" in rows.last.inner_text()
         assert not error_texts(explorer), error_texts(explorer)
+
+
+THREADS_PROBE = ('import threading\n'
+                 'print("explorer runs:", sum(t.name == "lessonlib-explorer" for t in threading.enumerate()))')
+
+
+def _run_cell(page, panel, index):
+    """Run code cell ``index`` (from 0) as a student does: click into it, Shift+Enter."""
+    panel.locator(".jp-CodeCell").nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+
+
+def test_runs_side_by_side_and_a_rerun_cell_leaves_one_run(lab, page):
+    """Lesson 1's explorer: two runs of different cells leave two labelled curves; re-running the
+    explorer's cell during a run ends that run, so that with the new panel's run exactly one trains."""
+    source = SOURCES[0]
+    stem = source.stem
+    path, cell_sources = explorer_notebook(lab, source)
+    notebook = nbformat.read(lab.root / path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(THREADS_PROBE))
+    nbformat.write(notebook, lab.root / path)
+    with diagnosed(page, lab, f"{stem}-side-by-side-FAILED.png"):
+        panel = open_notebook(page, lab, path)
+        run_all_cells(page, lab, panel, path, [*cell_sources, THREADS_PROBE])
+        explorer = panel.locator(".lessonlib-explorer").first
+        explorer.wait_for(timeout=60_000)
+        train = explorer.locator("button.lessonlib-train")
+        for cell in ("SimpleRNN", "GRU"):
+            explorer.locator(".widget-toggle-button", has_text=cell).click()
+            train.click()
+            _wait(lambda: "Stop" in train.inner_text(), 30, f"{stem}: Train did not turn into Stop")
+            _wait(lambda: "Train" in train.inner_text(), TRAIN_TIMEOUT, f"{stem}: the {cell} run did not end")
+        key = explorer.locator(".lessonlib-curves").inner_text()
+        print(f"{stem}: after two runs: {key!r}")
+        assert "this run (GRU" in key and "run 1: SimpleRNN" in key, key
+        screenshot(explorer, f"{stem}-side-by-side.png")
+
+        train.click()  # a third run, under way while the cell is run again
+        _wait(lambda: "Stop" in train.inner_text(), 30, f"{stem}: the third run did not start")
+        time.sleep(2)
+        _run_cell(page, panel, 1)
+        fresh = panel.locator(".lessonlib-explorer").first
+        _wait(lambda: fresh.locator("button.lessonlib-train").inner_text().strip() == "Train", 60,
+              f"{stem}: the re-run cell shows no new panel")
+        fresh.locator("button.lessonlib-train").click()
+        time.sleep(2)  # the old run has had a second to end; the new one trains
+        _run_cell(page, panel, 2)
+        probe = panel.locator(".jp-CodeCell").nth(2).locator(".jp-OutputArea-output")
+        _wait(lambda: "explorer runs:" in probe.inner_text(), 60, f"{stem}: the probe cell printed nothing")
+        print(f"{stem}: during the new panel's run: {probe.inner_text().strip()!r}")
+        assert probe.inner_text().strip() == "explorer runs: 1", probe.inner_text()
+        fresh.locator("button.lessonlib-train").click()  # Stop, so that the module's server ends calmly
+
+
+def _wait(condition, timeout, message):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(message)
+        time.sleep(0.2)

@@ -1,7 +1,7 @@
 """The lessons' network diagrams (MLP, RNN, unrolled RNN, two-layer RNN), drawn in code.
 
-Drawing them with matplotlib keeps the images reproducible: ``python -m lessonlib.figures img``
-rewrites ``img/*.png``. matplotlib is imported inside the functions, so ``import lessonlib`` stays fast.
+Drawing them with matplotlib keeps the images reproducible: ``make figures`` (``python tools/figures.py img``)
+rewrites ``img/*.png``. A maintainer's tool: the lessons show the PNGs, they never import this module.
 Each ``draw_*`` function draws on ``ax`` (by default a new stand-alone Figure of its size in
 ``_FIGURES``) and returns the axes drawn on.
 """
@@ -211,14 +211,7 @@ def save_all(folder="img"):
     return the paths written, in a fixed order.
 
     Files are written at a fixed dpi without a "Software" stamp, so running this twice gives
-    byte-identical files.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     [p.name for p in save_all(tmp)]
-    ['simple-mlp.png', 'rnn.png', 'rnn-unrolled-labeled.png', 'rnn-2-layer-unrolled.png']
+    byte-identical files (tests/test_figures.py checks both).
     """
     from matplotlib.figure import Figure
 
