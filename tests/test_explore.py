@@ -134,7 +134,8 @@ def test_updates_report_every_batch_and_every_epoch_with_the_curve_so_far(tiny_t
 
 @each_lesson
 def test_early_stopping_ends_a_run_once_the_validation_loss_stops_improving(tiny_tasks, set_task, lesson):
-    recipe = tiny_tasks[lesson.name].recipe._replace(passes=40, patience=1)  # a budget of 80 epochs
+    # a budget of 80 epochs at a constant, large learning rate: the validation loss soon stops falling
+    recipe = tiny_tasks[lesson.name].recipe._replace(passes=40, patience=1, learning_rate=0.05, schedule=None)
     task = set_task(lesson, tiny_tasks[lesson.name]._replace(recipe=recipe))
     run = run_function(lesson)(task.noise, _length(task), "GRU")
     assert run.ended == "converged" and run.epochs == run.best_epoch + 1 < recipe.epochs

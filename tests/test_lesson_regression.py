@@ -45,7 +45,7 @@ def test_the_network_learns_the_frequency_scaled_onto_minus_one_to_one():
     assert data.x_train == pytest.approx(train.signals[:recipe.windows, :, None])
     assert data.y_train == pytest.approx((train.frequencies[:recipe.windows] - 3) / 2)
     assert data.y_val == pytest.approx((train.frequencies[recipe.windows:] - 3) / 2)
-    assert np.all(np.abs(data.y_train) <= 1) and data.to_units is unscale_frequency
+    assert np.all(np.abs(data.y_train) <= 1) and regression.TASK.to_units is unscale_frequency
 
 
 def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequences(tiny_tasks):

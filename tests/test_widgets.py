@@ -384,6 +384,8 @@ def test_earlier_runs_curves_stay_labelled_beside_the_current_one_until_cleared(
                                                      for i, c in enumerate(("SimpleRNN", "GRU", "LSTM"), start=1)]
     panel.clear_button.click()
     assert len(panel.past) == 0 and not any(label.startswith("run ") for label in _legend(panel))
+    panel.run = script = Script(epochs=0)  # quick runs: how many curves are kept
+    script.panel = panel
     for _ in range(widgets.PAST_RUNS + 2):
         assert panel.start() and panel.wait(TIMEOUT)
     assert len(panel.past) == widgets.PAST_RUNS  # the last few only
