@@ -263,7 +263,7 @@ def _frequency_projections(t, grid, scale, z_scale):
 def _log_phase_integral(r1, r2, delta):
     """``log(mean over phases psi of exp(r1 cos(psi) + r2 cos(2 psi + delta)))`` per entry, by the trapezoid
     rule on an even grid of phases measured from each entry's peak phase ``theta`` (a shifted even grid is as
-    exact), with ``r1`` taken out of the exponent against overflow.
+    exact), with ``r1`` and each entry's largest value taken out of the exponent against overflow.
 
     Phases where ``r1 (1 - cos psi) > 2 r2 + _NEGLIGIBLE`` lie below ``e**-_NEGLIGIBLE`` of the value at
     ``psi = 0`` and are left out; the rest number ``7 sqrt(r1 + 4 r2)`` at least (smooth in the frequency).
@@ -275,8 +275,10 @@ def _log_phase_integral(r1, r2, delta):
     psi = psi[1 - np.cos(psi) <= reach]
     trig = np.vstack([np.cos(psi) - 1, np.cos(2 * psi), -np.sin(2 * psi)])
     coefficients = np.column_stack([r1, r2 * np.cos(delta), r2 * np.sin(delta)])
-    sums = np.empty(len(r1))
+    logs = np.empty(len(r1))
     for rows in _blocks(len(r1), len(psi)):
-        values = coefficients[rows] @ trig  # at most r2: no overflow
-        sums[rows] = np.exp(values, out=values).sum(axis=1)
-    return r1 + np.log(sums / n_phases)
+        values = coefficients[rows] @ trig
+        peak = values.max(axis=1)  # taken out of the exponent: no overflow, however sharp the posterior
+        values -= peak[:, None]
+        logs[rows] = peak + np.log(np.exp(values, out=values).sum(axis=1) / n_phases)
+    return r1 + logs

@@ -118,3 +118,14 @@ def test_bad_arguments_say_what_is_wrong(kwargs, error, message):
 def test_noise_is_keyword_only():
     with pytest.raises(TypeError):
         estimate_frequency_bayes(np.zeros((1, 50)), T, 0.3)  # noise passed by position
+
+
+@pytest.mark.parametrize("noise", [0.003, 0.01, 0.02])
+def test_a_sharp_posterior_at_low_noise_does_not_overflow(noise):
+    """At low noise the phase integrand's peak is far above exp(709): the estimate must stay finite."""
+    from lessonlib.signals import random_frequency_sequences
+
+    data = random_frequency_sequences(20, noise=noise, seed=4)
+    estimates = estimate_frequency_bayes(data.signals, data.t, noise=noise)
+    assert np.isfinite(estimates).all()
+    assert np.abs(estimates - data.frequencies).max() < 10 * cramer_rao_bound(noise=noise)

@@ -109,7 +109,7 @@ TASK = Task(
     name="regression", lesson=NUMBER, length_name="n_points", length_label="samples", length_range=(10, 100),
     noise=0.3, items="sequences", row_label="estimator", metric="test RMSE", relative="x bound",
     optimum=BOUND, measure="rmse",
-    recipe=Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
+    recipe=Recipe(units=64, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
                   epochs_per_pass=2),
-    overrides={"SimpleRNN": {"learning_rate": 0.002, "passes": 8, "clipnorm": 1.0}},
+    overrides={"SimpleRNN": {"clipnorm": 1.0}},
     prepare=_prepare, preview=_preview, plot=_plot, to_units=unscale_frequency)
