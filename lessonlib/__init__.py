@@ -21,7 +21,10 @@ from .classical import (
     estimate_frequency,
     forecast_last_value,
     forecast_linear_ar,
+    forecast_holt_winters,
     forecast_moving_average,
+    forecast_recursive,
+    forecast_seasonal_naive,
     forecast_sine_fit,
     matched_filter_classify,
 )
@@ -43,14 +46,17 @@ from .plots import (
 from .quiet import quiet_startup
 from .report import ScoreTable, claim, forecast_table, interval_table, score_forecasts, score_fresh
 from .training import FitResult, fit_quietly
-from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
+from .uncertainty import Interval, block_bootstrap_interval, difference_interval, mean_interval, ratio_interval
 from .signals import (
+    CO2Series,
     LabelledWindows,
     SineSeries,
     SineWindows,
     noisy_sine,
     random_frequency_sequences,
+    load_co2,
     sine_windows,
+    sine_windows_ahead,
     two_sine_windows,
     two_sines,
 )
@@ -80,6 +86,8 @@ __all__ = [
     "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
 ]
 
+__all__ += ["CO2Series", "block_bootstrap_interval", "forecast_holt_winters", "forecast_recursive",
+            "forecast_seasonal_naive", "load_co2", "sine_windows_ahead"]  # lesson 4
 __all__ += list(_lesson_exports())
 
 

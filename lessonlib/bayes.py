@@ -32,6 +32,7 @@ from ._validation import (
     check_freq_range,
     check_frequencies,
     check_increasing,
+    check_int,
     check_same_length,
     check_series,
     check_signals,
@@ -47,14 +48,17 @@ _MAX_FREQUENCIES = 2**17
 _NEGLIGIBLE = 36.0  # log-weights this far below a sequence's peak (e**-36 = 2e-16) are left out
 
 
-def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
-    """Posterior-mean forecast of the next clean value, with only the phase of the sine unknown.
+def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0, horizon=1):
+    """Posterior-mean forecast of the next clean value (or the one ``horizon`` steps ahead), with only
+    the phase of the sine unknown.
 
     Each window is taken to be ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise
     of standard deviation ``noise``, with ``t = step * arange(window)`` and ``phase`` uniform on
     [0, 2 pi). The forecast is the average of ``amplitude * sin(frequency * (t[-1] + step) + phase)``
     over the phase's posterior, computed on an even grid of at least 720 phases with log-sum-exp
-    weights. It minimises the expected squared error against the next clean value.
+    weights. It minimises the expected squared error against the next clean value. With ``horizon``
+    it forecasts ``amplitude * sin(frequency * (t[-1] + horizon * step) + phase)`` instead, the clean
+    value ``horizon`` steps after the window's last sample: the best ``horizon``-step forecast.
 
     Parameters
     ----------
@@ -68,17 +72,20 @@ def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
         Angular frequency of the sine; positive.
     amplitude : float, default 1.0
         Amplitude of the sine; positive.
+    horizon : int or sequence of int, default 1
+        How many steps after the window's last sample to forecast, at least 1; a sequence of them
+        gives one column per horizon (the phase's posterior is computed once for all).
 
     Returns
     -------
-    ndarray of shape (n_windows,)
-        One forecast per window, one ``step`` after its last sample.
+    ndarray of shape (n_windows,), or (n_windows, len(horizon)) for a sequence of horizons
+        One forecast per window, ``horizon`` steps after its last sample.
 
     Raises
     ------
     ValueError, TypeError
-        For badly shaped or non-finite ``windows``, or a ``step``, ``noise``, ``frequency`` or
-        ``amplitude`` that is not a positive finite number.
+        For badly shaped or non-finite ``windows``, a ``step``, ``noise``, ``frequency`` or
+        ``amplitude`` that is not a positive finite number, or a ``horizon`` below 1.
 
     Notes
     -----
@@ -102,23 +109,33 @@ def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
 
     >>> forecast_bayes([window[-3:]], step=0.2, noise=2.0).round(4)
     array([0.0989])
+
+    Several steps ahead: 1 and 10 steps after the window's last sample, ``t = 0.2 * 29``:
+
+    >>> forecast_bayes([window], step=0.2, noise=0.01, horizon=[1, 10]).round(4)
+    array([[0.657 , 0.5849]])
+    >>> round(float(np.sin(0.2 * (29 + 10) + 1.0)), 4)
+    0.5849
     """
     windows = check_windows("windows", windows)
     step = check_float("step", step, low=0, low_open=True)
     noise = check_float("noise", noise, low=0, low_open=True)
     frequency = check_float("frequency", frequency, low=0, low_open=True)
     amplitude = check_float("amplitude", amplitude, low=0, low_open=True)
-    return _forecast_bayes(windows, step, noise, frequency, amplitude)
+    horizons = [check_int("horizon", h, low=1) for h in np.ravel(horizon)] if np.ndim(horizon) else None
+    forecasts = _forecast_bayes(windows, step, noise, frequency, amplitude,
+                                [check_int("horizon", horizon, low=1)] if horizons is None else horizons)
+    return forecasts[:, 0] if horizons is None else forecasts
 
 
-def _forecast_bayes(windows, step, noise, frequency, amplitude):
+def _forecast_bayes(windows, step, noise, frequency, amplitude, horizons):
     t = step * np.arange(windows.shape[1])
     phases = _phase_grid(windows, t, noise, frequency, amplitude)
-    next_values = amplitude * np.sin(frequency * (t[-1] + step) + phases)
+    future = amplitude * np.sin(frequency * (t[-1] + step * np.asarray(horizons))[None, :] + phases[:, None])
     forecasts = []
     for log_likelihood in _log_likelihood_blocks(windows, t, noise, frequency, amplitude, phases):
         weights = np.exp(log_likelihood - log_likelihood.max(axis=1, keepdims=True))
-        forecasts.append(weights @ next_values / weights.sum(axis=1))
+        forecasts.append(weights @ future / weights.sum(axis=1, keepdims=True))
     return np.concatenate(forecasts)
 
 

@@ -182,6 +182,7 @@ class Task(NamedTuple):
     prepare: Callable
     preview: Callable
     plot: Callable
+    window: int | None = None  # the network's input length when the slider sets another (lesson 4: the horizon)
 
     def recipe_for(self, cell):
         """The recipe of ``cell``: the lesson's base recipe with the cell's overrides."""
@@ -406,7 +407,7 @@ def _build_network(task, settings, recipe):
 
     keras.utils.set_random_seed(settings.seed)
     decay_steps = recipe.epochs * recipe.steps_per_epoch if recipe.schedule == "cosine" else None
-    model = build_rnn(settings.cell, window=settings.length, units=recipe.units,
+    model = build_rnn(settings.cell, window=task.window or settings.length, units=recipe.units,
                       head="sigmoid" if task.measure == "accuracy" else "linear",
                       learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
                       pooling=recipe.pooling)

@@ -6,6 +6,10 @@ different on other windows. These helpers put an interval around it from the per
 approximation, which is accurate for the large fresh test sets (10,000 windows or more) that
 lesson claims are scored on. When two methods are scored on the same windows, the intervals for
 their ratio or difference use the pairing, and are much narrower than two separate intervals.
+
+On one real series the items are forecast origins, and neighbouring origins forecast overlapping
+stretches: they are not independent. ``block_bootstrap_interval`` resamples whole blocks of
+consecutive origins instead, so that the interval covers that dependence.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_correct, check_errors, check_level, check_same_length, check_series
+from ._validation import check_correct, check_errors, check_int, check_level, check_same_length, check_series
 
 
 class Interval(NamedTuple):
@@ -167,6 +171,74 @@ def difference_interval(correct_a, correct_b, *, level=0.95):
     level = check_level(level)
     differences = 100 * (correct_a - correct_b)
     return _normal_interval(differences.mean(), differences.std(ddof=1) / np.sqrt(len(differences)), level)
+
+
+def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000, level=0.95, seed=0):
+    """The mean of per-origin errors (or its ratio to a reference's) with a moving-block bootstrap interval.
+
+    The errors of forecasts from consecutive origins of one series are dependent: origins less than
+    a horizon apart forecast some of the same values. The bootstrap draws ``n / block`` blocks of
+    ``block`` consecutive origins (any start, with replacement), recomputes the mean (or the ratio of
+    the two methods' means, the same blocks for both: paired) and takes the percentile interval.
+    With ``block`` at least the horizon, the dependence within a block is kept whole; between blocks
+    it is assumed to fade.
+
+    Parameters
+    ----------
+    errors : array-like of shape (n,)
+        One error per origin, in time order (e.g. each origin's MSE over its horizon); finite and
+        non-negative.
+    block : int
+        Consecutive origins per block, between 1 and ``n``.
+    reference : array-like of shape (n,), optional
+        Another method's errors at the same origins: the interval is then that of
+        ``mean(errors) / mean(reference)``.
+    n_resamples : int, default 2000
+    level : float, default 0.95
+    seed : int, default 0
+        Seed of the resampling: the same inputs give the same interval.
+
+    Returns
+    -------
+    Interval
+        The estimate on the original origins, and the bootstrap's percentile interval.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For errors that are not 1-D, finite and non-negative, lengths that differ, a ``block``
+        outside [1, n], a reference whose mean is 0, or ``level`` not in (0, 1).
+
+    Examples
+    --------
+    Errors that drift slowly from origin to origin: blocks of 20 see that the 200 origins hold
+    only about 10 independent stretches, so the interval is wider than one that treats them as
+    independent (``block=1``).
+
+    >>> errors = 1 + np.sin(np.arange(200) / 10) ** 2
+    >>> print(block_bootstrap_interval(errors, block=1), "|", block_bootstrap_interval(errors, block=20))
+    1.49 (95% CI 1.44–1.54) | 1.5 (95% CI 1.4–1.6)
+    >>> print(block_bootstrap_interval(errors / 2, block=20, reference=errors))
+    0.5 (95% CI 0.5–0.5)
+    """
+    errors = check_errors("errors", errors)
+    block = check_int("block", block, low=1, high=len(errors))
+    if reference is not None:
+        reference = check_errors("reference", reference)
+        check_same_length("errors", errors, "reference", reference)
+    n_resamples = check_int("n_resamples", n_resamples, low=100)
+    level = check_level(level)
+    seed = check_int("seed", seed, low=0)
+    n = len(errors)
+    starts = np.random.default_rng(seed).integers(0, n - block + 1, (n_resamples, -(-n // block)))
+    rows = (starts[:, :, None] + np.arange(block)).reshape(n_resamples, -1)[:, :n]
+    statistic = errors[rows].mean(axis=1)
+    estimate = errors.mean()
+    if reference is not None:
+        statistic = statistic / reference[rows].mean(axis=1)
+        estimate = estimate / reference.mean()
+    low, high = np.quantile(statistic, [(1 - level) / 2, (1 + level) / 2])
+    return Interval(float(estimate), float(low), float(high), level)
 
 
 def _normal_interval(estimate, standard_error, level):
