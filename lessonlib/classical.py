@@ -452,7 +452,10 @@ def forecast_holt_winters(series, origins, *, params, season, horizon):
     initial states in ``params``, and forecasts ``horizon`` steps from each origin with the states
     reached there: ``level + h * trend + the season's value h steps on``. Each forecast uses only
     ``series[:origin]``; only the parameters come from the fit. Refitting at every origin would cost a
-    fit (about 0.7 s for 1,800 weekly values) per origin.
+    fit (about 0.7 s for 1,800 weekly values) per origin. The forecasts are statsmodels' (its
+    ``forecast``), which at horizons that are whole seasons uses the season's value from before its
+    latest update (a textbook variant uses the updated one; the two agree when
+    ``smoothing_seasonal`` is 0).
 
     Parameters
     ----------
@@ -497,8 +500,7 @@ def forecast_holt_winters(series, origins, *, params, season, horizon):
                                                     float(params["initial_trend"]), seasons)
     h = np.arange(1, horizon + 1)
     last = origins[:, None] - 1  # the last known value's index
-    phase = last + h - season * ((h - 1) // season + 1)  # the latest season value for each target
-    return levels[last] + h * trends[last] + seasonal[phase + season]
+    return levels[last] + h * trends[last] + seasonal[last + h % season]  # seasonal[j]: the season's value for time j
 
 
 def _holt_winters_states(series, alpha, beta, gamma, level, trend, seasons):
