@@ -5,6 +5,7 @@ against Monte Carlo over the phase, Holt-Winters against statsmodels, the season
 by hand, the block bootstrap by its coverage on dependent data.
 """
 
+import functools
 import pathlib
 import re
 
@@ -220,6 +221,15 @@ def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(monkeypatch
     assert run.scores[many_steps.BAYES_FORECAST].value == pytest.approx(np.mean((bayes - test.y_clean[:, -1]) ** 2))
     network = run.model.predict(test.x, verbose=0)[:, 0]
     assert run.network.value == pytest.approx(np.mean((network - test.y_clean[:, -1]) ** 2), rel=1e-4)
+
+
+def test_the_recursive_yardstick_fits_the_linear_autoregression_once_and_feeds_it_back():
+    train = lessonlib.sine_windows_ahead(500, window=50, horizon=1, noise=0.5, seed=0)
+    test = lessonlib.sine_windows_ahead(40, window=50, horizon=1, noise=0.5, seed=1)
+    refitted = functools.partial(lessonlib.forecast_linear_ar, train.x, train.y[:, 0])
+    np.testing.assert_allclose(lessonlib.forecast_recursive(many_steps._linear_ar(train.x, train.y[:, 0]), test.x,
+                                                            horizon=6),
+                               lessonlib.forecast_recursive(refitted, test.x, horizon=6), atol=1e-9)
 
 
 def test_the_picture_forecasts_each_target_from_the_window_horizon_steps_earlier():

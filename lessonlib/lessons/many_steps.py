@@ -62,8 +62,7 @@ def _prepare(settings, recipe):
                                seed=settings.seed)
     x_train, y_train, x_val, y_val = explore.split(train.x, train.y[:, -1], recipe.windows)
     x_test, truth, fixed = _test_set(noise, horizon)
-    next_value = train.y[:recipe.windows, 0]
-    one_step = functools.partial(forecast_linear_ar, x_train, next_value)
+    one_step = _linear_ar(x_train, train.y[:recipe.windows, 0])
     yardsticks = {LAST_VALUE: fixed[LAST_VALUE], SINE_FIT: fixed[SINE_FIT],
                   AR_RECURSIVE: forecast_recursive(one_step, x_test, horizon=horizon)[:, -1],
                   AR_DIRECT: forecast_linear_ar(x_train, y_train, x_test), BAYES_FORECAST: fixed[BAYES_FORECAST]}
@@ -73,6 +72,14 @@ def _prepare(settings, recipe):
     optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise, horizon=horizon)
     view = View(None, series.noisy[-N_SHOWN:], t=series.t[-N_SHOWN:], clean=clean, optimum=optimum)
     return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, x_view, view)
+
+
+def _linear_ar(x_train, y_train):
+    """The one-step linear autoregression fitted once, as a function of windows (``forecast_linear_ar``
+    would refit it at every step of the recursion)."""
+    design = np.column_stack([x_train[:, :, 0], np.ones(len(x_train))])
+    coef = np.linalg.lstsq(design, y_train, rcond=None)[0]
+    return lambda windows: windows[:, :, 0] @ coef[:-1] + coef[-1]
 
 
 def _view_windows(noisy, horizon):
