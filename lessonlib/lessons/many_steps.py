@@ -123,7 +123,7 @@ def _plot(view, ax, title):
     from ..plots import plot_forecast
 
     return plot_forecast(view.t, view.predictions, view.target, view.clean, optimum=view.optimum, ax=ax,
-                         title=f"{title}: forecasts, each made from the window ending horizon steps earlier")
+                         title=f"{title}: forecasts, horizon steps ahead")
 
 
 TASK = Task(
