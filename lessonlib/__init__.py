@@ -19,9 +19,12 @@ from .bayes import classify_bayes, estimate_frequency_bayes, forecast_bayes
 from .classical import (
     cramer_rao_bound,
     estimate_frequency,
+    forecast_holt_winters,
     forecast_last_value,
     forecast_linear_ar,
     forecast_moving_average,
+    forecast_recursive,
+    forecast_seasonal_naive,
     forecast_sine_fit,
     matched_filter_classify,
 )
@@ -44,17 +47,20 @@ from .plots import (
 from .quiet import quiet_startup
 from .report import ScoreTable, claim, forecast_table, interval_table, score_forecasts, score_fresh
 from .signals import (
+    CO2Series,
     LabelledWindows,
     SineSeries,
     SineWindows,
+    load_co2,
     noisy_sine,
     random_frequency_sequences,
     sine_windows,
+    sine_windows_ahead,
     two_sine_windows,
     two_sines,
 )
 from .training import FitResult, fit_quietly
-from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
+from .uncertainty import Interval, block_bootstrap_interval, difference_interval, mean_interval, ratio_interval
 from .versions import show_versions
 from .windows import split_and_windowize, stack_steps, windowize, windows_and_labels
 
@@ -77,6 +83,8 @@ __all__ = [
     "plot_true_vs_predicted", "quiet_startup", "random_frequency_sequences", "rmse", "roc_auc",
     "score_forecasts",
     "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
+    "CO2Series", "block_bootstrap_interval", "forecast_holt_winters", "forecast_recursive",
+    "forecast_seasonal_naive", "load_co2", "sine_windows_ahead",
 ]
 
 __all__ += list(_lesson_exports())

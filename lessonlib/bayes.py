@@ -33,6 +33,7 @@ from ._validation import (
     check_freq_range,
     check_frequencies,
     check_increasing,
+    check_int,
     check_same_length,
     check_series,
     check_signals,
@@ -48,14 +49,17 @@ _MAX_FREQUENCIES = 2**17
 _NEGLIGIBLE = 36.0  # log-weights this far below a sequence's peak (e**-36 = 2e-16) are left out
 
 
-def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
-    """Posterior-mean forecast of the next clean value, with only the phase of the sine unknown.
+def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0, horizon=1):
+    """Posterior-mean forecast of the next clean value (or the one ``horizon`` steps ahead), with only
+    the phase of the sine unknown.
 
     Each window, of shape (window,) or (window, 1) with ``window >= 2``, is taken to be
     ``amplitude * sin(frequency * t + phase)`` plus white Gaussian noise of standard deviation ``noise``,
     with ``t = step * arange(window)`` and ``phase`` uniform on [0, 2 pi). The forecast, one ``step``
     after the last sample, is the average of ``amplitude * sin(frequency * (t[-1] + step) + phase)`` over
     the phase's posterior: it minimises the expected squared error against the next clean value.
+    With ``horizon`` it forecasts the clean value ``horizon`` steps after the last sample instead (the
+    best ``horizon``-step forecast); a sequence of horizons gives one column each, from one posterior.
 
     Examples
     --------
@@ -73,12 +77,21 @@ def forecast_bayes(windows, *, step, noise, frequency=1.0, amplitude=1.0):
 
     >>> forecast_bayes([window[-3:]], step=0.2, noise=2.0).round(4)
     array([0.0989])
+
+    Several steps ahead: 1 and 10 steps after the window's last sample, ``t = 0.2 * 29``:
+
+    >>> forecast_bayes([window], step=0.2, noise=0.01, horizon=[1, 10]).round(4)
+    array([[0.657 , 0.5849]])
+    >>> round(float(np.sin(0.2 * (29 + 10) + 1.0)), 4)
+    0.5849
     """
     windows, step, t, noise = _check_windows(windows, step, noise)
     frequency, amplitude = _positive("frequency", frequency), _positive("amplitude", amplitude)
+    horizons = [check_int("horizon", h, low=1) for h in np.ravel(horizon)]
     phases, blocks = _phase_log_likelihoods(windows, t, noise, frequency, amplitude)
-    next_values = amplitude * np.sin(frequency * (t[-1] + step) + phases)
-    return np.concatenate([_posterior_mean(block, next_values) for block in blocks])
+    future = amplitude * np.sin(frequency * (t[-1] + step * np.asarray(horizons))[None, :] + phases[:, None])
+    forecasts = np.concatenate([_posterior_mean(block, future) for block in blocks])
+    return forecasts if np.ndim(horizon) else forecasts[:, 0]
 
 
 def classify_bayes(windows, *, step, noise, frequencies=FREQUENCIES, amplitude=1.0):
@@ -206,7 +219,8 @@ def _even_phases(n_phases, at_least):
 def _posterior_mean(log_weight, values):
     """The mean of ``values`` under each row's weights ``exp(log_weight)``, without overflow."""
     weight = np.exp(log_weight - log_weight.max(axis=1, keepdims=True))
-    return weight @ values / weight.sum(axis=1)
+    total = weight.sum(axis=1)
+    return weight @ values / (total[:, None] if np.ndim(values) == 2 else total)
 
 
 def _log_mean_exp(values):

@@ -155,9 +155,11 @@ class Task(NamedTuple):
     length_name: str = "window"  # the run function's argument, e.g. "window" or "n_points"
     length_label: str = "window"  # its slider and its column in the table of runs
     length_range: tuple = (2, 120)
+    length: int = 50  # the run function's default length, where the panel's slider starts
     noise: float = 0.5  # the default noise
     items: str = "windows"  # what the test set holds, e.g. "windows" or "sequences"
     to_units: Callable = np.asarray
+    window: int | None = None  # the network's input length when the slider sets another (lesson 4: the horizon)
 
     def recipe_for(self, cell):
         """The recipe of ``cell``: the lesson's base recipe with the cell's overrides."""
@@ -278,7 +280,8 @@ def _train_and_score(task, settings, should_stop, on_update):
     """One run: data and yardsticks, then the network trained live, then every score."""
     start = time.perf_counter()
     recipe = task.recipe_for(settings.cell)
-    per_step = max(d for d in range(1, recipe.per_step + 1) if settings.length % d == 0)
+    window = task.window or settings.length  # the network's input length
+    per_step = max(d for d in range(1, recipe.per_step + 1) if window % d == 0)
     data = _stacked(task.prepare(settings, recipe), per_step)
     references = {name: _measure(task, _head(out), data.truth[:N_CURVE]) for name, out in data.yardsticks.items()}
     report = _Reporter(task, data, references, recipe, on_update)
@@ -386,7 +389,7 @@ def _build_network(task, settings, recipe, per_step):
         import keras  # noqa: F401 -- loaded here, quietly, before build_rnn does
 
     decay_steps = recipe.epochs * recipe.steps_per_epoch if recipe.schedule == "cosine" else None
-    model = build_rnn(settings.cell, window=settings.length, units=recipe.units,
+    model = build_rnn(settings.cell, window=task.window or settings.length, units=recipe.units,
                       head="sigmoid" if task.measure == "accuracy" else "linear",
                       learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
                       pooling=recipe.pooling, per_step=per_step, seed=settings.seed)

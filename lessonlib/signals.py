@@ -6,6 +6,8 @@ data. The lessons walk through one seeded series and its chronological split (``
 windows or sequences from the same process (``sine_windows``, ``two_sine_windows``,
 ``random_frequency_sequences``): a few hundred overlapping windows are only a few independent trials.
 Frequencies are angular, in radians per time unit.
+Lesson 4 adds one real series, weekly CO2 at Mauna Loa (``load_co2``), read from the copy that ships
+inside statsmodels' wheel: nothing is downloaded there either.
 """
 
 from __future__ import annotations
@@ -119,6 +121,93 @@ def sine_windows(n_windows=10_000, *, window=50, step=STEP, noise=0.5, frequency
     frequency = check_float("frequency", frequency)
     _, clean, noisy = _phased_windows(n_windows, window, step, noise, (frequency,), seed, stream=2, extra=1)
     return SineWindows(noisy[:, :-1, None], noisy[:, -1], clean[:, -1])
+
+
+def sine_windows_ahead(n_windows=10_000, *, window=50, horizon=1, step=STEP, noise=0.5, frequency=1.0, seed=1):
+    """Independent windows of a noisy sine, as ``sine_windows``, with the next ``horizon`` values.
+
+    Lesson 4's fresh test set: each window has its own uniform phase and fresh noise, and its
+    targets are the ``horizon`` values after it, noisy and clean.
+
+    Parameters
+    ----------
+    n_windows, window, step, noise, frequency, seed
+        As for ``sine_windows``.
+    horizon : int, default 1
+        How many values after each window are its targets, at least 1.
+
+    Returns
+    -------
+    SineWindows
+        ``x`` of shape (n_windows, window, 1); ``y`` (the next noisy values) and ``y_clean`` (the
+        next clean values), both of shape (n_windows, horizon): column ``h - 1`` is ``h`` steps ahead.
+
+    Examples
+    --------
+    >>> x, y, y_clean = sine_windows_ahead(4, window=3, horizon=2, noise=0.0, seed=0)
+    >>> x.shape, y.shape, bool(np.allclose(y, y_clean))
+    ((4, 3, 1), (4, 2), True)
+    """
+    n_windows = check_int("n_windows", n_windows, low=1)
+    window = check_int("window", window, low=1)
+    horizon = check_int("horizon", horizon, low=1)
+    step = check_float("step", step, low=0, low_open=True)
+    noise = check_float("noise", noise, low=0)
+    frequency = check_float("frequency", frequency)
+    seed = check_int("seed", seed, low=0)
+    rng = np.random.default_rng([seed, 4])
+    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
+    clean = np.sin(frequency * step * np.arange(window + horizon) + phase)
+    noisy = clean + rng.normal(0, noise, clean.shape)
+    return SineWindows(noisy[:, :window, None], noisy[:, window:], clean[:, window:])
+
+
+class CO2Series(NamedTuple):
+    """Weekly CO2 at Mauna Loa: the week each value belongs to and the value in ppm (NaN: missing)."""
+
+    weeks: np.ndarray
+    ppm: np.ndarray
+
+
+def load_co2():
+    """Weekly mean CO2 at Mauna Loa, 1958-03-29 to 2001-12-29, in ppm, with its missing weeks as NaN.
+
+    The series statsmodels ships as ``statsmodels.datasets.co2`` (public domain; Scripps flask and in
+    situ records, via CDIAC), read from the CSV file inside its wheel: nothing is downloaded, and
+    neither statsmodels nor pandas is imported. 2,284 weeks, 59 of them without a measurement.
+
+    Returns
+    -------
+    CO2Series
+        ``weeks``: ``datetime64[D]`` dates, 7 days apart; ``ppm``: float values, NaN where missing.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        If statsmodels is not installed (it is one of lessonlib's dependencies).
+
+    Examples
+    --------
+    >>> co2 = load_co2()
+    >>> len(co2.ppm), int(np.isnan(co2.ppm).sum()), str(co2.weeks[0]), float(co2.ppm[0])
+    (2284, 59, '1958-03-29', 316.1)
+    >>> {int(days) for days in np.diff(co2.weeks).astype(int)}
+    {7}
+    """
+    import csv
+    import importlib.util
+    import pathlib
+
+    spec = importlib.util.find_spec("statsmodels")  # finds the package without importing it
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("load_co2 reads the CO2 series shipped with statsmodels, which is not installed. "
+                                  "Install the locked environment with `make venv` (or `pip install statsmodels`).")
+    path = pathlib.Path(spec.origin).parent / "datasets" / "co2" / "co2.csv"
+    with path.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    weeks = np.array([f"{r['date'][:4]}-{r['date'][4:6]}-{r['date'][6:8]}" for r in rows], dtype="datetime64[D]")
+    ppm = np.array([float(r["co2"]) if r["co2"].strip() else np.nan for r in rows])
+    return CO2Series(weeks, ppm)
 
 
 class TwoSines(NamedTuple):

@@ -462,7 +462,7 @@ def explorer(task, *, seed=0):
     controls = {
         "noise": widgets.FloatSlider(value=task.noise, min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05,
                                      description="noise (std)", continuous_update=False, style=style),
-        task.length_name: widgets.IntSlider(value=50, min=low, max=high, description=task.length_label,
+        task.length_name: widgets.IntSlider(value=task.length, min=low, max=high, description=task.length_label,
                                             continuous_update=False, style=style),
         "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
                                       style={**style, "button_width": "84px"}),

@@ -11,7 +11,7 @@ Examples
 --------
 >>> [(lesson.number, lesson.notebook, lesson.task.name) for lesson in LESSONS]  # doctest: +NORMALIZE_WHITESPACE
 [(1, '01_forecasting', 'forecast'), (2, '02_classification', 'classification'),
- (3, '03_regression', 'regression')]
+ (3, '03_regression', 'regression'), (4, '04_many_steps', 'many_steps')]
 >>> by_name("forecast").exercises
 'lessonlib.exercises.lesson1'
 """

@@ -1,0 +1,136 @@
+"""Lesson 4's wiring: its explorer forecasts a noisy sine ``horizon`` steps ahead (the direct strategy:
+one network per horizon), against the last value, the sine fit, the linear autoregression fitted
+directly to that horizon and fed its own forecasts (recursive), and the Bayes forecast (the optimum).
+
+The panel is the shared one (``widgets.explorer``): noise, one length slider and the cell type. Here
+the slider is the horizon and the window stays at lesson 4's 50 values (``Task.window``). The panel
+has no control for the strategy, so the network is always direct; the two linear autoregressions
+show on every run what feeding a forecaster its own forecasts costs at that horizon.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import explore
+from ..bayes import forecast_bayes
+from ..classical import forecast_last_value, forecast_linear_ar, forecast_recursive, forecast_sine_fit
+from ..explore import N_TEST, N_VALIDATION, TEST_SEED, Data, Recipe, Task, View
+from ..signals import STEP, noisy_sine, sine_windows_ahead
+
+NUMBER, NOTEBOOK = 4, "04_many_steps"
+WINDOW = 50  # past values the network sees, whatever the horizon
+LAST_VALUE, SINE_FIT = "last value", "sine fit"
+AR_DIRECT, AR_RECURSIVE = "linear autoregression, direct", "linear autoregression, recursive"
+BAYES_FORECAST = "Bayes forecast (optimum)"
+N_SHOWN = 170  # the picture's stretch: the last values of the lesson's series, as in lesson 1
+__all__ = ["run_many_steps", "many_steps_explorer"]
+
+
+def run_many_steps(noise=0.5, horizon=35, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+    """Lesson 4 live: train a network to forecast a noisy sine ``horizon`` steps ahead from a window
+    of 50 values, and score it against the last value, the sine fit, the linear autoregression
+    (direct and recursive) and the Bayes forecast.
+
+    The data are ``sine_windows_ahead`` (each window with its own phase and noise); the network is
+    trained on the noisy value ``horizon`` steps after each window and scored by its MSE against the
+    clean one. ``horizon`` is between 1 and 100 steps (one period of the sine is about 35);
+    ``explore.run`` has the other arguments.
+
+    Examples
+    --------
+    >>> run = run_many_steps(0.5, 10, "GRU", should_stop=lambda: True)  # stopped before training
+    >>> run.epochs, run.ended, list(run.scores)[-1]
+    (0, 'stopped', 'Bayes forecast (optimum)')
+    """
+    return explore.run(TASK, noise, horizon, cell, seed=seed, should_stop=should_stop, on_update=on_update)
+
+
+def many_steps_explorer(seed=0):
+    """Lesson 4's explorer panel: noise, horizon and cell type; train a network live and watch its
+    error at that horizon approach the optimum's. Every run uses ``seed`` (see ``run_many_steps``)."""
+    from ..widgets import explorer
+
+    return explorer(TASK, seed=seed)
+
+
+def _prepare(settings, recipe):
+    noise, horizon = settings.noise, settings.length
+    train = sine_windows_ahead(recipe.windows + N_VALIDATION, window=WINDOW, horizon=horizon, noise=noise,
+                               seed=settings.seed)
+    x_train, y_train, x_val, y_val = explore.split(train.x, train.y[:, -1], recipe.windows)
+    x_test, truth, fixed = _test_set(noise, horizon)
+    one_step = _linear_ar(x_train, train.y[:recipe.windows, 0])
+    yardsticks = {LAST_VALUE: fixed[LAST_VALUE], SINE_FIT: fixed[SINE_FIT],
+                  AR_RECURSIVE: forecast_recursive(one_step, x_test, horizon=horizon)[:, -1],
+                  AR_DIRECT: forecast_linear_ar(x_train, y_train, x_test), BAYES_FORECAST: fixed[BAYES_FORECAST]}
+    series = noisy_sine(500, noise=noise, seed=settings.seed)  # the picture: lesson 1's series
+    x_view = _view_windows(series.noisy, horizon)
+    clean = series.clean[-N_SHOWN:]
+    optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise, horizon=horizon)
+    view = View(None, series.noisy[-N_SHOWN:], t=series.t[-N_SHOWN:], clean=clean, optimum=optimum)
+    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, x_view, view)
+
+
+def _linear_ar(x_train, y_train):
+    """The one-step linear autoregression fitted once, as a function of windows (``forecast_linear_ar``
+    would refit it at every step of the recursion)."""
+    design = np.column_stack([x_train[:, :, 0], np.ones(len(x_train))])
+    coef = np.linalg.lstsq(design, y_train, rcond=None)[0]
+    return lambda windows: windows[:, :, 0] @ coef[:-1] + coef[-1]
+
+
+def _view_windows(noisy, horizon):
+    """For each of the last ``N_SHOWN`` values, the window that ends ``horizon`` steps before it."""
+    ends = np.arange(len(noisy) - N_SHOWN, len(noisy)) - horizon + 1  # one past each window's last value
+    return noisy[ends[:, None] - WINDOW + np.arange(WINDOW)][:, :, None]
+
+
+@functools.lru_cache(maxsize=8)
+def _test_set(noise, horizon):
+    """The test windows for this noise and horizon, their clean targets, the yardsticks that do not
+    train (the Bayes forecast partly on a thread)."""
+    test = sine_windows_ahead(N_TEST, window=WINDOW, horizon=horizon, noise=noise, seed=TEST_SEED)
+    truth = test.y_clean[:, -1]
+    bayes = truth if noise == 0 else explore.deferred(forecast_bayes, test.x, step=STEP, noise=noise,
+                                                       horizon=horizon)
+    return test.x, truth, {LAST_VALUE: forecast_last_value(test.x),
+                           SINE_FIT: forecast_sine_fit(test.x, frequency=1.0, step=STEP, horizon=horizon),
+                           BAYES_FORECAST: bayes}
+
+
+def _preview(settings, ax, *, seed):
+    """The noisy series for these settings, one input window shaded, and its target ``horizon`` on."""
+    from ..plots import plot_series
+
+    series = noisy_sine(500, noise=settings["noise"], seed=seed)
+    horizon = settings["horizon"]
+    target = len(series.t) - N_SHOWN  # the picture's first forecast
+    start = target - horizon + 1 - WINDOW
+    plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
+                title=f"noise {settings['noise']:.2f}: shaded, one input window of {WINDOW} values; "
+                      f"star: its target, {horizon} step{'s' if horizon > 1 else ''} after the window")
+    ax.axvspan(series.t[start], series.t[start + WINDOW - 1], color="tab:orange", alpha=0.25)
+    ax.plot(series.t[target], series.noisy[target], "*", color="black", ms=12)
+    return ax
+
+
+def _plot(view, ax, title):
+    """The network's forecasts over the last stretch of lesson 1's series, each made ``horizon`` steps
+    before its target, with the noisy and clean values."""
+    from ..plots import plot_forecast
+
+    return plot_forecast(view.t, view.predictions, view.target, view.clean, optimum=view.optimum, ax=ax,
+                         title=f"{title}: forecasts, horizon steps ahead")
+
+
+TASK = Task(
+    name="many_steps", lesson=NUMBER, length_name="horizon", length_label="horizon", length_range=(1, 100), length=35,
+    noise=0.5, items="windows", row_label="method", metric="MSE vs clean", relative="x optimum",
+    optimum=BAYES_FORECAST, measure="mse",
+    recipe=Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
+                  epochs_per_pass=4),
+    overrides={"SimpleRNN": {"learning_rate": 0.002, "clipnorm": 1.0}},
+    prepare=_prepare, preview=_preview, plot=_plot, window=WINDOW)
