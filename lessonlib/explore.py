@@ -27,7 +27,7 @@ from .windows import stack_steps
 NOISE_RANGE = (0, 2)
 N_TEST = 10_000  # fresh test windows (or sequences) per run: the scores in the table
 N_CURVE = 2_000  # the first of them, scored after every epoch: the live curve
-N_VALIDATION = 2_000  # drawn with the training data, for early stopping
+N_VALIDATION = 8_000  # drawn with the training data, for early stopping: its loss must resolve late gains
 N_VIEW = 500  # test items in the picture of the current predictions, when it is not a stretch of series
 TEST_SEED = 2**31 - 1  # the test sets' seed; runs' seeds are below it, so never trained on
 EXACT = 1e-12  # an error below this is rounding: shown as "0 (exact)"

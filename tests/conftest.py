@@ -23,62 +23,9 @@ def lesson_two_sines():
 
 
 # --- what each lesson's notebook has defined when its exercises begin ---------------------------
-# Built as the notebooks build them (same calls, same sizes), for tests that run lesson code.
-
-def _forecasting_variables():
-    """notebooks/01_forecasting.md at its exercises: sections 3 and 5's split, section 10's data and recipe."""
-    import numpy as np  # noqa: F401 (returned with locals())
-
-    import lessonlib
-
-    with lessonlib.quiet_startup():
-        import keras  # noqa: F401
-    SEED, WINDOW = 0, 50
-    series = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED)
-    x_train, x_test, y_train, y_test = lessonlib.split_and_windowize(series.noisy, WINDOW, fraction_test=0.3)
-    _, _, _, y_test_clean = lessonlib.split_and_windowize(series.clean, WINDOW, fraction_test=0.3)
-    HISTORY = 20_000
-    longer = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED, n_history=HISTORY)
-    x_long, x_test_long, y_long, _ = lessonlib.split_and_windowize(longer.noisy, WINDOW, n_history=HISTORY)
-    PER_STEP = 5
-    x_long_steps, x_test_steps = lessonlib.stack_steps(x_long, PER_STEP), lessonlib.stack_steps(x_test, PER_STEP)
-    EPOCHS, BATCH = 6, 256
-    return dict(locals())
-
-
-def _classification_variables():
-    """notebooks/02_classification.md at its exercises: section 2's windows, section 5's data and schedule."""
-    import numpy as np
-
-    import lessonlib
-
-    with lessonlib.quiet_startup():
-        import keras  # noqa: F401
-    SEED, WINDOW = 0, 50
-    data = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=SEED)
-    x_train, x_test, y_train, y_test = lessonlib.windows_and_labels(data.noisy_a, data.noisy_b, WINDOW)
-    step, NOISE = data.t[1] - data.t[0], 0.5
-    PER_STEP, HISTORY = 5, 48000
-    longer = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=SEED,
-                                 n_history=HISTORY)
-    x_long, x_test_long, y_long, _ = lessonlib.windows_and_labels(longer.noisy_a, longer.noisy_b, WINDOW,
-                                                                  n_history=HISTORY)
-    steps = 2 * int(np.ceil(len(x_long) / 512))
-    return dict(locals())
-
-
-def _regression_variables():
-    """notebooks/03_regression.md at its exercises: section 3's Cramér-Rao bound."""
-    import numpy as np  # noqa: F401
-
-    import lessonlib
-
-    SEED = 0
-    bound = lessonlib.cramer_rao_bound(n_points=50, duration=10, noise=0.3, amplitude=1)
-    return dict(locals())
-
-
-_LESSON_VARIABLES = {1: _forecasting_variables, 2: _classification_variables, 3: _regression_variables}
+# Each lesson's test file, tests/test_lesson_<module>.py (<module> its wiring in lessonlib.lessons),
+# defines ``exercise_variables()``: the names its notebook has defined when its exercises begin, built
+# as the notebook builds them (same calls, same sizes). Nothing here names a lesson.
 
 
 @pytest.fixture(scope="session")
@@ -89,13 +36,19 @@ def lesson_variables():
     each lesson's are built once per session and shared, so copy the dict before adding to it.
     """
     import functools
+    import importlib
+
+    from lessonlib.lessons import LESSONS
 
     @functools.cache
     def variables(number):
-        if number not in _LESSON_VARIABLES:
-            raise LookupError(f"tests/conftest.py builds no variables for lesson {number}: add a builder "
-                              f"that follows its notebook up to its exercises")
-        return _LESSON_VARIABLES[number]()
+        lesson = next(lesson for lesson in LESSONS if lesson.number == number)
+        name = f"test_lesson_{lesson_module(lesson).__name__.rpartition('.')[2]}"
+        builder = getattr(importlib.import_module(name), "exercise_variables", None)
+        if builder is None:
+            raise LookupError(f"tests/{name}.py defines no exercise_variables(): add one that follows the "
+                              f"notebook up to its exercises")
+        return builder()
 
     return variables
 

@@ -76,3 +76,26 @@ def test_the_predictions_are_drawn_as_histograms_of_the_test_windows():
     classification.TASK.plot(View(np.linspace(0, 1, 6), np.array([0, 0, 0, 1, 1, 1])), ax, "GRU, noise 0.50")
     assert ax.get_title() == f"GRU, noise 0.50: {N_VIEW} test windows"
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["true class sin t", "true class sin 1.1t"]
+
+
+# --- what the notebook has defined when its exercises begin (conftest.py's lesson_variables) ---
+
+def exercise_variables():
+    """notebooks/02_classification.md at its exercises: section 2's windows, section 5's data and schedule."""
+    import numpy as np
+
+    import lessonlib
+
+    with lessonlib.quiet_startup():
+        import keras  # noqa: F401
+    SEED, WINDOW = 0, 50
+    data = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=SEED)
+    x_train, x_test, y_train, y_test = lessonlib.windows_and_labels(data.noisy_a, data.noisy_b, WINDOW)
+    step, NOISE = data.t[1] - data.t[0], 0.5
+    PER_STEP, HISTORY = 5, 48000
+    longer = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=SEED,
+                                 n_history=HISTORY)
+    x_long, x_test_long, y_long, _ = lessonlib.windows_and_labels(longer.noisy_a, longer.noisy_b, WINDOW,
+                                                                  n_history=HISTORY)
+    steps = 2 * int(np.ceil(len(x_long) / 512))
+    return dict(locals())

@@ -102,3 +102,26 @@ def test_the_predictions_are_drawn_over_the_lessons_test_stretch():
     ax = Figure().add_subplot()
     forecasting.TASK.plot(view, ax, "GRU, noise 0.50, after epoch 3")
     assert ax.get_title() == "GRU, noise 0.50, after epoch 3: forecasts over the lesson's test stretch"
+
+
+# --- what the notebook has defined when its exercises begin (conftest.py's lesson_variables) ---
+
+def exercise_variables():
+    """notebooks/01_forecasting.md at its exercises: sections 3 and 5's split, section 10's data and recipe."""
+    import numpy as np  # noqa: F401 (returned with locals())
+
+    import lessonlib
+
+    with lessonlib.quiet_startup():
+        import keras  # noqa: F401
+    SEED, WINDOW = 0, 50
+    series = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED)
+    x_train, x_test, y_train, y_test = lessonlib.split_and_windowize(series.noisy, WINDOW, fraction_test=0.3)
+    _, _, _, y_test_clean = lessonlib.split_and_windowize(series.clean, WINDOW, fraction_test=0.3)
+    HISTORY = 20_000
+    longer = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED, n_history=HISTORY)
+    x_long, x_test_long, y_long, _ = lessonlib.split_and_windowize(longer.noisy, WINDOW, n_history=HISTORY)
+    PER_STEP = 5
+    x_long_steps, x_test_steps = lessonlib.stack_steps(x_long, PER_STEP), lessonlib.stack_steps(x_test, PER_STEP)
+    EPOCHS, BATCH = 6, 256
+    return dict(locals())

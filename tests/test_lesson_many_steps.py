@@ -215,11 +215,11 @@ def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(monkeypatch
     run = lessonlib.run_many_steps(0.5, 12, "GRU", seed=1)
     assert list(run.scores) == ["GRU network", many_steps.LAST_VALUE, many_steps.SINE_FIT, many_steps.AR_RECURSIVE,
                                 many_steps.AR_DIRECT, many_steps.BAYES_FORECAST]
-    assert run.model.input_shape == (None, many_steps.WINDOW, 1)
+    assert run.model.input_shape == (None, many_steps.WINDOW // run.per_step, run.per_step) and run.per_step == 5
     test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=12, noise=0.5, seed=explore.TEST_SEED)
     bayes = lessonlib.forecast_bayes(test.x, step=STEP, noise=0.5, horizon=12)
     assert run.scores[many_steps.BAYES_FORECAST].value == pytest.approx(np.mean((bayes - test.y_clean[:, -1]) ** 2))
-    network = run.model.predict(test.x, verbose=0)[:, 0]
+    network = run.model.predict(lessonlib.stack_steps(test.x, run.per_step), verbose=0)[:, 0]
     assert run.network.value == pytest.approx(np.mean((network - test.y_clean[:, -1]) ** 2), rel=1e-4)
 
 
@@ -257,8 +257,9 @@ def test_the_panel_has_a_horizon_slider():
 
 # --- the exercises, on the lesson's own data ---------------------------------------------------------
 
-def _lesson_namespace():
-    """What the notebook defines before its exercises, for the exercises' solutions."""
+def exercise_variables():
+    """What the notebook defines before its exercises, for the exercises' solutions (conftest.py's
+    lesson_variables)."""
     co2 = lessonlib.load_co2()
     missing = np.isnan(co2.ppm)
     weeks = np.arange(len(co2.ppm))
@@ -270,7 +271,7 @@ def _lesson_namespace():
 
 @pytest.mark.parametrize("exercise", lesson4.EXERCISES, ids=lambda exercise: exercise.name)
 def test_each_solution_passes_its_check_on_the_lessons_data(exercise):
-    namespace = _lesson_namespace()
+    namespace = exercise_variables()
     *body, last = exercise.solution_code.strip().splitlines()
     exec("\n".join(body), namespace)
     feedback = eval(last, namespace)
@@ -279,7 +280,7 @@ def test_each_solution_passes_its_check_on_the_lessons_data(exercise):
 
 
 def test_typical_wrong_answers_get_their_message():
-    ns = _lesson_namespace()
+    ns = exercise_variables()
     ppm, n_train, origins = ns["ppm"], ns["n_train"], ns["origins"]
 
     def no_feedback(forecast_next, windows, horizon):
