@@ -465,7 +465,7 @@ def explorer(task, *, seed=0):
         task.length_name: widgets.IntSlider(value=task.length, min=low, max=high, description=task.length_label,
                                             continuous_update=False, style=style),
         "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
-                                      style={**style, "button_width": "84px"}),
+                                      style={**style, "button_width": "96px"}),
     }
     accuracy = task.measure == "accuracy"
     curve = functools.partial(_plot_curve, metric=f"{task.metric}{' (%)' if accuracy else ''}", log=not accuracy,
