@@ -10,7 +10,7 @@ comes back on the IOPub channel, where the browser would see it:
 * *updates*: how many times the curve was redrawn during the run;
 * *kernel*: while a run trains, how long the kernel takes to answer a tiny cell (``1 + 1``);
 * *stop*: in a second run, a click on Stop after two epochs, to Train being back;
-* *memory*: the kernel's peak resident memory after the second and after the last of ``--memory-runs``
+* *memory*: the kernel's resident memory after the second and after the last of ``--memory-runs``
   runs in a row (the cell types in turn): how much a class that tries many settings adds.
 
 Per cell type: one run stopped early first (TensorFlow's start-up in a fresh kernel), then
@@ -28,7 +28,6 @@ import json
 import os
 import queue
 import statistics
-import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
@@ -142,11 +141,17 @@ def measure(panel, cells, repeats):
         kernel.close()
 
 
-MEMORY = "import resource, sys; print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+MEMORY = """import gc, resource, sys
+gc.collect()
+try:  # the current resident set on Linux; elsewhere the peak
+    print('RSS', next(int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmRSS')))
+except OSError:
+    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1 if sys.platform != 'darwin' else 1024))
+"""
 
 
 def memory(panel, runs):
-    """The kernel's peak resident memory in MB after the second and after the last of ``runs`` runs."""
+    """The kernel's resident memory in MB (after a garbage collection) after the second and the last of ``runs``."""
     kernel = Kernel()
     try:
         ids = json.loads(next(line for line in kernel.run(SETUP.format(panel=panel)) if line.startswith("IDS "))[4:])
@@ -154,8 +159,7 @@ def memory(panel, runs):
         for index in range(runs):
             kernel.run(f"panel.controls['cell'].value = {CELL_TYPES[index % len(CELL_TYPES)]!r}")
             one_run(kernel, ids)
-            peak = int(next(line for line in kernel.run(MEMORY) if line.startswith("PEAK "))[5:])
-            peaks.append(peak / 1024 if sys.platform != "darwin" else peak / 2**20)
+            peaks.append(int(next(line for line in kernel.run(MEMORY) if line.startswith("RSS "))[4:]) / 1024)
         return peaks[1], peaks[-1]
     finally:
         kernel.close()
@@ -178,7 +182,7 @@ def main():
         report(panel, args.cells, args.repeats)
         if args.memory_runs >= 2:
             second, last = memory(panel, args.memory_runs)
-            print(f"{panel} explorer, memory: peak {second:.0f} MB after run 2, {last:.0f} MB after run "
+            print(f"{panel} explorer, memory: resident {second:.0f} MB after run 2, {last:.0f} MB after run "
                   f"{args.memory_runs}: {last - second:+.0f} MB over {args.memory_runs - 2} runs", flush=True)
 
 

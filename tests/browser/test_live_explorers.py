@@ -32,6 +32,7 @@ from .test_lessons_in_browser import (
     RUN_DONE,
     SHOTS,
     TRAIN_TIMEOUT,
+    _wait_until,
     diagnosed,
     error_texts,
     open_notebook,
@@ -178,33 +179,25 @@ def test_runs_side_by_side_and_a_rerun_cell_leaves_one_run(lab, page):
         for cell in ("SimpleRNN", "GRU"):
             explorer.locator(".widget-toggle-button", has_text=cell).click()
             train.click()
-            _wait(lambda: "Stop" in train.inner_text(), 30, f"{stem}: Train did not turn into Stop")
-            _wait(lambda: "Train" in train.inner_text(), TRAIN_TIMEOUT, f"{stem}: the {cell} run did not end")
+            _wait_until(lambda: "Stop" in train.inner_text(), 30, f"{stem}: Train did not turn into Stop")
+            _wait_until(lambda: "Train" in train.inner_text(), TRAIN_TIMEOUT, f"{stem}: the {cell} run did not end")
         key = explorer.locator(".lessonlib-curves").inner_text()
         print(f"{stem}: after two runs: {key!r}")
         assert "this run (GRU" in key and "run 1: SimpleRNN" in key, key
         screenshot(explorer, f"{stem}-side-by-side.png")
 
         train.click()  # a third run, under way while the cell is run again
-        _wait(lambda: "Stop" in train.inner_text(), 30, f"{stem}: the third run did not start")
+        _wait_until(lambda: "Stop" in train.inner_text(), 30, f"{stem}: the third run did not start")
         time.sleep(2)
         _run_cell(page, panel, 1)
         fresh = panel.locator(".lessonlib-explorer").first
-        _wait(lambda: fresh.locator("button.lessonlib-train").inner_text().strip() == "Train", 60,
+        _wait_until(lambda: fresh.locator("button.lessonlib-train").inner_text().strip() == "Train", 60,
               f"{stem}: the re-run cell shows no new panel")
         fresh.locator("button.lessonlib-train").click()
         time.sleep(2)  # the old run has had a second to end; the new one trains
         _run_cell(page, panel, 2)
         probe = panel.locator(".jp-CodeCell").nth(2).locator(".jp-OutputArea-output")
-        _wait(lambda: "explorer runs:" in probe.inner_text(), 60, f"{stem}: the probe cell printed nothing")
+        _wait_until(lambda: "explorer runs:" in probe.inner_text(), 60, f"{stem}: the probe cell printed nothing")
         print(f"{stem}: during the new panel's run: {probe.inner_text().strip()!r}")
         assert probe.inner_text().strip() == "explorer runs: 1", probe.inner_text()
         fresh.locator("button.lessonlib-train").click()  # Stop, so that the module's server ends calmly
-
-
-def _wait(condition, timeout, message):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(message)
-        time.sleep(0.2)
