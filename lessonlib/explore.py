@@ -286,7 +286,7 @@ def _train_and_score(task, settings, should_stop, on_update):
     references = {name: _measure(task, _head(out), data.truth[:N_CURVE]) for name, out in data.yardsticks.items()}
     report = _Reporter(task, data, references, recipe, on_update)
     report.update(0, None, None)  # the yardsticks are known: the curve can show them
-    model = report.model = _build_network(task, settings, recipe, per_step)
+    model = report.model = _build_network(task, settings, recipe, window, per_step)
     rng = np.random.default_rng([settings.seed, 7])  # the run's own: no global random state moves
     order = np.concatenate([rng.permutation(len(data.x_train)) for _ in range(recipe.passes)])
     fit = fit_live(model, data.x_train[order], data.y_train[order], evaluate=report.evaluate, epochs=recipe.epochs,
@@ -382,14 +382,14 @@ def _loss(task, outputs, targets):
     return float(np.mean((outputs - targets) ** 2))
 
 
-def _build_network(task, settings, recipe, per_step):
+def _build_network(task, settings, recipe, window, per_step):
     """A compiled one-layer network of ``settings.cell`` for ``recipe``, seeded by the run's seed
     without touching Keras's global random state, Adam ready."""
     with quiet_startup():  # in case no lesson cell has imported Keras yet
         import keras  # noqa: F401 -- loaded here, quietly, before build_rnn does
 
     decay_steps = recipe.epochs * recipe.steps_per_epoch if recipe.schedule == "cosine" else None
-    model = build_rnn(settings.cell, window=task.window or settings.length, units=recipe.units,
+    model = build_rnn(settings.cell, window=window, units=recipe.units,
                       head="sigmoid" if task.measure == "accuracy" else "linear",
                       learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
                       pooling=recipe.pooling, per_step=per_step, seed=settings.seed)
