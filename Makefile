@@ -17,6 +17,10 @@ export KERAS_BACKEND ?= tensorflow
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# `make test` runs on JOBS pytest-xdist workers; loadscope keeps each notebook (and each test module) on
+# one worker, in order. Every worker loads TensorFlow. `make test JOBS=1` runs serially.
+JOBS := 2
+PARALLEL = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
 .PHONY: help venv lab test test-unit test-notebooks test-browser lint notebooks figures bench upgrade lock clean
 
@@ -49,7 +53,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --durations=10 $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --durations=10 $(PARALLEL) $(NBVAL) $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
