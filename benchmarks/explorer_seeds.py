@@ -3,7 +3,9 @@ type, on seeds the lessons never use (100 and up): each run's score against the 
 its time, then per cell the median and the worst run (the largest multiple of the optimum, or the most points below it).
 
 A one-in-three failure (a run stuck at chance) is invisible on three seeds, so the default is 10.
-The runs are ``explore.run`` calls in this process, as a panel makes them, one after another.
+The runs are ``explore.run`` calls in this process, as a panel makes them, one after another. A
+lesson with choices (lesson 4's strategies) runs every cell with its default choice, then the LSTM
+with each other choice.
 
     .venv/bin/python benchmarks/explorer_seeds.py [--seeds 10] [--lessons forecast ...] [--cells LSTM]
 """
@@ -25,11 +27,11 @@ from lessonlib.models import CELL_TYPES  # noqa: E402
 FIRST_SEED = 100  # the lessons use seeds 0 to 4 (make bench), the tests small ones
 
 
-def held_out_runs(task, cell, seeds):
+def held_out_runs(task, cell, seeds, choice=None):
     """``[(seed, relative score, epochs, seconds)]`` for runs at ``task``'s default settings."""
     results = []
     for seed in seeds:
-        run = explore.run(task, task.noise, 50, cell, seed=seed)
+        run = explore.run(task, task.noise, task.length, cell, seed=seed, choice=choice)
         results.append((seed, run.network.relative, run.epochs, run.seconds))
     return results
 
@@ -46,12 +48,16 @@ def main():
           f"(never used by a lesson)\n")
     for name in args.lessons:
         task = by_name(name).task
-        for cell in args.cells:
+        default, *others = task.choices or [None]
+        pairs = [(cell, default) for cell in args.cells] + [("LSTM", choice) for choice in others
+                                                             if "LSTM" in args.cells]
+        for cell, choice in pairs:
             began = time.perf_counter()
-            runs = held_out_runs(task, cell, seeds)
+            runs = held_out_runs(task, cell, seeds, choice)
             scores = [score for _, score, _, _ in runs]
             seconds = [s for _, _, _, s in runs]
-            print(f"    lesson {task.lesson} {cell:9s} {task.relative}: median {statistics.median(scores):.2f}, "
+            label = cell if choice is None else f"{cell}, {task.choice_name} {choice}"
+            print(f"    lesson {task.lesson} {label:9s} {task.relative}: median {statistics.median(scores):.2f}, "
                   f"worst {max(scores):.2f}; run time median {statistics.median(seconds):.1f} s, "
                   f"longest {max(seconds):.1f} s ({time.perf_counter() - began:.0f} s in all)")
             print("        " + ", ".join(f"{seed}: {score:.2f} ({epochs} ep, {s:.1f} s)"

@@ -39,8 +39,9 @@ class Recipe(NamedTuple):
     decayed along a cosine to 0 over the budget (``schedule=None``: constant), gradients clipped to
     ``clipnorm`` if set; at most ``passes`` passes, each cut into ``epochs_per_pass`` epochs (the
     curve's points), ending once ``patience`` epochs bring no lower validation loss. ``pooling``
-    averages the states over all steps. The network reads ``per_step`` values per step, or the largest
-    divisor of the length below it: a recurrent step costs about the same whatever it reads."""
+    averages the states over all steps; ``every_step`` makes the network output after every step (a
+    target per step, scored at the last). The network reads ``per_step`` values per step, or the
+    largest divisor of the length below it: a recurrent step costs about the same whatever it reads."""
 
     units: int
     learning_rate: float
@@ -53,6 +54,7 @@ class Recipe(NamedTuple):
     pooling: bool = False
     schedule: str | None = "cosine"
     per_step: int = 5
+    every_step: bool = False
 
     @property
     def steps_per_epoch(self):
@@ -72,12 +74,14 @@ class Recipe(NamedTuple):
 
 class Settings(NamedTuple):
     """What a student chose for one run: ``length`` is the number of values in each input
-    sequence (the window in lessons 1 and 2, the samples per sequence in lesson 3)."""
+    sequence (the window in lessons 1 and 2, the samples per sequence in lesson 3; lesson 4's
+    horizon); ``choice`` one of ``Task.choices`` (lesson 4's strategy), or None."""
 
     noise: float
     length: int
     cell: str
     seed: int
+    choice: str | None = None
 
 
 class Score(NamedTuple):
@@ -119,7 +123,8 @@ class Progress(NamedTuple):
 
 
 class Data(NamedTuple):
-    """A run's arrays, from ``Task.prepare``: inputs ``(n, length, 1)`` and targets; the test inputs
+    """A run's arrays, from ``Task.prepare``: inputs ``(n, length, 1)`` and targets (``(n, length)``:
+    one after each input value, for a network that outputs after every step); the test inputs
     and their ``truth``; ``yardsticks``, name -> outputs on ``x_test`` (``deferred`` if slow; a number
     for a bound), the optimum among them; the picture's inputs (None: the first test items) and view."""
 
@@ -138,7 +143,10 @@ class Task(NamedTuple):
     """One lesson's explorer. ``measure`` is ``"mse"``, ``"accuracy"`` (a sigmoid output) or ``"rmse"``
     (``report.score_fresh``); ``recipe`` serves every cell but for ``overrides[cell]``;
     ``prepare(settings, recipe)`` returns ``Data``; ``preview(settings, ax, seed=...)`` draws the data,
-    ``plot(view, ax, title)`` the predictions; ``to_units`` maps outputs to the lesson's units."""
+    ``plot(view, ax, title)`` the predictions; ``to_units`` maps outputs to the lesson's units.
+    ``choices`` (a name, e.g. a strategy, to its recipe overrides; the first is the default) adds a
+    control named ``choice_name``; ``forecast(predict, x, settings)``, if given, makes the network's
+    forecasts for the inputs ``x`` from ``predict``, its outputs for any such inputs (e.g. fed back)."""
 
     name: str  # e.g. "forecast": the panel's name (lessonlib.forecast_explorer)
     lesson: int
@@ -160,10 +168,13 @@ class Task(NamedTuple):
     items: str = "windows"  # what the test set holds, e.g. "windows" or "sequences"
     to_units: Callable = np.asarray
     window: int | None = None  # the network's input length when the slider sets another (lesson 4: the horizon)
+    choices: dict | None = None
+    choice_name: str = "strategy"
+    forecast: Callable | None = None
 
-    def recipe_for(self, cell):
-        """The recipe of ``cell``: the lesson's base recipe with the cell's overrides."""
-        return self.recipe._replace(**self.overrides.get(cell, {}))
+    def recipe_for(self, cell, choice=None):
+        """The recipe of ``cell``: the lesson's base recipe with the choice's, then the cell's, overrides."""
+        return self.recipe._replace(**(self.choices or {}).get(choice, {}), **self.overrides.get(cell, {}))
 
 
 class Run(NamedTuple):
@@ -187,8 +198,9 @@ class Run(NamedTuple):
     per_step: int = 1
 
     def predict(self, x):
-        """The network's outputs for inputs ``x`` of shape ``(n, length, 1)``, in the lesson's units."""
-        return self.task.to_units(_predict(self.model, stack_steps(x, self.per_step)))
+        """The network's forecasts for inputs ``x`` of shape ``(n, length, 1)``, in the lesson's units."""
+        return _forecasts(self.task, self.model, stack_steps(np.asarray(x, dtype="float32"), self.per_step),
+                          self.settings)
 
     @property
     def network(self):
@@ -210,7 +222,8 @@ class Run(NamedTuple):
     def summary(self):
         """One row for a table of runs: the settings, the network's scores, how the run went."""
         s, net = self.settings, self.network
-        return {"noise": f"{s.noise:.2f}", self.task.length_label: str(s.length), "cell": s.cell,
+        choice = {} if s.choice is None else {self.task.choice_name: s.choice}
+        return {"noise": f"{s.noise:.2f}", self.task.length_label: str(s.length), "cell": s.cell, **choice,
                 self.task.metric: _format_value(self.task, net.value), self.task.relative: _format_relative(net),
                 "epochs": f"{self.epochs} (kept {self.best_epoch})", "ended": self.ended,
                 "train s": f"{net.seconds:.1f}"}
@@ -239,7 +252,7 @@ def _format_relative(score):
     return f"{score.relative:.2f}" if score.interval is None else str(score.interval)
 
 
-def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update=None, choice=None):
     """Train a network of ``cell`` live on ``task``'s data and score it: one explorer run.
 
     It trains on ``Recipe.windows`` fresh items drawn with ``seed``, stops early on ``N_VALIDATION``
@@ -260,6 +273,8 @@ def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update
         the network it keeps is then scored (see ``Run``).
     on_update : callable, optional
         Called as ``on_update(progress)`` with a ``Progress`` after every batch and every epoch.
+    choice : str, optional
+        One of ``task.choices`` (default: its first); only for a task that has choices.
 
     Raises
     ------
@@ -267,10 +282,16 @@ def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update
         For a setting outside the ranges above, or a callback that is not callable, before any work.
     """
     low, high = task.length_range
+    if task.choices:
+        choice = next(iter(task.choices)) if choice is None else check_choice(task.choice_name, choice,
+                                                                                tuple(task.choices))
+    elif choice is not None:
+        raise ValueError(f"Lesson {task.lesson}'s explorer has no choice of {task.choice_name}: leave `choice` "
+                         f"as None. Received: {choice!r}")
     settings = Settings(check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1]),
                         check_int(task.length_name, length, low=low, high=high),
                         check_choice("cell", cell, CELL_TYPES),
-                        check_int("seed", seed, low=0, high=TEST_SEED - 1))
+                        check_int("seed", seed, low=0, high=TEST_SEED - 1), choice)
     check_callback("should_stop", should_stop, arguments="()")
     check_callback("on_update", on_update, arguments="(progress)")
     return _train_and_score(task, settings, should_stop, on_update)
@@ -279,12 +300,12 @@ def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update
 def _train_and_score(task, settings, should_stop, on_update):
     """One run: data and yardsticks, then the network trained live, then every score."""
     start = time.perf_counter()
-    recipe = task.recipe_for(settings.cell)
+    recipe = task.recipe_for(settings.cell, settings.choice)
     window = task.window or settings.length  # the network's input length
     per_step = max(d for d in range(1, recipe.per_step + 1) if window % d == 0)
     data = _stacked(task.prepare(settings, recipe), per_step)
     references = {name: _measure(task, _head(out), data.truth[:N_CURVE]) for name, out in data.yardsticks.items()}
-    report = _Reporter(task, data, references, recipe, on_update)
+    report = _Reporter(task, settings, data, references, recipe, on_update)
     report.update(0, None, None)  # the yardsticks are known: the curve can show them
     model = report.model = _build_network(task, settings, recipe, window, per_step)
     rng = np.random.default_rng([settings.seed, 7])  # the run's own: no global random state moves
@@ -293,7 +314,7 @@ def _train_and_score(task, settings, should_stop, on_update):
                    batch_size=recipe.batch_size, patience=recipe.patience, steps_per_epoch=recipe.steps_per_epoch,
                    should_stop=should_stop, on_batch=report.batch)
     name = network_name(settings.cell)
-    outputs = {name: task.to_units(_predict(model, data.x_test)),
+    outputs = {name: _forecasts(task, model, data.x_test, settings),
                **{yardstick: _whole(out) for yardstick, out in data.yardsticks.items()}}
     scores = _scores(task, outputs, data.truth)
     scores[name] = scores[name]._replace(seconds=fit.seconds)
@@ -302,12 +323,27 @@ def _train_and_score(task, settings, should_stop, on_update):
 
 
 def _stacked(data, per_step):
-    """``data`` with every input regrouped to ``per_step`` values per step, as float32."""
+    """``data`` with every input regrouped to ``per_step`` values per step, as float32, and targets
+    given after every input value kept after every step's last value."""
     def stack(x):
         return None if x is None else stack_steps(x, per_step).astype("float32")
 
+    def per_step_targets(y):
+        return y[:, per_step - 1::per_step] if np.ndim(y) == 2 else y
+
     return data._replace(x_train=stack(data.x_train), x_val=stack(data.x_val), x_test=stack(data.x_test),
-                         x_view=stack(data.x_view))
+                         x_view=stack(data.x_view), y_train=per_step_targets(data.y_train),
+                         y_val=per_step_targets(data.y_val))
+
+
+def _forecasts(task, model, x, settings):
+    """The network's forecasts for the (regrouped) inputs ``x``, in the lesson's units: its output, at
+    the last step if it outputs after every step, or ``task.forecast``'s."""
+    def predict(inputs):
+        outputs = _predict(model, inputs)
+        return outputs[:, -1] if outputs.ndim == 2 else outputs
+
+    return task.to_units(predict(x) if task.forecast is None else task.forecast(predict, x, settings))
 
 
 def _measure(task, outputs, truth):
@@ -339,8 +375,9 @@ def _scores(task, outputs, truth):
 class _Reporter:
     """``fit_live``'s callbacks for one run: score each epoch, report batches and epochs."""
 
-    def __init__(self, task, data, references, recipe, on_update):
-        self.task, self.data, self.references, self.recipe, self.on_update = task, data, references, recipe, on_update
+    def __init__(self, task, settings, data, references, recipe, on_update):
+        self.task, self.settings, self.data, self.references = task, settings, data, references
+        self.recipe, self.on_update = recipe, on_update
         self.model = None
         parts = [data.x_val, data.x_test[:N_CURVE]] + ([] if data.x_view is None else [data.x_view])
         self.inputs = np.concatenate(parts).astype("float32")
@@ -348,14 +385,19 @@ class _Reporter:
 
     def evaluate(self, epoch):
         """Score the network after ``epoch`` epochs; report it; return the validation loss."""
-        outputs = _predict(self.model, self.inputs)
         n_val = len(self.data.x_val)
-        curve_outputs = self.task.to_units(outputs[n_val:n_val + N_CURVE])
-        self.curve.append(_measure(self.task, curve_outputs, self.data.truth[:N_CURVE]))
-        self.views.append(self._view(outputs))
+        if self.task.forecast is None:  # one batch for everything (one traced function per model)
+            outputs = _predict(self.model, self.inputs)
+            loss = _loss(self.task, outputs[:n_val], self.data.y_val)
+            forecasts = self.task.to_units(outputs[n_val:, -1] if outputs.ndim == 2 else outputs[n_val:])
+        else:
+            loss = _loss(self.task, _predict(self.model, self.inputs[:n_val]), self.data.y_val)
+            forecasts = _forecasts(self.task, self.model, self.inputs[n_val:], self.settings)
+        self.curve.append(_measure(self.task, forecasts[:N_CURVE], self.data.truth[:N_CURVE]))
+        self.views.append(self._view(forecasts))
         self.epoch = epoch
         self.update(0, None, self.views[-1])
-        return _loss(self.task, outputs[:n_val], self.data.y_val)
+        return loss
 
     def batch(self, epoch, batch, batches, loss):
         self.update(batch, loss, None)
@@ -365,13 +407,12 @@ class _Reporter:
             self.on_update(Progress(self.epoch, batch, self.recipe.steps_per_epoch, loss, tuple(self.curve),
                                     self.references, self.recipe.epochs, view))
 
-    def _view(self, outputs):
-        """The picture's predictions from the outputs on ``inputs``, in the lesson's units."""
-        data, to_units = self.data, self.task.to_units
+    def _view(self, forecasts):
+        """The picture's predictions from the forecasts for the curve's and the picture's inputs."""
+        data = self.data
         if data.x_view is not None:
-            return data.view._replace(predictions=to_units(outputs[-len(data.x_view):]))
-        start = len(data.x_val)
-        return data.view._replace(predictions=to_units(outputs[start:start + len(data.view.target)]))
+            return data.view._replace(predictions=forecasts[-len(data.x_view):])
+        return data.view._replace(predictions=forecasts[:len(data.view.target)])
 
 
 def _loss(task, outputs, targets):
@@ -392,7 +433,7 @@ def _build_network(task, settings, recipe, window, per_step):
     model = build_rnn(settings.cell, window=window, units=recipe.units,
                       head="sigmoid" if task.measure == "accuracy" else "linear",
                       learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
-                      pooling=recipe.pooling, per_step=per_step, seed=settings.seed)
+                      pooling=recipe.pooling, every_step=recipe.every_step, per_step=per_step, seed=settings.seed)
     # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second
     # tracing of the training step (a noticeable share of a short run), with the same numbers.
     model.optimizer.build(model.trainable_variables)
@@ -400,8 +441,9 @@ def _build_network(task, settings, recipe, window, per_step):
 
 
 def _predict(model, inputs):
-    """The model's outputs as a flat float array, in one batch (one traced function per model)."""
-    return np.asarray(model.predict_on_batch(np.asarray(inputs, dtype="float32")), dtype=float)[:, 0]
+    """The model's outputs as a float array, ``(n,)`` or ``(n, steps)`` for a network that outputs after
+    every step, in one batch (one traced function per model)."""
+    return np.asarray(model.predict_on_batch(np.asarray(inputs, dtype="float32")), dtype=float)[..., 0]
 
 
 def split(x, y, n_train):

@@ -13,11 +13,11 @@ HEADS = ("linear", "sigmoid")
 
 
 def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=None, decay_steps=None,
-              clipnorm=None, pooling=False, per_step=1, seed=None):
+              clipnorm=None, pooling=False, every_step=False, per_step=1, seed=None):
     """A ``keras.Sequential`` compiled with Adam: one recurrent layer of ``cell`` and a Dense(1) head.
 
     The recurrent layer (one of ``CELL_TYPES``, with a state of 1 to 1024 ``units``) returns only its
-    final state, which the Dense head turns into one number.
+    final state, which the Dense head turns into one number (``every_step``: one after every step).
 
     Parameters
     ----------
@@ -33,6 +33,9 @@ def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=Non
         If given, each gradient step is clipped to this norm (a guard against exploding gradients).
     pooling : bool, default False
         Average the recurrent layer's states over all time steps instead of using its last one.
+    every_step : bool, default False
+        Output a number after every step (``return_sequences=True``, the head applied to each state):
+        the output has shape ``(n, steps, 1)``, and the targets one per step. Not with ``pooling``.
     per_step : int, default 1
         Values read at each step: the input has shape ``(window // per_step, per_step)``, as
         ``stack_steps(windows, per_step)`` makes; it must divide ``window``.
@@ -52,6 +55,9 @@ def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=Non
     if clipnorm is not None:
         clipnorm = check_float("clipnorm", clipnorm, low=0, low_open=True)
     pooling = check_bool("pooling", pooling)
+    if check_bool("every_step", every_step) and pooling:
+        raise ValueError("`pooling` averages the states into one output, `every_step` outputs after every step: "
+                         "choose one. Received: pooling=True, every_step=True")
     per_step = check_divisor("per_step", per_step, window)
     if seed is not None:
         seed = check_int("seed", seed, low=0, high=2**31 - 4)
@@ -68,7 +74,7 @@ def build_rnn(cell="LSTM", *, window, units=32, head="linear", learning_rate=Non
             initializers.update(recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 1), seed=seed)
         return {**name(part), **initializers}
 
-    recurrent = getattr(keras.layers, cell)(units, return_sequences=pooling, **own("recurrent", 0))
+    recurrent = getattr(keras.layers, cell)(units, return_sequences=pooling or every_step, **own("recurrent", 0))
     model = keras.Sequential([keras.Input(shape=(window // per_step, per_step), **name("input")), recurrent], name=cell)
     if pooling:
         model.add(keras.layers.GlobalAveragePooling1D(**name("pool")))

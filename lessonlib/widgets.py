@@ -292,17 +292,14 @@ class Explorer(widgets.VBox):
         self.frames += 1
 
     def _draw_view(self, view, epoch):
-        s = self._settings
-        title = f"{s['cell']}, noise {s['noise']:.2f}, after epoch {epoch}"
+        title = f"{_describe(self._settings, self.controls)}, after epoch {epoch}"
         self.view_figure, self.view_image.value = _render(lambda ax: self.plot(view, ax, title))
 
     def _show_result(self, result):
         self._painter.flush()  # the live pictures first, then the final ones over them
         self._draw_curve(result.curve, result.references, self.progress.max, result.best_epoch)
         s = self._settings
-        sizes = "".join(f", {name} {value}" for name, value in s.items() if name not in ("noise", "cell"))
-        self.past.append((f"run {len(self.results)}: {s['cell']}, noise {s['noise']:.2f}{sizes}", s["cell"],
-                          result.curve))
+        self.past.append((f"run {len(self.results)}: {_describe(s, self.controls)}", s["cell"], result.curve))
         self._draw_view(result.view, result.best_epoch)
         self.progress.value = result.epochs
         self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
@@ -411,6 +408,19 @@ def _render(draw, figsize=LIVE_FIGSIZE):
     return figure, buffer.getvalue()
 
 
+def _describe(settings, controls):
+    """A run's settings in a few words: its cell, noise and the other controls' values, by their labels.
+
+    Examples
+    --------
+    >>> _describe({"noise": 0.5, "n_points": 50, "cell": "GRU"}, {"n_points": widgets.IntSlider(description="length")})
+    'GRU, noise 0.50, length 50'
+    """
+    others = "".join(f", {controls[name].description} {value}" for name, value in settings.items()
+                     if name not in ("noise", "cell"))
+    return f"{settings['cell']}, noise {settings['noise']:.2f}{others}"
+
+
 def _plot_curve(ax, scores, references, budget, best_epoch, *, cell="LSTM", past=(), metric, log, percent,
                 items):
     """The network's test score after each epoch, the earlier runs' faded, a horizontal line per yardstick."""
@@ -447,7 +457,8 @@ def _plot_curve(ax, scores, references, budget, best_epoch, *, cell="LSTM", past
 
 def explorer(task, *, seed=0):
     """The explorer panel of a lesson's ``task`` (an ``explore.Task``): sliders for the noise and the
-    length, a choice of cell type, Train (then Stop); every run and preview uses ``seed``.
+    length, a choice of cell type (and of ``task.choices``, if any), Train (then Stop); every run and
+    preview uses ``seed``.
 
     Lessons reach it through their module in ``lessonlib.lessons``, e.g. ``lessonlib.forecast_explorer()``.
 
@@ -467,15 +478,18 @@ def explorer(task, *, seed=0):
         "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
                                       style={**style, "button_width": "96px"}),
     }
+    if task.choices:  # e.g. lesson 4's strategy
+        controls[task.choice_name] = widgets.ToggleButtons(options=tuple(task.choices), description=task.choice_name,
+                                                           style={**style, "button_width": "150px"})
     accuracy = task.measure == "accuracy"
     curve = functools.partial(_plot_curve, metric=f"{task.metric}{' (%)' if accuracy else ''}", log=not accuracy,
                               percent=accuracy, items=task.items)
     title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
              f"watch the network learn, and Stop it whenever you like. {INTERRUPT_NOTE}")
 
-    def run(*, noise, cell, should_stop, on_update, **length):
-        return explore.run(task, noise, length[task.length_name], cell, seed=seed, should_stop=should_stop,
-                           on_update=on_update)
+    def run(*, noise, cell, should_stop, on_update, **others):
+        return explore.run(task, noise, others[task.length_name], cell, seed=seed, should_stop=should_stop,
+                           on_update=on_update, choice=others.get(task.choice_name))
 
     return Explorer(run, controls,
                     preview=functools.partial(task.preview, seed=seed), plot=task.plot, curve=curve, title=title)

@@ -79,7 +79,8 @@ def test_a_run_scores_the_network_and_the_yardsticks_against_the_optimum_on_fres
     task = tiny_tasks[lesson.name]
     length = _length(task, 20)
     run = run_function(lesson)(task.noise, length, "GRU", seed=3)
-    assert run.task == task and run.settings == Settings(task.noise, length, "GRU", 3)
+    choice = next(iter(task.choices)) if task.choices else None
+    assert run.task == task and run.settings == Settings(task.noise, length, "GRU", 3, choice)
     assert list(run.scores) == ["GRU network", *run.references] and list(run.scores)[-1] == task.optimum
     assert run.network is run.scores["GRU network"]
     data = task.prepare(run.settings, task.recipe_for("GRU"))  # the test set, as the lesson draws it
@@ -233,8 +234,10 @@ def test_bad_arguments_are_rejected_before_any_work(lesson, case, monkeypatch):
 def test_the_run_function_takes_its_tasks_length_and_defaults(lesson):
     task = lesson.task
     parameters = inspect.signature(run_function(lesson)).parameters
-    assert list(parameters) == ["noise", task.length_name, "cell", "seed", "should_stop", "on_update"]
+    choice = [task.choice_name] if task.choices else []  # lesson 4's strategy
+    assert list(parameters) == ["noise", task.length_name, "cell", *choice, "seed", "should_stop", "on_update"]
     assert parameters["noise"].default == task.noise and parameters["cell"].default == "LSTM"
+    assert all(parameters[name].default == next(iter(task.choices)) for name in choice)
     low, high = task.length_range
     assert low <= parameters[task.length_name].default <= high
     assert all(parameters[name].kind is inspect.Parameter.KEYWORD_ONLY for name in ("seed", "should_stop", "on_update"))

@@ -223,6 +223,52 @@ def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(monkeypatch
     assert run.network.value == pytest.approx(np.mean((network - test.y_clean[:, -1]) ** 2), rel=1e-4)
 
 
+def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_forecasts(monkeypatch):
+    monkeypatch.setattr(many_steps, "TASK", many_steps.TASK._replace(recipe=TINY, overrides={}))
+    run = lessonlib.run_many_steps(0.5, 6, "GRU", "recursive", seed=1)
+    assert run.settings.choice == "recursive" and run.model.output_shape == (None, 1)
+    test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=6, noise=0.5, seed=explore.TEST_SEED)
+    windows = test.x[:, :, 0].copy()
+    for _ in range(6):  # by hand: forecast the next value, append it, drop the oldest
+        forecast = run.model.predict(lessonlib.stack_steps(windows[:, :, None], run.per_step), verbose=0)[:, 0]
+        windows = np.column_stack([windows[:, 1:], forecast])
+    assert run.network.value == pytest.approx(np.mean((forecast - test.y_clean[:, -1]) ** 2), rel=1e-4)
+    np.testing.assert_allclose(run.predict(test.x[:50]), forecast[:50], rtol=1e-4, atol=1e-5)
+
+
+def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_and_is_scored_at_the_last(monkeypatch):
+    monkeypatch.setattr(many_steps, "TASK", many_steps.TASK._replace(recipe=TINY, overrides={}))
+    run = lessonlib.run_many_steps(0.5, 6, "LSTM", "sequence to sequence", seed=1)
+    steps = many_steps.WINDOW // run.per_step
+    assert run.model.output_shape == (None, steps, 1)
+    test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=6, noise=0.5, seed=explore.TEST_SEED)
+    last = run.model.predict(lessonlib.stack_steps(test.x, run.per_step), verbose=0)[:, -1, 0]
+    assert run.network.value == pytest.approx(np.mean((last - test.y_clean[:, -1]) ** 2), rel=1e-4)
+
+
+def test_each_strategy_trains_on_its_own_targets():
+    values = np.arange(60.0)  # one window of 50 values, then its 10 next ones
+    windows = lessonlib.signals.SineWindows(values[None, :50, None], values[None, 50:], values[None, 50:])
+    settings = explore.Settings(0.5, 10, "LSTM", 0, "direct")
+    assert many_steps._targets(windows, settings).tolist() == [59.0]  # 10 steps after the window
+    assert many_steps._targets(windows, settings._replace(choice="recursive")).tolist() == [50.0]  # the next one
+    every = many_steps._targets(windows, settings._replace(choice="sequence to sequence"))
+    assert every.tolist() == [list(np.arange(10.0, 60.0))]  # 10 steps after each value of the window
+
+
+@pytest.mark.parametrize("strategy", ["seq2seq", 2])
+def test_an_unknown_strategy_is_named_with_the_choices(strategy):
+    message = (r"`strategy` must be one of 'direct', 'recursive', 'sequence to sequence'\. "
+               rf"Received: strategy={strategy!r}\.")
+    with pytest.raises(ValueError, match=message):
+        lessonlib.run_many_steps(0.5, 6, "LSTM", strategy)
+
+
+def test_a_lesson_without_choices_rejects_one():
+    with pytest.raises(ValueError, match=r"Lesson 1's explorer has no choice of strategy: leave `choice` as None"):
+        explore.run(lessonlib.lessons.by_name("forecast").task, 0.5, 20, "LSTM", choice="direct")
+
+
 def test_the_recursive_yardstick_fits_the_linear_autoregression_once_and_feeds_it_back():
     train = lessonlib.sine_windows_ahead(500, window=50, horizon=1, noise=0.5, seed=0)
     test = lessonlib.sine_windows_ahead(40, window=50, horizon=1, noise=0.5, seed=1)
@@ -249,10 +295,12 @@ def test_the_preview_draws_the_series_and_the_target():
     plt.close(fig)
 
 
-def test_the_panel_has_a_horizon_slider():
+def test_the_panel_has_a_horizon_slider_and_a_strategy_choice():
     panel = lessonlib.many_steps_explorer()
-    assert set(panel.controls) == {"noise", "horizon", "cell"}
+    assert list(panel.controls) == ["noise", "horizon", "cell", "strategy"]
     assert (panel.controls["horizon"].min, panel.controls["horizon"].max) == many_steps.TASK.length_range
+    assert panel.controls["strategy"].options == ("direct", "recursive", "sequence to sequence")
+    assert panel.controls["strategy"].value == "direct"
 
 
 # --- the exercises, on the lesson's own data ---------------------------------------------------------

@@ -37,6 +37,16 @@ def test_build_rnn_options_the_explorers_use():
     assert float(plain.optimizer.learning_rate) == pytest.approx(0.001)
 
 
+def test_build_rnn_every_step_outputs_after_each_step():
+    import numpy as np
+
+    model = build_rnn("LSTM", window=10, units=3, per_step=5, every_step=True, seed=0)
+    assert model.layers[0].return_sequences and model.output_shape == (None, 2, 1)
+    x = np.random.default_rng(0).normal(size=(4, 2, 5)).astype("float32")
+    first = model.predict(x[:, :1], verbose=0)  # the first step's output depends on that step alone
+    np.testing.assert_allclose(model.predict(x, verbose=0)[:, :1], first, rtol=1e-5, atol=1e-6)
+
+
 def test_simple_rnn_parameter_count_is_the_three_weight_sets():
     model = build_rnn("SimpleRNN", window=50, units=32)
     # W_x (32x1) + W_h (32x32) + bias (32), then W_y (32) + bias (1)
@@ -53,6 +63,9 @@ def test_simple_rnn_parameter_count_is_the_three_weight_sets():
     ({"decay_steps": 0}, ValueError, r"`decay_steps` must be at least 1. Received: decay_steps=0"),
     ({"clipnorm": -1.0}, ValueError, r"`clipnorm` must be"),
     ({"pooling": "yes"}, TypeError, r"`pooling` must be True or False"),
+    ({"every_step": 1}, TypeError, r"`every_step` must be True or False"),
+    ({"pooling": True, "every_step": True}, ValueError,
+     r"`pooling` averages the states into one output, `every_step` outputs after every step: choose one"),
     ({"per_step": 3}, ValueError,
      r"`per_step` must divide the window length 10: one of 1, 2, 5, 10. Received: per_step=3."),
     ({"per_step": 20}, ValueError, r"`per_step` must be between 1 and 10. Received: per_step=20 with windows of 10"),

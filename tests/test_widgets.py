@@ -117,9 +117,9 @@ def test_a_lessons_panel_starts_with_its_settings_a_preview_and_an_empty_history
     panel = explorer_of(lesson)()
     parameters = inspect.signature(lesson.exports[f"run_{lesson.name}"]).parameters
     assert panel.settings() == {"noise": task.noise, task.length_name: parameters[task.length_name].default,
-                                "cell": "LSTM"}
+                                "cell": "LSTM", **_first_choice(task)}
     assert all(parameters[name].default == value for name, value in panel.settings().items())  # the run's
-    noise, length, cell = panel.controls.values()
+    noise, length, cell = list(panel.controls.values())[:3]
     assert (noise.min, noise.max) == NOISE_RANGE and (length.min, length.max) == task.length_range
     assert length.description == task.length_label and cell.options == CELL_TYPES
     assert f"lesson {task.lesson}" in panel.children[0].value
@@ -143,7 +143,12 @@ def test_moving_a_slider_redraws_the_preview_and_clamps_out_of_range_values(less
     panel.controls[length].value = low - 5
     assert panel.settings()[length] == low
     panel.controls["cell"].value = "GRU"
-    assert panel.settings() == {"noise": NOISE_RANGE[1], length: low, "cell": "GRU"}
+    assert panel.settings() == {"noise": NOISE_RANGE[1], length: low, "cell": "GRU", **_first_choice(lesson.task)}
+
+
+def _first_choice(task):
+    """``{name: its default}`` for a task with a choice (lesson 4's strategy), else nothing."""
+    return {task.choice_name: next(iter(task.choices))} if task.choices else {}
 
 
 def test_train_turns_into_stop_disables_the_controls_and_gives_them_back():
@@ -171,7 +176,7 @@ def test_the_pictures_are_redrawn_live_after_the_yardsticks_and_every_epoch():
     assert script.waiting.wait(TIMEOUT)  # epoch 0 is scored; the run waits at the gate
     assert len(pictures) == 2 and bytes(pictures[0]).startswith(b"\x89PNG")  # the lines, then epoch 0
     assert panel.curve_figure.axes[0].lines[0].get_ydata().tolist() == [0.5]
-    assert panel.view_figure.axes[0].get_title() == "LSTM, noise 0.50, after epoch 0"
+    assert panel.view_figure.axes[0].get_title() == "LSTM, noise 0.50, window 50, after epoch 0"
     script.gate.set()
     assert panel.wait(TIMEOUT)
     assert len(pictures) == 6 and panel.frames == 6  # + epochs 1 to 3 + the final picture
@@ -291,14 +296,17 @@ def test_real_runs_in_every_lesson(tiny_tasks, lesson):
     assert panel.wait(TIMEOUT)
     assert panel.errors == [], panel.errors
     run = panel.last_result
-    assert run.task == task and run.settings == Settings(0.25, length, "GRU", 1)
+    choice = next(iter(task.choices)) if task.choices else None  # the first is the default
+    assert run.task == task and run.settings == Settings(0.25, length, "GRU", 1, choice)
     assert run.epochs == task.recipe.epochs  # the panel runs the lesson's TASK as it is when Train is clicked
     assert frames.count(True) >= 3  # live (the lines, then epochs as fast as they are drawn), and the final one
     curve = panel.curve_figure.axes[0]
     legend = [t.get_text() for t in curve.get_legend().get_texts()]
     assert task.metric in curve.get_ylabel() and f"kept: epoch {run.best_epoch}" in legend
     assert all(any(text.startswith(f"{name}: ") for text in legend) for name in run.references), legend
-    assert panel.view_figure.axes[0].get_title().startswith(f"GRU, noise 0.25, after epoch {run.best_epoch}")
+    choices = f", {task.choice_name} {choice}" if choice else ""
+    assert panel.view_figure.axes[0].get_title().startswith(
+        f"GRU, noise 0.25, {task.length_label} {length}{choices}, after epoch {run.best_epoch}")
     assert f"Run 1: scores on 10,000 fresh test {task.items}" in panel.result_html.value
     assert len(panel.history_table().rows) == 1 and panel.history_table().rows[0][3] == "GRU"
     assert panel.history_table().header == ["run", *run.summary()]

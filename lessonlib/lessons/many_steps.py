@@ -1,11 +1,13 @@
-"""Lesson 4's wiring: its explorer forecasts a noisy sine ``horizon`` steps ahead (the direct strategy:
-one network per horizon), against the last value, the sine fit, the linear autoregression fitted
+"""Lesson 4's wiring: its explorer forecasts a noisy sine ``horizon`` steps ahead with one of the
+lesson's three strategies, against the last value, the sine fit, the linear autoregression fitted
 directly to that horizon and fed its own forecasts (recursive), and the Bayes forecast (the optimum).
 
-The panel is the shared one (``widgets.explorer``): noise, one length slider and the cell type. Here
-the slider is the horizon and the window stays at lesson 4's 50 values (``Task.window``). The panel
-has no control for the strategy, so the network is always direct; the two linear autoregressions
-show on every run what feeding a forecaster its own forecasts costs at that horizon.
+The panel is the shared one (``widgets.explorer``): noise, one length slider, the cell type and the
+strategy (``Task.choices``). Here the slider is the horizon and the window stays at lesson 4's 50
+values (``Task.window``). The strategies are the lesson's, for one horizon: *direct* trains on the
+value ``horizon`` steps after each window; *recursive* on the next value, then feeds the network its
+own forecasts ``horizon`` times; *sequence to sequence* on the value ``horizon`` steps after every
+step's last value, scored at the last step.
 """
 
 from __future__ import annotations
@@ -26,31 +28,36 @@ LAST_VALUE, SINE_FIT = "last value", "sine fit"
 AR_DIRECT, AR_RECURSIVE = "linear autoregression, direct", "linear autoregression, recursive"
 BAYES_FORECAST = "Bayes forecast (optimum)"
 N_SHOWN = 170  # the picture's stretch: the last values of the lesson's series, as in lesson 1
+DIRECT, RECURSIVE, SEQ2SEQ = "direct", "recursive", "sequence to sequence"
+STRATEGIES = {DIRECT: {}, RECURSIVE: {}, SEQ2SEQ: {"every_step": True}}  # each one's recipe overrides
 __all__ = ["run_many_steps", "many_steps_explorer"]
 
 
-def run_many_steps(noise=0.5, horizon=35, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+def run_many_steps(noise=0.5, horizon=35, cell="LSTM", strategy=DIRECT, *, seed=0, should_stop=None,
+                   on_update=None):
     """Lesson 4 live: train a network to forecast a noisy sine ``horizon`` steps ahead from a window
-    of 50 values, and score it against the last value, the sine fit, the linear autoregression
-    (direct and recursive) and the Bayes forecast.
+    of 50 values with one ``strategy`` (``"direct"``, ``"recursive"`` or ``"sequence to sequence"``),
+    and score it against the last value, the sine fit, the linear autoregression (direct and
+    recursive) and the Bayes forecast.
 
     The data are ``sine_windows_ahead`` (each window with its own phase and noise); the network is
-    trained on the noisy value ``horizon`` steps after each window and scored by its MSE against the
-    clean one. ``horizon`` is between 1 and 100 steps (one period of the sine is about 35);
-    ``explore.run`` has the other arguments.
+    trained on noisy values (which ones, the strategy says) and scored by the MSE of its forecast
+    ``horizon`` steps after each window against the clean value. ``horizon`` is between 1 and 100
+    steps (one period of the sine is about 35); ``explore.run`` has the other arguments.
 
     Examples
     --------
-    >>> run = run_many_steps(0.5, 10, "GRU", should_stop=lambda: True)  # stopped before training
-    >>> run.epochs, run.ended, list(run.scores)[-1]
-    (0, 'stopped', 'Bayes forecast (optimum)')
+    >>> run = run_many_steps(0.5, 10, "GRU", "recursive", should_stop=lambda: True)  # stopped before training
+    >>> run.epochs, run.ended, run.settings.choice, list(run.scores)[-1]
+    (0, 'stopped', 'recursive', 'Bayes forecast (optimum)')
     """
-    return explore.run(TASK, noise, horizon, cell, seed=seed, should_stop=should_stop, on_update=on_update)
+    return explore.run(TASK, noise, horizon, cell, seed=seed, should_stop=should_stop, on_update=on_update,
+                       choice=strategy)
 
 
 def many_steps_explorer(seed=0):
-    """Lesson 4's explorer panel: noise, horizon and cell type; train a network live and watch its
-    error at that horizon approach the optimum's. Every run uses ``seed`` (see ``run_many_steps``)."""
+    """Lesson 4's explorer panel: noise, horizon, cell type and strategy; train a network live and watch
+    its error at that horizon approach the optimum's. Every run uses ``seed`` (see ``run_many_steps``)."""
     from ..widgets import explorer
 
     return explorer(TASK, seed=seed)
@@ -60,18 +67,40 @@ def _prepare(settings, recipe):
     noise, horizon = settings.noise, settings.length
     train = sine_windows_ahead(recipe.windows + N_VALIDATION, window=WINDOW, horizon=horizon, noise=noise,
                                seed=settings.seed)
-    x_train, y_train, x_val, y_val = explore.split(train.x, train.y[:, -1], recipe.windows)
+    x_train, y_train, x_val, y_val = explore.split(train.x, _targets(train, settings), recipe.windows)
     x_test, truth, fixed = _test_set(noise, horizon)
     one_step = _linear_ar(x_train, train.y[:recipe.windows, 0])
     yardsticks = {LAST_VALUE: fixed[LAST_VALUE], SINE_FIT: fixed[SINE_FIT],
                   AR_RECURSIVE: forecast_recursive(one_step, x_test, horizon=horizon)[:, -1],
-                  AR_DIRECT: forecast_linear_ar(x_train, y_train, x_test), BAYES_FORECAST: fixed[BAYES_FORECAST]}
+                  AR_DIRECT: forecast_linear_ar(x_train, train.y[:recipe.windows, -1], x_test),
+                  BAYES_FORECAST: fixed[BAYES_FORECAST]}
     series = noisy_sine(500, noise=noise, seed=settings.seed)  # the picture: lesson 1's series
     x_view = _view_windows(series.noisy, horizon)
     clean = series.clean[-N_SHOWN:]
     optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise, horizon=horizon)
     view = View(None, series.noisy[-N_SHOWN:], t=series.t[-N_SHOWN:], clean=clean, optimum=optimum)
     return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, x_view, view)
+
+
+def _targets(windows, settings):
+    """The network's training targets for ``settings.choice``: the value ``horizon`` steps after each
+    window (direct), the next one (recursive), or the value ``horizon`` steps after each input value
+    (sequence to sequence: ``explore`` keeps those after each step's last value)."""
+    if settings.choice == RECURSIVE:
+        return windows.y[:, 0]
+    if settings.choice == SEQ2SEQ:
+        values = np.concatenate([windows.x[:, :, 0], windows.y], axis=1)  # each window, then its future
+        return values[:, settings.length:settings.length + WINDOW]  # column j: horizon steps after value j
+    return windows.y[:, -1]
+
+
+def _forecast(predict, x, settings):
+    """The network's forecasts ``horizon`` steps after each of the (regrouped) windows ``x``: fed its own
+    forecasts for the recursive strategy, as it outputs them otherwise."""
+    if settings.choice != RECURSIVE:
+        return predict(x)
+    return forecast_recursive(lambda windows: predict(windows.reshape(x.shape)), x.reshape(len(x), -1),
+                              horizon=settings.length)[:, -1]
 
 
 def _linear_ar(x_train, y_train):
@@ -133,4 +162,4 @@ TASK = Task(
     recipe=Recipe(units=32, learning_rate=0.005, batch_size=128, n_train=16_000, passes=4, patience=6,
                   epochs_per_pass=4),
     overrides={"SimpleRNN": {"learning_rate": 0.002, "clipnorm": 1.0}},
-    prepare=_prepare, preview=_preview, plot=_plot, window=WINDOW)
+    prepare=_prepare, preview=_preview, plot=_plot, window=WINDOW, choices=STRATEGIES, forecast=_forecast)
