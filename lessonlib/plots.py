@@ -6,10 +6,19 @@ import itertools
 
 import numpy as np
 
-from ._validation import check_paired, check_same_length, check_scores_and_labels, check_series, check_split_counts
+from ._validation import (
+    check_float,
+    check_paired,
+    check_same_length,
+    check_scores_and_labels,
+    check_series,
+    check_split_counts,
+)
 from .metrics import rmse, roc_auc
 
 PREDICTION, ACTUAL, IDEAL = "tab:blue", "tab:red", "tab:green"
+ROC_STYLES = ["--", "-", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5))]  # the ROC curves after the first: dash-dot-dot last
+RUN_MARKERS = [("D", "tab:purple"), ("s", "tab:red"), ("^", "tab:brown"), ("v", "tab:pink")]  # learning curve
 
 
 def _axes(ax, figsize):
@@ -36,7 +45,9 @@ def plot_forecast(t, predictions, actual, ideal, *, optimum=None, ax=None, title
     """The original lesson's picture: one-step predictions, the noisy actual values, and the ideal.
 
     ``optimum``, if given, is the best possible forecast from the same windows (the Bayes
-    forecast), drawn dashed: the closest any method that sees only a window can get to the ideal.
+    forecast): the closest any method that sees only a window can get to the ideal. It often
+    coincides with the ideal, so the ideal is drawn wide and pale underneath and the optimum thin,
+    dashed and black on top; the legend goes in one row above the curves, in room made for it.
     """
     t = check_series("t", t)
     curves = (("predictions", predictions), ("actual", actual), ("ideal", ideal), ("optimum", optimum))
@@ -44,25 +55,32 @@ def plot_forecast(t, predictions, actual, ideal, *, optimum=None, ax=None, title
         if values is not None:
             check_same_length("t", t, name, check_series(name, np.ravel(values)))
     ax = _axes(ax, (9.5, 3.2))
-    ax.plot(t, np.ravel(predictions), ".-", color=PREDICTION, lw=0.5, label="predictions")
-    ax.plot(t, actual, ".", color=ACTUAL, label="actual")
-    ax.plot(t, ideal, "-", color=IDEAL, label="ideal")
+    ax.plot(t, np.ravel(predictions), ".-", color=PREDICTION, lw=0.5, ms=4, label="predictions", zorder=3)
+    ax.plot(t, actual, ".", color=ACTUAL, label="actual", zorder=2)
+    ax.plot(t, ideal, "-", color=IDEAL, lw=4, alpha=0.45, label="ideal", zorder=1)
     if optimum is not None:
-        ax.plot(t, np.ravel(optimum), "--", color="black", lw=1, label="best possible (Bayes)")
-    ax.set(xlabel="t", ylabel="value", title=title)
-    ax.legend(loc="upper right")
+        ax.plot(t, np.ravel(optimum), "--", color="black", lw=1.2, label="best possible (Bayes)", zorder=4)
+    bottom, top = ax.get_ylim()
+    ax.set(xlabel="t", ylabel="value", title=title, ylim=(bottom, top + 0.25 * (top - bottom)))
+    ax.legend(loc="upper center", ncols=4, fontsize="small", frameon=False)
     return ax
 
 
-def plot_input_gradients(gradients, *, ax=None, title=None):
-    """Gradient size per input step for several models, on a log scale, most recent step on the right.
+def plot_input_gradients(gradients, *, log=False, ax=None, title=None):
+    """Gradient size per input step for several models, most recent step on the right.
 
-    ``gradients`` maps a model's name to ``input_gradients(model, windows)``.
+    ``gradients`` maps a model's name to ``input_gradients(model, windows)``. The y-axis is linear
+    from 0, so that a value near zero looks small; on a log scale (``log=True``) a weight passing
+    through zero, as the sine fit's do, cuts a deep notch, and draws the eye to what matters least.
     """
     ax = _axes(ax, (8, 3.2))
     for name, values in gradients.items():
         values = check_series(f"gradients[{name!r}]", values)
-        ax.semilogy(np.arange(len(values))[::-1], values, ".-", label=name)  # x: steps back
+        ax.plot(np.arange(len(values))[::-1], values, ".-", label=name)  # x: steps back
+    if log:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
     ax.invert_xaxis()
     ax.set(xlabel="steps before the prediction", ylabel="mean |d prediction / d input|", title=title)
     ax.legend()
@@ -104,20 +122,53 @@ def plot_probability_histograms(probabilities, y_true, *, ax=None, title=None, c
     return ax
 
 
-def plot_roc(scores, y_true, *, ax=None, title=None):
+def plot_roc(scores, y_true, *, zoom=None, ax=None, title=None):
     """ROC curves (scikit-learn's ``RocCurveDisplay``), one per named score array, with the area under
-    each curve in the legend."""
+    each curve in the legend, which goes to the right of the axes.
+
+    The first curve (the one to reach) is drawn wide and pale, the others thin in their own colour and
+    line style on top, so that curves on top of each other stay apart.
+    ``zoom=(fpr, tpr)``, if given, adds an inset over the empty corner below the chance line that
+    magnifies the top left, false positive rates 0 to ``fpr`` and true positive rates ``tpr`` to 1,
+    where the curves of good classifiers crowd together.
+    """
     from sklearn.metrics import RocCurveDisplay
 
-    ax = _axes(ax, (5, 5))
-    for name, values in scores.items():
+    if zoom is not None:
+        if np.shape(zoom) != (2,):
+            raise ValueError(f"`zoom` must be a pair (fpr, tpr). Received: zoom={zoom!r}.")
+        zoom = (check_float("zoom[0]", zoom[0], low=0, high=1, low_open=True),
+                check_float("zoom[1]", zoom[1], low=0, high=1, high_open=True))
+    ax = _axes(ax, (7.5, 4.5))
+    for i, (name, values) in enumerate(scores.items()):
         values, labels = check_scores_and_labels(f"scores[{name!r}]", values, y_true, both_classes=True)
-        curve = RocCurveDisplay.from_predictions(labels, values, ax=ax).line_
+        style = {"lw": 3.5, "alpha": 0.5} if i == 0 else {"lw": 1.6, "ls": ROC_STYLES[(i - 1) % len(ROC_STYLES)]}
+        curve = RocCurveDisplay.from_predictions(labels, values, ax=ax, curve_kwargs=style).line_
         curve.set_label(f"{name} (AUC {roc_auc(values, labels):.3f})")
     ax.plot([0, 1], [0, 1], color="gray", lw=1, ls=":", label="chance")
     ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title)
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1), fontsize="small", frameon=False)
+    if zoom is not None:
+        _roc_inset(ax, *zoom)
     return ax
+
+
+def _roc_inset(ax, fpr, tpr):
+    """Redraw the axes' lines in an inset at the lower right, limited to the top-left corner."""
+    from matplotlib.lines import Line2D
+
+    inset = ax.inset_axes([0.47, 0.06, 0.5, 0.42], xlim=(-0.005 * fpr, fpr), ylim=(tpr, 1 + 0.005 * (1 - tpr)))
+    for line in ax.lines:
+        copy = Line2D(line.get_xdata(), line.get_ydata())
+        copy.update_from(line)  # colour, style, width, and the transform and clipping, set anew below
+        copy.set_transform(inset.transData)
+        copy.set_clip_path(inset.patch)
+        inset.add_line(copy)
+    inset.tick_params(labelsize="x-small")
+    inset.set_title("top left, magnified", fontsize="small")
+    for connector in ax.indicate_inset_zoom(inset, edgecolor="black").connectors:
+        connector.set_visible(False)  # they would cross the curves; the frame marks the corner
+    return inset
 
 
 def plot_confusion(labels, y_true, *, ax=None, title=None, class_names=("0", "1")):
@@ -170,20 +221,44 @@ def _prediction_error(true, predicted, kind, ax, figsize):
     return ax
 
 
-def plot_learning_curve(sizes, errors, *, references=None, ax=None, title="Learning curve",
+def plot_learning_curve(sizes, errors, *, references=None, points=None, ax=None, title="Learning curve",
                         label="network", ylabel="test RMSE"):
     """Test error against the number of training examples on log-log axes, with horizontal references.
 
-    ``references`` maps a name (e.g. "Cramér-Rao bound") to a level drawn as a dashed line.
+    ``references`` maps a name (e.g. "Cramér-Rao bound") to a level drawn as a horizontal line, its
+    value in the legend. Levels within 5 % of each other would look like one line: they share a
+    style and one legend entry, "a 0.0207 ≈ b 0.0204". ``points`` maps a name to the
+    ``(size, error)`` of another run (another recipe or budget), drawn as a marker off the curve.
     """
+    from matplotlib.ticker import LogLocator
+
     sizes, errors = check_paired("sizes", sizes, "errors", errors, min_length=1)
     ax = _axes(ax, (6, 5))
     ax.loglog(sizes, errors, "o-", label=label)
-    for (name, level), style in zip((references or {}).items(), itertools.cycle(["--", ":", "-."])):
-        ax.axhline(level, ls=style, color="gray" if style != "--" else "tab:green", label=name)
+    for group, style in zip(_close_groups(references or {}), itertools.cycle(["--", ":", "-."])):
+        entry = " ≈ ".join(f"{name} {level:.3g}" for name, level in group)
+        for _, level in group:  # each at its own level, one legend entry for them all
+            ax.axhline(level, ls=style, color="gray" if style != "--" else "tab:green", label=entry)
+            entry = "_nolegend_"
+    for (name, (size, error)), (marker, color) in zip((points or {}).items(), itertools.cycle(RUN_MARKERS)):
+        ax.plot([size], [error], marker, color=color, ms=7, label=name)
     ax.set_xticks(sizes, [f"{int(n):,}" for n in sizes])
     ax.minorticks_off()
+    ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 0.02, 0.05, 0.1, 0.2: more than one label
     ax.yaxis.set_major_formatter("{x:.3g}")
     ax.set(xlabel="training examples", ylabel=ylabel, title=title)
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize="small", frameon=False)  # off the data
     return ax
+
+
+def _close_groups(references, ratio=1.05):
+    """The ``(name, level)`` pairs of ``references`` in groups, in order; a level within ``ratio`` of a
+    group's first level joins that group."""
+    groups = []
+    for name, level in references.items():
+        group = next((g for g in groups if max(g[0][1], level) <= ratio * min(g[0][1], level)), None)
+        if group is None:
+            groups.append([(name, level)])
+        else:
+            group.append((name, level))
+    return groups

@@ -3,6 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.colors import to_hex
 
 import lessonlib
 
@@ -30,6 +31,18 @@ def test_plot_forecast_draws_the_optimum_dashed_when_given(ax):
         lessonlib.plot_forecast(t, t, t, t, optimum=t[:3], ax=ax)
 
 
+def test_plot_forecast_keeps_the_ideal_visible_under_the_optimum(ax):
+    t = np.arange(5.0)
+    lessonlib.plot_forecast(t, t, t + 1, t, optimum=t, ax=ax)  # the optimum on top of the ideal
+    lines = {line.get_label(): line for line in ax.lines}
+    ideal, optimum = lines["ideal"], lines["best possible (Bayes)"]
+    assert ideal.get_linewidth() >= 3 * optimum.get_linewidth() and ideal.get_zorder() < optimum.get_zorder()
+    assert ideal.get_color() != optimum.get_color()
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["predictions", "actual", "ideal", "best possible (Bayes)"]
+    assert legend._ncols == 4 and ax.get_ylim()[1] > max(line.get_ydata().max() for line in ax.lines)
+
+
 def test_plot_split_colours_every_value_once(ax):
     t = np.arange(20.0)
     lessonlib.plot_split(t, t, window=3, n_train=7, n_test=7, ax=ax)
@@ -43,9 +56,15 @@ def test_plot_split_rejects_inconsistent_counts(ax):
         lessonlib.plot_split(np.arange(20.0), np.arange(20.0), window=3, n_train=7, n_test=6, ax=ax)
 
 
-def test_plot_input_gradients_puts_the_newest_step_at_zero(ax):
-    lessonlib.plot_input_gradients({"a": [1e-3, 1e-2, 1e-1]}, ax=ax)
+def test_plot_input_gradients_puts_the_newest_step_at_zero_on_a_linear_scale_from_zero(ax):
+    lessonlib.plot_input_gradients({"a": [1e-3, 1e-2, 1e-1], "b": [0.05, 0.0006, 0.04]}, ax=ax)
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [2, 1, 0])
+    assert ax.get_yscale() == "linear" and ax.get_ylim()[0] == 0
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+
+
+def test_plot_input_gradients_on_a_log_scale_when_asked(ax):
+    lessonlib.plot_input_gradients({"a": [1e-3, 1e-2, 1e-1]}, log=True, ax=ax)
     assert ax.get_yscale() == "log"
 
 
@@ -73,6 +92,37 @@ def test_roc_draws_each_curve_with_its_auc_and_the_chance_line(ax):
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0, 0.5, 1, 1])  # true positive rate
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), [0, 0, 0.5, 0.5, 1])
     assert (ax.get_xlabel(), ax.get_title()) == ("false positive rate", "ROC")
+
+
+def test_roc_draws_the_first_curve_wide_and_the_others_in_their_own_styles(ax):
+    y = [0, 0, 1, 1]
+    scores = {name: [0.1, 0.2, 0.8, 0.9] for name in ("best", "a", "b", "c", "d")}  # five curves on one another
+    lessonlib.plot_roc(scores, y, ax=ax)
+    first, *others = ax.lines[:5]
+    assert first.get_linewidth() > 2 * max(line.get_linewidth() for line in others)
+    assert {line.get_linestyle() for line in others} >= {"--", "-", "-."}
+    assert len({to_hex(line.get_color()) for line in ax.lines[:5]}) == 5
+    assert ax.get_legend().get_bbox_to_anchor().x0 > ax.get_window_extent().x1  # right of the axes
+    assert ax.child_axes == []
+
+
+def test_roc_zoom_magnifies_the_top_left_corner_in_an_inset(ax):
+    lessonlib.plot_roc({"perfect": [0.1, 0.2, 0.8, 0.9], "mixed": [0.1, 0.8, 0.2, 0.9]}, [0, 0, 1, 1],
+                       zoom=(0.1, 0.9), ax=ax)
+    (inset,) = ax.child_axes
+    assert inset.get_xlim()[1] == pytest.approx(0.1) and inset.get_ylim()[0] == pytest.approx(0.9)
+    assert len(inset.lines) == len(ax.lines) == 3  # the two curves and chance
+    for copy, line in zip(inset.lines, ax.lines, strict=True):
+        np.testing.assert_array_equal(copy.get_xydata(), line.get_xydata())
+        assert (copy.get_color(), copy.get_linewidth()) == (line.get_color(), line.get_linewidth())
+        assert copy.get_transform() == inset.transData
+    x0, y0, width, height = inset.get_position().bounds  # below the chance line, in the main axes' corner
+    main = ax.get_position()
+    assert x0 > main.x0 + main.width / 3 and y0 + height < main.y0 + main.height / 2
+    with pytest.raises(ValueError, match=r"`zoom\[1\]` must be in \[0, 1\)"):
+        lessonlib.plot_roc({"a": [0.1, 0.9]}, [0, 1], zoom=(0.1, 1.0), ax=ax)
+    with pytest.raises(ValueError, match=r"`zoom` must be a pair \(fpr, tpr\)"):
+        lessonlib.plot_roc({"a": [0.1, 0.9]}, [0, 1], zoom=0.1, ax=ax)
 
 
 def test_true_vs_predicted_scatters_every_point_with_the_identity_and_the_rmse(ax):
@@ -112,4 +162,26 @@ def test_learning_curve_uses_plain_size_labels(ax):
     lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references={"bound": 0.02}, ax=ax)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["750", "8,000"]
     assert ax.get_xscale() == ax.get_yscale() == "log"
-    assert [line.get_label() for line in ax.lines] == ["network", "bound"]
+    assert [line.get_label() for line in ax.lines] == ["network", "bound 0.02"]
+    ax.figure.canvas.draw()
+    assert {"0.02", "0.05", "0.1", "0.2"} <= {t.get_text() for t in ax.get_yticklabels()}
+
+
+def test_learning_curve_gives_coinciding_references_one_legend_entry(ax):
+    references = {"classical estimator": 0.0207, "Cramér-Rao bound": 0.0204, "chance": 1.2}
+    lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references=references, ax=ax)
+    assert [line.get_ydata()[0] for line in ax.lines[1:]] == [0.0207, 0.0204, 1.2]  # each at its own level
+    assert ax.lines[1].get_linestyle() == ax.lines[2].get_linestyle() != ax.lines[3].get_linestyle()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "network", "classical estimator 0.0207 ≈ Cramér-Rao bound 0.0204", "chance 1.2"]
+
+
+def test_learning_curve_marks_other_runs_with_their_own_markers(ax):
+    lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references={"bound": 0.02}, ax=ax,
+                                  points={"more steps": (8000, 0.03), "original": (750, 0.4)})
+    more, original = ax.lines[2:]
+    assert (more.get_label(), original.get_label()) == ("more steps", "original")
+    np.testing.assert_array_equal(more.get_xydata(), [[8000, 0.03]])
+    assert more.get_linestyle() == "None" and more.get_marker() != original.get_marker()
+    assert len({line.get_color() for line in ax.lines}) == 4
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-2:] == ["more steps", "original"]
