@@ -203,7 +203,7 @@ def _check_gru_forecast(model, *, seed=0):
 gru_forecast = Exercise(
     "gru_forecast", _check_gru_forecast,
     hint="Write section 10's improved_rnn again with keras.layers.GRU(32) and keep its recipe: "
-         "PER_STEP values per step, Adam on the cosine schedule from 0.01, trained on "
+         "PER_STEP values per step, Adam on the cosine schedule from 0.01 with clipnorm=1.0, trained on "
          "(x_long_steps, y_long) in batches of BATCH for EPOCHS epochs. Pass the trained model to "
          "the check (seed=SEED): it predicts x_test itself, regrouped like your inputs.",
     solution='''
@@ -215,7 +215,7 @@ gru = keras.Sequential([
     keras.layers.GRU(32),
     keras.layers.Dense(1),
 ])
-gru.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+gru.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0), loss="mse")
 gru.fit(x_long_steps, y_long, batch_size=BATCH, epochs=EPOCHS, verbose=0)
 exercises.gru_forecast.check(gru, seed=SEED)
 ''')

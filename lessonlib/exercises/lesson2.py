@@ -1,4 +1,5 @@
-"""Exercises for lesson 2 (classification): chance level, a matched filter, the AUC, a GRU."""
+"""Exercises for lesson 2 (classification): chance level, a matched filter, the AUC, a GRU, a
+bidirectional LSTM."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import numpy as np
 
 from .._validation import check_int
 from ..classical import matched_filter_classify
+from ..bayes import classify_bayes
 from ..metrics import accuracy, roc_auc
-from ..signals import FREQUENCIES, STEP, two_sines
+from ..signals import FREQUENCIES, STEP, two_sine_windows, two_sines
 from ..windows import windows_and_labels
 from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
 
 WINDOW = 50
 TARGET_GAP = 0.05  # the GRU must come within 5 points of the matched filter
+BIDIRECTIONAL_GAP = 0.03  # the bidirectional LSTM, within 3 points of the Bayes classifier on fresh windows
+N_FRESH = 10_000  # section 6's fresh windows
 
 
 @functools.lru_cache(maxsize=4)
@@ -229,4 +233,54 @@ gru.fit(lessonlib.stack_steps(x_long, PER_STEP), y_long, batch_size=512, epochs=
 exercises.gru_classifier.check(gru, seed=SEED)
 ''')
 
-EXERCISES = (chance_level, matched_filter, auc_by_hand, gru_classifier)
+
+# --- 5. a bidirectional LSTM ----------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=2)
+def _fresh_windows(seed):
+    """Section 6's 10,000 fresh windows for ``seed`` and the Bayes classifier's labels on them."""
+    fresh = two_sine_windows(N_FRESH, window=WINDOW, step=STEP, noise=0.5, seed=seed)
+    return fresh, classify_bayes(fresh.x, step=STEP, noise=0.5) > 0.5
+
+
+def _check_bidirectional(model, *, seed=0):
+    seed = check_int("seed", seed, low=0)
+    fresh, bayes = _fresh_windows(seed)
+    outputs = as_vector(recurrent_model_outputs(model, "Bidirectional", fresh.x), N_FRESH,
+                        "your model's outputs on the fresh windows")
+    if outputs.min() < 0 or outputs.max() > 1:
+        raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
+                        "probabilities. End it with keras.layers.Dense(1, activation=\"sigmoid\").")
+    mine, best = accuracy(outputs > 0.5, fresh.labels), accuracy(bayes, fresh.labels)
+    gap = best - mine
+    if gap > BIDIRECTIONAL_GAP:
+        raise Incorrect(f"your bidirectional network scores {mine:.1%} on {N_FRESH:,} fresh windows, {gap * 100:.1f} "
+                        f"points below the Bayes classifier's {best:.1%}; the goal is at most "
+                        f"{BIDIRECTIONAL_GAP * 100:.0f}. Section 5's final recipe, with the LSTM wrapped, gets there.")
+    return (f"your bidirectional network scores {mine:.1%} on {N_FRESH:,} fresh windows, {gap * 100:.1f} points "
+            f"below the Bayes classifier's {best:.1%}. Compare it with section 6's final LSTM, and its "
+            f"training time with that LSTM's.")
+
+
+bidirectional = Exercise(
+    "bidirectional", _check_bidirectional,
+    hint="Take section 5's final model and wrap its recurrent layer: "
+         "keras.layers.Bidirectional(keras.layers.LSTM(32)); keep the rest of its recipe (PER_STEP values per step, "
+         "Adam on the cosine schedule from 0.01, (lessonlib.stack_steps(x_long, PER_STEP), y_long) in batches of 512 "
+         "for 2 epochs). Pass the trained model to the check (seed=SEED): it predicts section 6's fresh windows itself.",
+    solution='''
+keras.utils.set_random_seed(SEED)
+both_ways = keras.Sequential([
+    keras.Input(shape=(WINDOW // PER_STEP, PER_STEP)),
+    keras.layers.Bidirectional(keras.layers.LSTM(32)),  # one LSTM forwards, one backwards, states joined
+    keras.layers.Dense(1, activation="sigmoid"),
+])
+steps = 2 * int(np.ceil(len(x_long) / 512))  # two epochs of batches of 512
+both_ways.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.01, steps, alpha=0.05)),
+                  loss="binary_crossentropy")
+fit = lessonlib.fit_quietly(both_ways, lessonlib.stack_steps(x_long, PER_STEP), y_long, batch_size=512, epochs=2)
+print(f"trained in {fit.seconds:.1f} s")
+exercises.bidirectional.check(both_ways, seed=SEED)
+''')
+
+EXERCISES = (chance_level, matched_filter, auc_by_hand, gru_classifier, bidirectional)
