@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import importlib  # noqa: E402
+
 import matplotlib  # noqa: E402
 import pytest  # noqa: E402
 
@@ -43,7 +45,7 @@ def lesson_variables():
     @functools.cache
     def variables(number):
         lesson = next(lesson for lesson in LESSONS if lesson.number == number)
-        name = f"test_lesson_{lesson_module(lesson).__name__.rpartition('.')[2]}"
+        name = f"test_lesson_{lesson.module.rpartition('.')[2]}"
         builder = getattr(importlib.import_module(name), "exercise_variables", None)
         if builder is None:
             raise LookupError(f"tests/{name}.py defines no exercise_variables(): add one that follows the "
@@ -63,27 +65,13 @@ from lessonlib.explore import Recipe  # noqa: E402 (numpy only, no Keras)
 TINY = Recipe(units=8, learning_rate=0.01, batch_size=64, n_train=256, passes=2, patience=3, epochs_per_pass=2)
 
 
-def lesson_module(lesson):
-    """The module of ``lessonlib.lessons`` that defines ``lesson`` (the one with its NUMBER)."""
-    import importlib
-    import pkgutil
-
-    import lessonlib.lessons as package
-
-    names = [f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(package.__path__)]
-    found = [module for module in map(importlib.import_module, names)
-             if getattr(module, "NUMBER", None) == lesson.number]
-    assert len(found) == 1, f"lesson {lesson.number} is defined by {len(found)} modules of {package.__name__}"
-    return found[0]
-
-
 @pytest.fixture
 def set_task(monkeypatch):
     """``set_task(lesson, task)``: make ``task`` the TASK of ``lesson``'s module for this test (its run
     function and its panel use it); returns ``task``."""
 
     def set_task(lesson, task):
-        monkeypatch.setattr(lesson_module(lesson), "TASK", task)
+        monkeypatch.setattr(importlib.import_module(lesson.module), "TASK", task)
         return task
 
     return set_task

@@ -9,8 +9,8 @@ import itertools
 import numpy as np
 
 from .._validation import check_int
-from ..classical import matched_filter_classify
 from ..bayes import classify_bayes
+from ..classical import matched_filter_classify
 from ..metrics import accuracy, roc_auc
 from ..signals import FREQUENCIES, STEP, two_sine_windows, two_sines
 from ..windows import windows_and_labels
@@ -267,7 +267,8 @@ bidirectional = Exercise(
     hint="Take section 5's final model and wrap its recurrent layer: "
          "keras.layers.Bidirectional(keras.layers.LSTM(32)); keep the rest of its recipe (PER_STEP values per step, "
          "Adam on the cosine schedule from 0.01, (lessonlib.stack_steps(x_long, PER_STEP), y_long) in batches of 512 "
-         "for 2 epochs). Pass the trained model to the check (seed=SEED): it predicts section 6's fresh windows itself.",
+         "for 2 epochs). Pass the trained model to the check (seed=SEED): it predicts section 6's fresh windows "
+         "itself.",
     solution='''
 keras.utils.set_random_seed(SEED)
 both_ways = keras.Sequential([

@@ -12,8 +12,8 @@ Examples
 >>> [(lesson.number, lesson.notebook, lesson.task.name) for lesson in LESSONS]  # doctest: +NORMALIZE_WHITESPACE
 [(1, '01_forecasting', 'forecast'), (2, '02_classification', 'classification'),
  (3, '03_regression', 'regression'), (4, '04_many_steps', 'many_steps')]
->>> by_name("forecast").exercises
-'lessonlib.exercises.lesson1'
+>>> by_name("forecast").exercises, by_name("forecast").module
+('lessonlib.exercises.lesson1', 'lessonlib.lessons.forecasting')
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ from .._validation import check_choice
 
 
 class Lesson(NamedTuple):
-    """One lesson: its number, its notebook's stem, its explorer's task and what it exports."""
+    """One lesson: its number, its notebook's stem, its explorer's task, what it exports and the module
+    that defines them (``lessonlib.lessons.<name>``, whose ``TASK`` a run reads when it starts)."""
 
     number: int
     notebook: str
     task: object
     exports: dict  # name -> object, reached as lessonlib.<name>
+    module: str
 
     @property
     def name(self):
@@ -49,7 +51,7 @@ def _discover():
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         exports = {name: getattr(module, name) for name in module.__all__}
-        lessons.append(Lesson(module.NUMBER, module.NOTEBOOK, module.TASK, exports))
+        lessons.append(Lesson(module.NUMBER, module.NOTEBOOK, module.TASK, exports, module.__name__))
     return tuple(sorted(lessons))
 
 
