@@ -31,8 +31,8 @@ help:
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
-	@echo "make bench      each lesson's time against the original one, its figures and claims over seeds; each explorer's"
-	@echo "                runs on held-out seeds, latency and memory"
+	@echo "make bench      each lesson's time against the original one, its figures and claims over seeds; one-change"
+	@echo "                comparisons of lessons 1-3's recipes; each explorer's runs on held-out seeds, latency and memory"
 	@echo "make upgrade    relock to the newest releases, reinstall, rebuild the notebooks, run the tests"
 	@echo "make clean      remove .venv, .tools and caches"
 
@@ -81,6 +81,7 @@ figures: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/ablations.py
 	$(BIN)/python benchmarks/explorer_seeds.py
 	$(BIN)/python benchmarks/explorer_latency.py
 

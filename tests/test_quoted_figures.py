@@ -2,7 +2,8 @@
 
 Every *figure* quoted in those two files must appear, written the same way, among the numbers of the
 notebooks' stored text outputs (``notebooks/*.ipynb``: streams and ``text/plain`` results) or of
-``benchmarks/RESULTS.md``, the report ``make bench`` writes (timings, memory, seed spreads). When a
+the reports ``make bench`` writes: ``benchmarks/RESULTS.md`` (timings, memory, seed spreads) and
+``benchmarks/ABLATIONS.md`` (the one-change comparisons of ``benchmarks/ablations.py``). When a
 notebook is rebuilt or the benchmark rerun and a number changes, the test names every figure of the
 documents that no longer matches, so the prose is fixed where it drifted.
 
@@ -23,7 +24,7 @@ The token grammar, applied to the Markdown text:
   outputs character for character (``1.4x`` does not match an output's ``1.44``: quote what the
   lesson prints). The unit is not compared, so ``77.6 %`` matches an output's ``77.6%`` and
   ``1.44x`` an output's ``1.44 (95% CI ...)``; but a duration or a size (a timing, a memory figure)
-  must come from ``benchmarks/RESULTS.md``: the "train s" seconds the notebooks print are one
+  must come from a ``make bench`` report: the "train s" seconds the notebooks print are one
   machine's, on one run.
 
 Until ``benchmarks/RESULTS.md`` exists, the timings TEACHING.md quotes from it are accepted from the
@@ -39,6 +40,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "TEACHING.md", ROOT / "README.md"]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+ABLATIONS = ROOT / "benchmarks" / "ABLATIONS.md"  # benchmarks/ablations.py, also run by make bench
 
 # from benchmarks/RESULTS.md (make bench): accepted only while that file does not exist yet.
 UNTIL_BENCH_WRITES_RESULTS = set()
@@ -96,7 +98,7 @@ def _numbers(text):
 
 
 def output_numbers():
-    """The numbers the project computes and stores: ``(in the notebooks' text outputs, in RESULTS.md)``."""
+    """The numbers the project computes and stores: ``(in the notebooks' text outputs, in make bench's reports)``."""
     texts = []
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
@@ -105,8 +107,18 @@ def output_numbers():
                     texts.append("".join(output["text"]))
                 elif "text/plain" in output.get("data", {}):
                     texts.append("".join(output["data"]["text/plain"]))
-    results = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
-    return _numbers("\n".join(texts)), _numbers(results)
+    results = [path.read_text(encoding="utf-8") for path in (RESULTS, ABLATIONS) if path.is_file()]
+    return _numbers("\n".join(texts)), _numbers("\n".join(results))
+
+
+def uncomputed(markdown, in_notebooks, in_results, allowed=frozenset()):
+    """``[(figure, line)]`` for every figure of ``markdown`` that is not among the computed numbers."""
+    missing = []
+    for figure, number, line in quoted_figures(markdown):
+        computed = in_results if MEASURED_BY_BENCH.search(figure) else in_notebooks | in_results
+        if number not in computed and figure not in allowed:
+            missing.append((figure, line))
+    return missing
 
 
 def test_the_grammar():
@@ -122,14 +134,26 @@ def test_the_grammar():
 def test_every_quoted_figure_is_computed_by_the_project(document):
     in_notebooks, in_results = output_numbers()
     allowed = set() if RESULTS.is_file() else UNTIL_BENCH_WRITES_RESULTS
-    missing = []
-    for figure, number, line in quoted_figures(document.read_text(encoding="utf-8")):
-        computed = in_results if MEASURED_BY_BENCH.search(figure) else in_notebooks | in_results
-        if number not in computed and figure not in allowed:
-            missing.append((figure, line))
+    missing = uncomputed(document.read_text(encoding="utf-8"), in_notebooks, in_results, allowed)
     listing = "\n".join(f"  line {line}: {figure}" for figure, line in missing)
     absent = "" if RESULTS.is_file() else ", which does not exist yet: run make bench"
     assert not missing, (f"{document.name} quotes {len(missing)} figure(s) the project does not compute: not "
-                         f"among the numbers of the notebooks' stored outputs or of benchmarks/RESULTS.md (for a "
-                         f"timing or a memory figure, of benchmarks/RESULTS.md alone{absent}). Quote the number "
+                         f"among the numbers of the notebooks' stored outputs or of benchmarks/RESULTS.md and "
+                         f"benchmarks/ABLATIONS.md (for a timing or a memory figure, of those two alone{absent}). "
+                         f"Quote the number "
                          f"as the project prints it, drop it, or write a setting as code:\n{listing}")
+
+
+@pytest.mark.skipif(not ABLATIONS.is_file(), reason="benchmarks/ABLATIONS.md not written yet: run make bench")
+def test_a_figure_of_the_ablations_counts_and_a_drifted_one_does_not():
+    in_notebooks, in_results = output_numbers()
+    row = next(line for line in ABLATIONS.read_text(encoding="utf-8").splitlines()
+               if line.startswith("| ") and "| nothing undone |" in line)
+    median = row.split("|")[4].strip()  # | network | arm | what it changes | median | ...
+    assert uncomputed(f"the final recipe reaches {median}x", in_notebooks, in_results) == []
+    decimals = len(median.partition(".")[2])
+    drifted = float(median)
+    while _normalize(f"{drifted:.{decimals}f}") in in_notebooks | in_results:
+        drifted += 10 ** -decimals  # the nearest figure the project does not print
+    assert uncomputed(f"the final recipe reaches {drifted:.{decimals}f}x", in_notebooks, in_results) == [
+        (f"{drifted:.{decimals}f}x", 1)]
