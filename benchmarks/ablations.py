@@ -61,11 +61,12 @@ def _train(model, x, y, *, batch_size, epochs, seconds):
     return model
 
 
-def _optimizer(name, learning_rate, decay, steps, alpha):
-    """``keras.optimizers.<name>`` at ``learning_rate``, decaying along a cosine over ``steps`` if ``decay``."""
+def _optimizer(name, learning_rate, decay, steps, alpha, clipnorm=None):
+    """``keras.optimizers.<name>`` at ``learning_rate``, decaying along a cosine over ``steps`` if ``decay``,
+    its gradients clipped to ``clipnorm`` if given."""
     if decay:
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=alpha)
-    return getattr(keras.optimizers, name)(learning_rate)
+    return getattr(keras.optimizers, name)(learning_rate, clipnorm=clipnorm)
 
 
 def _for_steps(x, y, steps, batch_size, seed):
@@ -96,9 +97,10 @@ def _fit_recipe(model, x, y, recipe, seed, seconds):
 # ---------------------------------------------------------------- lesson 1 (notebooks/01_forecasting.md)
 
 # Section 10's code cell: 20,000 points of history, one layer of 32, 5 values per step, Adam, a cosine
-# decay from 0.01 to 5 % over the run, batches of 256, 6 epochs (480 gradient steps).
+# decay from 0.01 to 5 % over the run, gradients clipped to norm 1, batches of 256, 6 epochs (480 steps).
 FORECAST_RECIPE = {"history": 20_000, "layers": 1, "per_step": PER_STEP, "optimizer": "Adam",
-                   "learning_rate": 0.01, "decay": True, "batch_size": 256, "epochs": 6, "steps": None}
+                   "learning_rate": 0.01, "decay": True, "clipnorm": 1.0, "batch_size": 256, "epochs": 6,
+                   "steps": None}
 FORECAST_ARMS = [
     Arm("nothing undone", "section 10's improved recipe", {}),
     Arm("230 windows, 480 steps", "data undone: section 5's 230 training windows, repeated to fill the same "
@@ -106,6 +108,7 @@ FORECAST_ARMS = [
     Arm("two layers", "depth undone: two stacked layers of 32, as section 7", {"layers": 2}),
     Arm("1 value per step", "values per step undone: 50 steps of 1 value", {"per_step": 1}),
     Arm("RMSprop", "optimizer undone: RMSprop, with the same learning-rate schedule", {"optimizer": "RMSprop"}),
+    Arm("no clipping", "clipping undone: gradients as they come (section 8's clipnorm off)", {"clipnorm": None}),
     Arm("constant learning rate", "decay undone: 0.01 throughout", {"decay": False}),
     Arm("learning rate 0.001", "rate undone: the original's 0.001 (RMSprop's and Adam's default), decaying as "
         "in section 10", {"learning_rate": 0.001}),
@@ -145,8 +148,8 @@ def forecasting_arm(test, cell, recipe, seconds):
         keras.layers.Dense(1),
     ])
     steps = _steps(len(x), recipe)  # section 10: EPOCHS * int(np.ceil(len(x_long) / BATCH))
-    model.compile(optimizer=_optimizer(recipe["optimizer"], recipe["learning_rate"], recipe["decay"], steps, 0.05),
-                  loss="mse")
+    model.compile(optimizer=_optimizer(recipe["optimizer"], recipe["learning_rate"], recipe["decay"], steps, 0.05,
+                                       recipe["clipnorm"]), loss="mse")
     _fit_recipe(model, lessonlib.stack_steps(x, per_step), y, recipe, test["seed"], seconds)
     return model.predict(lessonlib.stack_steps(test["fresh"].x, per_step), batch_size=1000, verbose=0)[:, 0]
 
