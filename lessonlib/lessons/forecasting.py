@@ -96,7 +96,11 @@ def _plot(view, ax, title):
 TASK = Task(
     name="forecast", lesson=NUMBER, row_label="method", metric="MSE vs clean", relative="x optimum",
     optimum=BAYES_FORECAST, measure="mse",
-    recipe=Recipe(units=64, learning_rate=0.01, batch_size=128, n_train=16_000, passes=4, patience=8,
-                  epochs_per_pass=4),
-    overrides={"SimpleRNN": {"clipnorm": 1.0}},
+    # Fresh windows rather than repeated passes, and a small fast network: within 1.6x of the optimum
+    # on held-out seeds in about half the old explorer's time. The LSTM and GRU read 10 values per
+    # step (5 steps: cheaper, and as good); the SimpleRNN keeps 5 per step (worse at 10) and, its time
+    # being the shortest to beat, two thirds of the windows; it clips its gradients.
+    recipe=Recipe(units=32, learning_rate=0.02, batch_size=128, n_train=48_000, passes=2, patience=8,
+                  epochs_per_pass=8, per_step=10),
+    overrides={"SimpleRNN": {"clipnorm": 1.0, "n_train": 32_000, "per_step": 5}},
     prepare=_prepare, preview=_preview, plot=_plot)
