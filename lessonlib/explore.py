@@ -174,7 +174,7 @@ class Task(NamedTuple):
 
     def recipe_for(self, cell, choice=None):
         """The recipe of ``cell``: the lesson's base recipe with the choice's, then the cell's, overrides."""
-        return self.recipe._replace(**(self.choices or {}).get(choice, {}), **self.overrides.get(cell, {}))
+        return self.recipe._replace(**{**(self.choices or {}).get(choice, {}), **self.overrides.get(cell, {})})
 
 
 class Run(NamedTuple):

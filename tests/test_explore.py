@@ -311,6 +311,10 @@ def test_a_cells_recipe_is_the_base_recipe_with_its_overrides():
     task = LESSONS[0].task._replace(recipe=base, overrides={"GRU": {"units": 4, "clipnorm": 1.0}})
     assert task.recipe_for("GRU") == base._replace(units=4, clipnorm=1.0)
     assert task.recipe_for("LSTM") == base
+    chosen = task._replace(choices={"plain": {}, "wide": {"units": 16, "passes": 3}})
+    assert chosen.recipe_for("LSTM", "wide") == base._replace(units=16, passes=3)
+    assert chosen.recipe_for("GRU", "wide") == base._replace(units=4, passes=3, clipnorm=1.0)  # the cell's last
+    assert chosen.recipe_for("GRU", "plain") == task.recipe_for("GRU")
 
 
 def test_recipe_epochs_cut_passes_into_whole_batches():
