@@ -29,8 +29,8 @@ AR_DIRECT, AR_RECURSIVE = "linear autoregression, direct", "linear autoregressio
 BAYES_FORECAST = "Bayes forecast (optimum)"
 N_SHOWN = 170  # the picture's stretch: the last values of the lesson's series, as in lesson 1
 DIRECT, RECURSIVE, SEQ2SEQ = "direct", "recursive", "sequence to sequence"
-# Each strategy's recipe overrides. The recursive curve has half as many points (epochs of two passes'
-# halves, the same gradient steps): each point feeds the network its own forecasts `horizon` times.
+# Each strategy's recipe overrides. The recursive curve has half as many points (each epoch half a pass,
+# not a quarter; the same gradient steps): each point feeds the network its own forecasts `horizon` times.
 STRATEGIES = {DIRECT: {}, RECURSIVE: {"epochs_per_pass": 2}, SEQ2SEQ: {"every_step": True}}
 __all__ = ["run_many_steps", "many_steps_explorer"]
 
