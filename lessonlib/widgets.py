@@ -478,9 +478,9 @@ def explorer(task, *, seed=0):
         "cell": widgets.ToggleButtons(options=CELL_TYPES, value="LSTM", description="cell",
                                       style={**style, "button_width": "96px"}),
     }
-    if task.choices:  # e.g. lesson 4's strategy
+    if task.choices:  # e.g. lesson 4's strategy; 180 px shows "sequence to sequence" whole
         controls[task.choice_name] = widgets.ToggleButtons(options=tuple(task.choices), description=task.choice_name,
-                                                           style={**style, "button_width": "150px"})
+                                                           style={**style, "button_width": "180px"})
     accuracy = task.measure == "accuracy"
     curve = functools.partial(_plot_curve, metric=f"{task.metric}{' (%)' if accuracy else ''}", log=not accuracy,
                               percent=accuracy, items=task.items)
