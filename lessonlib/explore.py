@@ -340,10 +340,14 @@ def _forecasts(task, model, x, settings):
     """The network's forecasts for the (regrouped) inputs ``x``, in the lesson's units: its output, at
     the last step if it outputs after every step, or ``task.forecast``'s."""
     def predict(inputs):
-        outputs = _predict(model, inputs)
-        return outputs[:, -1] if outputs.ndim == 2 else outputs
+        return _last_step(_predict(model, inputs))
 
     return task.to_units(predict(x) if task.forecast is None else task.forecast(predict, x, settings))
+
+
+def _last_step(outputs):
+    """A network's forecasts from its outputs: those of its last step if it outputs after every step."""
+    return outputs[:, -1] if outputs.ndim == 2 else outputs
 
 
 def _measure(task, outputs, truth):
@@ -389,7 +393,7 @@ class _Reporter:
         if self.task.forecast is None:  # one batch for everything (one traced function per model)
             outputs = _predict(self.model, self.inputs)
             loss = _loss(self.task, outputs[:n_val], self.data.y_val)
-            forecasts = self.task.to_units(outputs[n_val:, -1] if outputs.ndim == 2 else outputs[n_val:])
+            forecasts = self.task.to_units(_last_step(outputs[n_val:]))
         else:
             loss = _loss(self.task, _predict(self.model, self.inputs[:n_val]), self.data.y_val)
             forecasts = _forecasts(self.task, self.model, self.inputs[n_val:], self.settings)

@@ -195,13 +195,19 @@ exercises.auc_by_hand.check(my_auc)
 
 # --- 4. a GRU within 5 points of the matched filter ------------------------------------------
 
-def _check_gru_classifier(model, *, seed=0):
-    seed = check_int("seed", seed, low=0)
-    _, x_test, _, y_test = _lesson_windows(seed)
-    outputs = as_vector(recurrent_model_outputs(model, "GRU", x_test), len(y_test), "your model's outputs on x_test")
+def _probabilities(model, layer, x, what):
+    """The student's classifier's outputs on ``x``, checked to be one probability per window."""
+    outputs = as_vector(recurrent_model_outputs(model, layer, x), len(x), what)
     if outputs.min() < 0 or outputs.max() > 1:
         raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
                         "probabilities. End it with keras.layers.Dense(1, activation=\"sigmoid\").")
+    return outputs
+
+
+def _check_gru_classifier(model, *, seed=0):
+    seed = check_int("seed", seed, low=0)
+    _, x_test, _, y_test = _lesson_windows(seed)
+    outputs = _probabilities(model, "GRU", x_test, "your model's outputs on x_test")
     mine = accuracy(outputs > 0.5, y_test)
     yardstick = accuracy(matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels, y_test)
     gap = yardstick - mine
@@ -246,11 +252,7 @@ def _fresh_windows(seed):
 def _check_bidirectional(model, *, seed=0):
     seed = check_int("seed", seed, low=0)
     fresh, bayes = _fresh_windows(seed)
-    outputs = as_vector(recurrent_model_outputs(model, "Bidirectional", fresh.x), N_FRESH,
-                        "your model's outputs on the fresh windows")
-    if outputs.min() < 0 or outputs.max() > 1:
-        raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
-                        "probabilities. End it with keras.layers.Dense(1, activation=\"sigmoid\").")
+    outputs = _probabilities(model, "Bidirectional", fresh.x, "your model's outputs on the fresh windows")
     mine, best = accuracy(outputs > 0.5, fresh.labels), accuracy(bayes, fresh.labels)
     gap = best - mine
     if gap > BIDIRECTIONAL_GAP:
