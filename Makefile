@@ -22,12 +22,14 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 JOBS := 2
 PARALLEL = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
-.PHONY: help venv lab test test-unit test-notebooks test-browser lint notebooks figures bench upgrade lock clean
+.PHONY: help venv lab test test-unit test-notebooks test-browser hub test-hub lint notebooks figures bench upgrade lock clean
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (installs .venv on first use)"
 	@echo "make test       lint, unit tests, doctests and every notebook re-executed by nbval"
 	@echo "make test-browser  each lesson run in JupyterLab in headless Chromium (needs chromium)"
+	@echo "make hub        a JupyterHub for a class on this machine, as root (hub/README.md); HUB_IP=... to open it"
+	@echo "make test-hub   4 students at once on a real hub: lesson 1, an explorer run, isolation; writes hub/SIZING.md"
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
@@ -53,13 +55,13 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --durations=10 $(PARALLEL) $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --ignore=tests/hub --durations=10 $(PARALLEL) $(NBVAL) $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --durations=10
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --ignore=tests/hub --durations=10
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
@@ -69,6 +71,23 @@ test-notebooks: $(STAMP)
 test-browser: $(STAMP)
 	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
 	RNN_LESSONS_BROWSER=1 $(BIN)/python -m pytest tests/browser -v --durations=0
+
+# A JupyterHub for a class (hub/): each student's server as that student's own system user, the lessons
+# copied into each home, the locked environment installed where students can read it (HUB_PREFIX).
+# It listens on 127.0.0.1 unless HUB_IP names another address. Needs root (it creates system users).
+HUB_IP      ?= 127.0.0.1
+HUB_PORT    ?= 8000
+HUB_TEACHER ?= teacher
+HUB_PREFIX  ?= /opt/rnn-lessons
+hub: $(STAMP)
+	$(BIN)/python hub/launch.py --ip $(HUB_IP) --port $(HUB_PORT) --teacher $(HUB_TEACHER) --prefix $(HUB_PREFIX)
+
+# The hub with 4 students at once in headless Chromium (tests/hub): lesson 1 and an explorer run each,
+# isolation, memory (PSS) and time against one student alone; writes hub/SIZING.md and TEACHING.md's table.
+HUB_STUDENTS ?= 4
+test-hub: $(STAMP)
+	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
+	RNN_LESSONS_HUB=1 HUB_STUDENTS=$(HUB_STUDENTS) $(BIN)/python -m pytest tests/hub -v -s --durations=0
 
 # Text source -> notebook (cells from the .md, outputs from a fresh kernel), stripped of stored
 # widget state and volatile metadata. `make notebooks NB=notebooks/02_classification.md` does one.
