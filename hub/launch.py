@@ -90,8 +90,6 @@ def install_environment(prefix, uv):
     if (PROJECT / "img").is_dir():
         shutil.copytree(PROJECT / "img", lessons / "img")
     readable(prefix)
-    (prefix / "state").mkdir(mode=0o700, exist_ok=True)
-    os.chmod(prefix / "state", 0o700)  # the hub's database and cookie secret: root only
     return venv
 
 
@@ -99,7 +97,7 @@ def readable(folder):
     """Everyone may read (and enter) everything under ``folder``; nobody but root may write."""
     for root, dirs, files in os.walk(folder):
         if Path(root).name == "state" and Path(root).parent == Path(folder):
-            dirs[:] = []
+            dirs[:] = []  # the hub's own (root only)
             continue
         os.chmod(root, 0o755)
         for name in files:
@@ -147,6 +145,7 @@ def parse(argv):
     parser.add_argument("--teacher", default="teacher", help="the admin's user name (signs up at /hub/signup)")
     parser.add_argument("--prefix", type=Path, default=Path("/opt/rnn-lessons"),
                         help="shared install for all students: venv/, lessons/, state/ (default /opt/rnn-lessons)")
+    parser.add_argument("--state", type=Path, help="the hub's database, cookie secret and pid (default PREFIX/state)")
     parser.add_argument("--home-root", type=Path, default=Path("/home"), help="students' homes go under it")
     parser.add_argument("--group", default="rnn-students", help="system group of the students the hub creates")
     parser.add_argument("--mem-limit", default="3G", help="memory per student (default 3G; see TEACHING.md)")
@@ -180,7 +179,10 @@ def main(argv=None):
     if args.install_only:
         print(f"hub: installed into {args.prefix}")
         return
-    env = dict(os.environ, RNN_HUB_PREFIX=str(args.prefix), RNN_HUB_STATE=str(args.prefix / "state"),
+    state = args.state or args.prefix / "state"
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(state, 0o700)  # the hub's database and cookie secret: root only
+    env = dict(os.environ, RNN_HUB_PREFIX=str(args.prefix), RNN_HUB_STATE=str(state),
                RNN_HUB_TEACHER=args.teacher, RNN_HUB_IP=args.ip, RNN_HUB_PORT=str(args.port),
                RNN_HUB_HOME_ROOT=str(args.home_root), RNN_HUB_GROUP=args.group, RNN_HUB_MEM_LIMIT=args.mem_limit,
                RNN_HUB_IDLE_TIMEOUT=str(args.idle_timeout), RNN_HUB_HUB_API_PORT=str(args.hub_api_port),
@@ -193,9 +195,11 @@ def main(argv=None):
     print(f"hub: open http://{shown}:{args.port}/hub/signup and sign up as {args.teacher!r} (the teacher, admin); "
           f"students sign up there too, and the teacher authorizes them at http://{shown}:{args.port}/hub/authorize. "
           f"Stop the hub with Ctrl-C.", flush=True)
-    os.chdir(args.prefix / "state")
-    os.execve(str(venv / "bin" / "jupyterhub"),
-              [str(venv / "bin" / "jupyterhub"), "-f", str(HUB / "jupyterhub_config.py")], env)
+    hub = [str(venv / "bin" / "jupyterhub"), "-f", str(HUB / "jupyterhub_config.py")]
+    if (state / "jupyterhub.sqlite").exists():  # a newer JupyterHub from a new lock: its database first
+        check([hub[0], "upgrade-db", *hub[1:]], "upgrading the hub's database", cwd=state, env=env)
+    os.chdir(state)
+    os.execve(hub[0], hub, env)
 
 
 if __name__ == "__main__":

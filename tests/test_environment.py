@@ -24,6 +24,11 @@ MAINTAINER_ONLY = {
     "ruff",  # lints the code in `make test`; a student running the notebooks never needs it
     "uv",  # installs .venv from uv.lock; conda is the installer here
 }
+# Packages of pyproject's `hub` extra that the students' image needs (a hub built from this repository by
+# repo2docker, hub/z2jh.py): the rest of that extra runs the hub itself, not inside a student's server.
+IN_THE_STUDENTS_IMAGE = {
+    "nbgitpuller",  # the links that pull the lessons into a student's home and open one (hub/README.md)
+}
 # Deliberate differences from conda-forge: these come from PyPI, through environment.yml's pip section.
 FROM_PYPI = {
     "tensorflow": "conda-forge's TensorFlow trails PyPI's by several releases (its 2.20 update was "
@@ -69,7 +74,9 @@ def test_environment_yml_pins_every_runtime_and_test_package_at_the_locked_versi
     assert stale == set(), f"MAINTAINER_ONLY names packages not in pyproject's test extra: {sorted(stale)}"
     conda, pip = _environment_pins()
     assert conda.pop("python") == "3.11", "environment.yml's python should be the one that made the outputs"
-    wanted = (_names(project["dependencies"]) | test_extra) - MAINTAINER_ONLY
+    hub_extra = _names(project["optional-dependencies"]["hub"])
+    assert IN_THE_STUDENTS_IMAGE <= hub_extra, f"not in pyproject's hub extra: {sorted(IN_THE_STUDENTS_IMAGE - hub_extra)}"
+    wanted = (_names(project["dependencies"]) | test_extra) - MAINTAINER_ONLY | IN_THE_STUDENTS_IMAGE
     assert set(conda) | set(pip) == wanted, (
         f"environment.yml lacks {sorted(wanted - set(conda) - set(pip))}, "
         f"has extra {sorted(set(conda) | set(pip) - wanted)}")

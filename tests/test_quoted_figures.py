@@ -3,7 +3,8 @@
 Every *figure* quoted in those two files must appear, written the same way, among the numbers of the
 notebooks' stored text outputs (``notebooks/*.ipynb``: streams and ``text/plain`` results) or of
 the reports ``make bench`` writes: ``benchmarks/RESULTS.md`` (timings, memory, seed spreads) and
-``benchmarks/ABLATIONS.md`` (the one-change comparisons of ``benchmarks/ablations.py``). When a
+``benchmarks/ABLATIONS.md`` (the one-change comparisons of ``benchmarks/ablations.py``), or of the
+one ``make test-hub`` writes: ``hub/SIZING.md`` (a class on one server: memory, cores, times). When a
 notebook is rebuilt or the benchmark rerun and a number changes, the test names every figure of the
 documents that no longer matches, so the prose is fixed where it drifted.
 
@@ -24,7 +25,7 @@ The token grammar, applied to the Markdown text:
   outputs character for character (``1.4x`` does not match an output's ``1.44``: quote what the
   lesson prints). The unit is not compared, so ``77.6 %`` matches an output's ``77.6%`` and
   ``1.44x`` an output's ``1.44 (95% CI ...)``; but a duration or a size (a timing, a memory figure)
-  must come from a ``make bench`` report: the "train s" seconds the notebooks print are one
+  must come from a ``make bench`` or ``make test-hub`` report: the "train s" seconds the notebooks print are one
   machine's, on one run.
 
 Until ``benchmarks/RESULTS.md`` exists, the timings TEACHING.md quotes from it are accepted from the
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "TEACHING.md", ROOT / "README.md"]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 ABLATIONS = ROOT / "benchmarks" / "ABLATIONS.md"  # benchmarks/ablations.py, also run by make bench
+SIZING = ROOT / "hub" / "SIZING.md"  # make test-hub (tests/hub, hub/sizing.py): a class on one server
 
 # from benchmarks/RESULTS.md (make bench): accepted only while that file does not exist yet.
 UNTIL_BENCH_WRITES_RESULTS = set()
@@ -107,7 +109,7 @@ def output_numbers():
                     texts.append("".join(output["text"]))
                 elif "text/plain" in output.get("data", {}):
                     texts.append("".join(output["data"]["text/plain"]))
-    results = [path.read_text(encoding="utf-8") for path in (RESULTS, ABLATIONS) if path.is_file()]
+    results = [path.read_text(encoding="utf-8") for path in (RESULTS, ABLATIONS, SIZING) if path.is_file()]
     return _numbers("\n".join(texts)), _numbers("\n".join(results))
 
 
@@ -139,9 +141,9 @@ def test_every_quoted_figure_is_computed_by_the_project(document):
     absent = "" if RESULTS.is_file() else ", which does not exist yet: run make bench"
     assert not missing, (f"{document.name} quotes {len(missing)} figure(s) the project does not compute: not "
                          f"among the numbers of the notebooks' stored outputs or of benchmarks/RESULTS.md and "
-                         f"benchmarks/ABLATIONS.md (for a timing or a memory figure, of those two alone{absent}). "
-                         f"Quote the number "
-                         f"as the project prints it, drop it, or write a setting as code:\n{listing}")
+                         f"benchmarks/ABLATIONS.md, or hub/SIZING.md (for a timing or a memory figure, of those "
+                         f"alone{absent}). Quote the number as the project prints it, drop it, or write a setting as "
+                         f"code:\n{listing}")
 
 
 @pytest.mark.skipif(not ABLATIONS.is_file(), reason="benchmarks/ABLATIONS.md not written yet: run make bench")
@@ -157,3 +159,17 @@ def test_a_figure_of_the_ablations_counts_and_a_drifted_one_does_not():
         drifted += 10 ** -decimals  # the nearest figure the project does not print
     assert uncomputed(f"the final recipe reaches {drifted:.{decimals}f}x", in_notebooks, in_results) == [
         (f"{drifted:.{decimals}f}x", 1)]
+
+
+@pytest.mark.skipif(not SIZING.is_file(), reason="hub/SIZING.md not written yet: run make test-hub")
+def test_the_hub_sizing_counts_and_a_drifted_memory_figure_does_not():
+    """TEACHING.md's sizing table is rewritten by make test-hub; a figure typed over it would not match."""
+    in_notebooks, in_results = output_numbers()
+    measured = __import__("json").loads((ROOT / "hub" / "sizing.json").read_text())
+    peak = max(student["peak_pss_mb"] for student in measured["together"]["students"])
+    quoted = f"{round(peak)} MB"
+    assert quoted in SIZING.read_text() and uncomputed(f"each student needs {quoted}", in_notebooks, in_results) == []
+    drifted = round(peak) + 1
+    while str(drifted) in in_notebooks | in_results:
+        drifted += 1
+    assert uncomputed(f"each student needs {drifted} MB", in_notebooks, in_results) == [(f"{drifted} MB", 1)]

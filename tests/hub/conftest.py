@@ -95,7 +95,9 @@ class Hub:
 
     def __init__(self, base, tag):
         self.base, self.tag = base, tag
-        self.prefix, self.home_root = base / "opt", base / "home"
+        # HUB_TEST_PREFIX=/some/dir keeps the shared install between runs (while working on the test).
+        self.kept = os.environ.get("HUB_TEST_PREFIX")
+        self.prefix, self.home_root = Path(self.kept) if self.kept else base / "opt", base / "home"
         self.group, self.cgroup = f"rnnt{tag}", f"rnn-lessons-{tag}"
         self.teacher = f"rnnt{tag}-teacher"
         self.port, self.token = free_port(), secrets.token_hex(32)
@@ -106,7 +108,8 @@ class Hub:
 
     def command(self):
         return [sys.executable, str(PROJECT / "hub" / "launch.py"), "--ip", "127.0.0.1", "--port", str(self.port),
-                "--teacher", self.teacher, "--prefix", str(self.prefix), "--home-root", str(self.home_root),
+                "--teacher", self.teacher, "--prefix", str(self.prefix), "--state", str(self.base / "state"),
+                "--home-root", str(self.home_root),
                 "--group", self.group, "--mem-limit", self.mem_limit, "--hub-api-port", str(free_port()),
                 "--proxy-api-port", str(free_port()), "--cgroup", self.cgroup]
 
