@@ -10,11 +10,15 @@ shared pages once per student), resident size (RSS), and CPU time (/proc/PID/sta
 
 The model, stated once here and in the files it writes:
 * memory for N students = (the hub's PSS + N x the largest per-student peak PSS) x HEADROOM;
-* CPU: a student's run of the lesson costs W CPU-seconds (median over students) and takes T1 seconds
-  alone. N students starting it at once on C cores take about max(T1, N x W / C) seconds, so the
-  wait doubles past N = 2 x T1 x C / W students, and a class of N needs C = N x W / (2 x T1) cores for
-  everyone to be done within twice the time alone. The measured slow-down of the students at once
-  against one alone is written beside the model's, as its check.
+* CPU: a student's run of the lesson costs W CPU-seconds (median over the students at once), which does
+  not depend on how busy the machine is. Alone on an idle machine with P cores it takes at least
+  T = W / P seconds (TensorFlow spreads its work over every core it finds; the lesson cannot finish
+  sooner), so P is the most one student uses. N students starting it at once on C cores take about
+  max(T, N x W / C) seconds: the wait doubles past N = 2 x T x C / W = 2 x C / P students, and a class
+  of N needs C = N x W / (2 x T) = N x P / 2 cores for everyone to be done within twice the time alone.
+  Taking T at its lower bound makes these core counts an upper bound. The wall times measured alone
+  and at once are reported beside it with the load average, not used: on a machine shared with other
+  jobs they are not the lesson's.
 """
 
 from __future__ import annotations
@@ -80,10 +84,11 @@ def sizing(measured):
     rss = max(student["peak_rss_mb"] for student in measured["together"]["students"])
     cpu = sorted(student["cpu_seconds"] for student in measured["together"]["students"])
     work = cpu[len(cpu) // 2]
-    alone = measured["alone"]["seconds"]
+    measured_alone = measured["alone"]["seconds"]
     together = max(student["seconds"] for student in measured["together"]["students"])
     students = len(measured["together"]["students"])
     cores_here = measured["machine"]["cores"]
+    alone = work / cores_here  # T: the least time alone, with every core of the measuring machine
     hub = measured["hub_pss_mb"]
 
     def memory_gb(n):
@@ -105,8 +110,9 @@ def sizing(measured):
         rows.append(row)
     return {
         "per_student_pss_mb": round(pss), "per_student_rss_mb": round(rss), "hub_pss_mb": round(hub),
-        "cpu_seconds": round(work, 1), "alone_seconds": round(alone, 1), "together_seconds": round(together, 1),
-        "students": students, "slowdown": round(together / alone, 2),
+        "cpu_seconds": round(work, 1), "alone_seconds": round(measured_alone, 1),
+        "together_seconds": round(together, 1), "least_alone_seconds": round(alone, 1),
+        "students": students, "slowdown": round(together / measured_alone, 2),
         "model_slowdown": round(max(1.0, students * work / cores_here / alone), 2),
         "at_once_here": at_once(cores_here), "cores_here": cores_here, "rows": rows,
     }
@@ -129,11 +135,13 @@ def summary(figures, measured):
             f"{measured['together']['load']} before the {f['students']} together): each student's peak memory "
             f"was {f['per_student_pss_mb']} MB proportional (PSS; {f['per_student_rss_mb']} MB resident, which "
             f"counts TensorFlow's shared libraries once per student), the hub and its proxy "
-            f"{f['hub_pss_mb']} MB. Lesson 1 with one explorer run took one student alone {f['alone_seconds']} s "
-            f"and {f['cpu_seconds']} s of CPU; {f['students']} students at once took up to "
-            f"{f['together_seconds']} s, {f['slowdown']}x the time alone (the model below says "
-            f"{f['model_slowdown']}x). On this machine {f['at_once_here']} students can start the same cell at "
-            f"once before the wait doubles.")
+            f"{f['hub_pss_mb']} MB. Lesson 1 with one explorer run cost each student {f['cpu_seconds']} s of CPU, "
+            f"so at least {f['least_alone_seconds']} s alone on this machine with both cores; measured, it took one "
+            f"student alone {f['alone_seconds']} s and {f['students']} students at once up to "
+            f"{f['together_seconds']} s, {f['slowdown']}x the time alone (on an idle machine the model says "
+            f"{f['model_slowdown']}x: the other jobs slowed the student alone too). On this machine "
+            f"{f['at_once_here']} students can start the same cell at once before the wait doubles; the table "
+            f"counts cores from the CPU time, which the machine's load does not change.")
 
 
 def markdown(measured):
@@ -148,8 +156,9 @@ Written by tests/hub (hub/sizing.py) on {measured['date']}; raw measurements in 
 {table(figures)}
 
 Memory is (the hub's PSS + students x the largest per-student peak PSS) x {HEADROOM}, rounded up;
-cores are students x CPU-seconds / (2 x the time alone), rounded up. Past {ONE_SERVER['cores']} cores or
-{ONE_SERVER['memory_gb']} GB, spread the class over several nodes with Zero to JupyterHub (hub/README.md).
+cores are students x CPU-seconds / (2 x the least time alone), rounded up (hub/sizing.py says why).
+Past {ONE_SERVER['cores']} cores or {ONE_SERVER['memory_gb']} GB, spread the class over several nodes with
+Zero to JupyterHub (hub/README.md).
 Per-student memory limit used: {measured['mem_limit']} (enforced: {'yes' if measured['limit_enforced'] else 'no'}).
 Failures: {measured['failures']}.
 

@@ -39,13 +39,14 @@ def test_the_sizing_model_as_its_docstring_states_it():
     figures = sizing.sizing(measured())
     assert figures["per_student_pss_mb"] == 1500 and figures["per_student_rss_mb"] == 2000
     assert figures["cpu_seconds"] == 61.0  # the median of four: the upper middle one
-    assert figures["slowdown"] == 3.25 and figures["model_slowdown"] == round(4 * 61 / 2 / 40, 2)
+    assert figures["least_alone_seconds"] == 30.5  # 61 CPU-seconds on both cores of the measuring machine
+    assert figures["slowdown"] == 3.25 and figures["model_slowdown"] == 4.0  # 4 x 61 / 2 / 30.5
     ten, thirty, hundred = figures["rows"]
-    assert ten == {"students": 10, "memory_gb": 18, "cores": 8, "at_once": 10,
+    assert ten == {"students": 10, "memory_gb": 18, "cores": 10, "at_once": 10,
                    "where": "one server: `make hub` or The Littlest JupyterHub"}  # (120+15000)*1.2/1024 = 17.7
-    assert thirty["cores"] == 23 and thirty["memory_gb"] == 53
-    assert hundred["cores"] == 77 and "Zero to JupyterHub" in hundred["where"]
-    assert figures["at_once_here"] == 2  # floor(2 * 40 * 2 / 61)
+    assert thirty["cores"] == 30 and thirty["memory_gb"] == 53
+    assert hundred["cores"] == 100 and hundred["memory_gb"] == 176 and "Zero to JupyterHub" in hundred["where"]
+    assert figures["at_once_here"] == 2  # floor(2 * 30.5 * 2 / 61): one per core
 
 
 def test_the_sizing_table_is_written_between_teachings_markers(tmp_path):
@@ -56,7 +57,7 @@ def test_the_sizing_table_is_written_between_teachings_markers(tmp_path):
     assert text.startswith("before\n") and text.endswith("after\n") and "\nold\n" not in text
     assert sizing.table(sizing.sizing(measured())) in text
     assert json.loads((tmp_path / "sizing.json").read_text())["hub_pss_mb"] == 120.0
-    assert "| 100 | 176 GB | 77 |" in (tmp_path / "SIZING.md").read_text()
+    assert "| 100 | 176 GB | 100 |" in (tmp_path / "SIZING.md").read_text()
     teaching.write_text("no markers")
     with pytest.raises(ValueError, match="no <!-- hub-sizing:begin -->"):
         sizing.write(measured(), tmp_path, teaching)

@@ -64,6 +64,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)
+
+
 class Browserless:
     """One person's HTTP session with the hub: cookies, the hub's XSRF token, forms."""
 
@@ -76,8 +84,11 @@ class Browserless:
         return next((cookie.value for cookie in self.jar if cookie.name == "_xsrf"), "")
 
     def get(self, path):
-        with self.opener.open(self.url + path, timeout=60) as response:
-            return response.status, response.geturl(), response.read().decode()
+        try:
+            with self.opener.open(self.url + path, timeout=60) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.url, error.read().decode()
 
     def post_form(self, path, fields):
         self.get(path)  # the form page sets the _xsrf cookie
@@ -138,12 +149,14 @@ class Hub:
             text = response.read()
         return json.loads(text) if text else None
 
-    def status_of(self, method, url_path, token):
-        """The HTTP status of a request through the hub's proxy, made with ``token``."""
-        request = urllib.request.Request(self.url + url_path, method=method,
+    def status_of(self, method, url_path, token, body=None):
+        """The HTTP status of a request through the hub's proxy, made with ``token`` (redirects not followed:
+        a redirect to the login page is a refusal too, and is reported as its 302)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + url_path, data=data, method=method,
                                          headers={"Authorization": f"token {token}"})
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with NO_REDIRECTS.open(request, timeout=60) as response:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code

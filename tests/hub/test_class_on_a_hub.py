@@ -163,9 +163,15 @@ def test_a_student_cannot_reach_the_admin_api(hub):
         "read another student": hub.status_of("GET", f"/hub/api/users/{other.name}", student.token),
         "start another's server": hub.status_of("POST", f"/hub/api/users/{other.name}/server", student.token),
         "delete another student": hub.status_of("DELETE", f"/hub/api/users/{other.name}", student.token),
-        "make themself admin": hub.status_of("PATCH", f"/hub/api/users/{student.name}", student.token),
-        "open the admin page": hub.status_of("GET", "/hub/admin", student.token),
+        "make themself admin": hub.status_of("PATCH", f"/hub/api/users/{student.name}", student.token,
+                                             {"admin": True}),
     }
+    browser = Browserless(hub.url)  # the pages, logged in as the student
+    browser.post_form("/hub/login?next=%2Fhub%2Fhome", {"username": student.name, "password": student.password})
+    assert browser.get("/hub/home")[1].endswith("/hub/home"), "the student's login failed"
+    refused["open the admin page"] = browser.get("/hub/admin")[0]
+    refused["open the sign-up authorizations"] = browser.get("/hub/authorize")[0]
+    refused["authorize someone"] = browser.get(f"/hub/authorize/{other.name}")[0]
     allowed = {what: code for what, code in refused.items() if code not in (403, 404)}
     assert not allowed, f"a student's token was not refused: {allowed}"
     assert hub.api("GET", f"/users/{other.name}")["name"] == other.name  # the user is there: 403/404 is a refusal
@@ -307,10 +313,21 @@ def prepare(student):
     """The student's copy of lesson 1 without outputs, so every output seen is from this run (the owner stays)."""
     import nbformat
 
-    path = Path(student.entry.pw_dir) / "rnn-lessons" / LESSON
+    entry = student.entry
+    path = Path(entry.pw_dir) / "rnn-lessons" / LESSON
     with open(path, "w", encoding="utf-8") as file:  # rewritten in place: the file stays the student's
         nbformat.write(browser_setup.lesson_notebook(SOURCE), file)
-    assert path.stat().st_uid == student.entry.pw_uid
+    assert path.stat().st_uid == entry.pw_uid
+    # The student's own JupyterLab settings, as the browser test's (every cell in the page, so that the
+    # steps see every prompt; no news): ~/.jupyter/lab/user-settings, owned by the student.
+    settings = Path(entry.pw_dir) / ".jupyter" / "lab" / "user-settings"
+    for name, values in browser_setup.LAB_SETTINGS.items():
+        target = settings / name  # "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+    for folder, dirs, files in os.walk(Path(entry.pw_dir) / ".jupyter"):
+        for item in [folder, *(os.path.join(folder, f) for f in dirs + files)]:
+            os.chown(item, entry.pw_uid, entry.pw_gid)
 
 
 def run_lesson(hub, student, chromium, start, results):
