@@ -36,6 +36,10 @@ from launch import launch_links, place  # noqa: E402
 from lessonlib.lessons import LESSONS  # noqa: E402
 
 PAGES = ["TEACHING.md", "benchmarks/RESULTS.md"]  # besides the lessons and the home page
+TITLES = {  # a page's title on the site, when its file's own suits the repository rather than a teacher
+    "benchmarks/RESULTS.md": ("Benchmarks: how long each lesson takes, how close each network comes to the optimum",
+                              "`make bench` wrote this page's figures to benchmarks/RESULTS.md, under the title"),
+}
 LINK = re.compile(r"(\]\()([^)\s#]+)(#[^)\s]*)?(\))")  # a Markdown link's target
 
 
@@ -135,7 +139,12 @@ def stage(out):
         stage_lesson(lesson, out)
     for page in PAGES:
         (out / page).parent.mkdir(parents=True, exist_ok=True)
-        (out / page).write_text(retarget_links((ROOT / page).read_text(), page, staged, where))
+        text = (ROOT / page).read_text()
+        if page in TITLES:
+            title, said = TITLES[page]
+            first, _, rest = text.partition("\n")
+            text = f"# {title}\n\n{said} \"{first.lstrip('# ')}\".\n{rest}"
+        (out / page).write_text(retarget_links(text, page, staged, where))
     shutil.copytree(ROOT / "img", out / "img")
     shutil.copytree(HERE / "explorers", out / "explorers", ignore=shutil.ignore_patterns("*.json"))
     first = LESSONS[0]

@@ -194,6 +194,6 @@ def test_each_lesson_page_shows_its_explorer_after_the_explorer_cell(browser, se
                     width: picture.naturalWidth, src: picture.getAttribute('src')};
         }""", f"{lesson.name}_explorer(")
         assert order is not None, "no explorer cell or no picture"
-        assert order["after"] and order["width"] > 0 and order["src"].endswith(f"explorers/{lesson.notebook}.png")
+        assert order["after"] and order["width"] > 0 and order["src"].endswith(f"/{lesson.notebook}.png")
     finally:
         tab.context.close()
