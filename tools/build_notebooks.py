@@ -3,10 +3,10 @@
 notebooks/X.md (MyST Markdown, the file people edit and review) -> notebooks/X.ipynb: the cells come
 from the text source, the outputs from executing them in a fresh kernel. Then what does not belong in
 the repository is stripped: the stored widget state (`metadata.widgets`) and the widget views that
-point into it, the interpreter's exact version, and every cell metadata but tags and `mystnb` (the alt text
-of a figure, which the site reads). Stored figures are
-re-encoded with a 64-colour palette: the same picture on screen (line plots use a handful of colours)
-at about a third of the bytes, so a lesson stays small enough to review and to open on GitHub.
+point into it, the interpreter's exact version, and every cell metadata but tags and `mystnb` (a figure's
+alt text, which the site reads). Stored figures are re-encoded with a 64-colour palette: the same picture
+on screen (line plots use a handful of colours) at about a third of the bytes, so a lesson stays small
+enough to review and to open on GitHub.
 
 Usage: python tools/build_notebooks.py [notebooks/01_forecasting.md ...]   (default: every lesson)
 """
