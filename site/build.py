@@ -153,9 +153,9 @@ def stage(out):
     home = home.replace("{{ lessons }}", lesson_rows())
     home = home.replace("{{ explorer }}", "\n".join([
         f":::{{figure}} explorers/{first.notebook}.png", f":alt: {record['alt']}", ":figclass: explorer-picture", "",
-        f"Lesson {first.number}'s explorer after one run at its defaults ({record['status']}) "
-        f"[Lesson {first.number}]({lesson_path(first)}) shows it where it stands, with the buttons that open "
-        f"the lesson in a kernel, where it trains live.", ":::"]))
+        f"Lesson {first.number}'s explorer after one run at its defaults. [Lesson {first.number}]"
+        f"({lesson_path(first)}) shows it where it stands, with the buttons that open the lesson in a kernel, "
+        f"where it trains live.", ":::"]))
     home = home.replace("{{ repository }}", where.repository)
     (out / "index.md").write_text(retarget_links(home, "index.md", staged, where))
 
