@@ -22,7 +22,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 JOBS := 2
 PARALLEL = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
-.PHONY: help venv lab test test-unit test-notebooks test-browser hub test-hub lint notebooks figures bench upgrade lock clean
+.PHONY: help venv lab test test-unit test-notebooks test-browser hub test-hub lint notebooks figures bench upgrade lock clean \
+	site test-site explorer-pictures
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (installs .venv on first use)"
@@ -30,6 +31,8 @@ help:
 	@echo "make test-browser  each lesson run in JupyterLab in headless Chromium (needs chromium)"
 	@echo "make hub        a JupyterHub for a class on this machine, as root (hub/README.md); HUB_IP=... to open it"
 	@echo "make test-hub   4 students at once on a real hub: lesson 1, an explorer run, isolation; writes hub/SIZING.md"
+	@echo "make site       the static site (lessons with their stored outputs, TEACHING, benchmarks) in _build/site"
+	@echo "make test-site  the built site served on 127.0.0.1: links, every page in headless Chromium, axe-core"
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
@@ -55,13 +58,13 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --ignore=tests/hub --durations=10 $(PARALLEL) $(NBVAL) $(NOTEBOOKS)
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --ignore=tests/hub --ignore=tests/website --durations=10 $(PARALLEL) $(NBVAL) $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --ignore=tests/hub --durations=10
+	$(BIN)/python -m pytest tests lessonlib --ignore=tests/browser --ignore=tests/hub --ignore=tests/website --durations=10
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
@@ -88,6 +91,28 @@ HUB_STUDENTS ?= 4
 test-hub: $(STAMP)
 	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
 	RNN_LESSONS_HUB=1 HUB_STUDENTS=$(HUB_STUDENTS) $(BIN)/python -m pytest tests/hub -v -s --durations=0
+
+# The site (site/, README "The site"): built from the committed notebooks and their stored outputs, nothing
+# executed, fully offline (MathJax from npm's package, site/package-lock.json). Each explorer's picture is a
+# real run, made by `make explorer-pictures` and committed, so that `make site` trains nothing.
+SITE := _build/site
+NODE_MODULES := site/node_modules/.package-lock.json
+$(NODE_MODULES): site/package.json site/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing: install Node.js and npm" \
+		"(Debian/Ubuntu: sudo apt-get install -y npm)" >&2; exit 1; }
+	cd site && npm ci --no-audit --no-fund --loglevel=error
+
+site: $(STAMP) $(NODE_MODULES)
+	$(BIN)/python site/build.py --out $(SITE)
+
+# The built site on 127.0.0.1 (tests/website): internal links, every page in headless Chromium (title, images,
+# equations, no other host, no console error) and axe-core. Run `make site` first.
+test-site: $(STAMP) $(NODE_MODULES)
+	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
+	RNN_LESSONS_SITE=1 RNN_LESSONS_SITE_DIR=$(SITE) $(BIN)/python -m pytest tests/website -v --durations=5
+
+explorer-pictures: $(STAMP)
+	$(BIN)/python site/explorer_pictures.py
 
 # Text source -> notebook (cells from the .md, outputs from a fresh kernel), stripped of stored
 # widget state and volatile metadata. `make notebooks NB=notebooks/02_classification.md` does one.

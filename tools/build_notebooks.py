@@ -3,9 +3,10 @@
 notebooks/X.md (MyST Markdown, the file people edit and review) -> notebooks/X.ipynb: the cells come
 from the text source, the outputs from executing them in a fresh kernel. Then what does not belong in
 the repository is stripped: the stored widget state (`metadata.widgets`) and the widget views that
-point into it, the interpreter's exact version, and every cell metadata but tags. Stored figures are
-re-encoded with a 64-colour palette: the same picture on screen (line plots use a handful of colours)
-at about a third of the bytes, so a lesson stays small enough to review and to open on GitHub.
+point into it, the interpreter's exact version, and every cell metadata but tags and `mystnb` (a figure's
+alt text, which the site reads). Stored figures are re-encoded with a 64-colour palette: the same picture
+on screen (line plots use a handful of colours) at about a third of the bytes, so a lesson stays small
+enough to review and to open on GitHub.
 
 Usage: python tools/build_notebooks.py [notebooks/01_forecasting.md ...]   (default: every lesson)
 """
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRING = "ipynb,md:myst"
 MAX_BYTES = 400_000  # a committed notebook's ceiling (tests/test_notebook_sources.py checks it too)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-KEPT_CELL_METADATA = ("tags",)
+KEPT_CELL_METADATA = ("tags", "mystnb")  # mystnb: the alt text of a cell's figure, which the site shows
 PALETTE_COLOURS = 64
 
 
