@@ -22,12 +22,15 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 JOBS := 2
 PARALLEL = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
-.PHONY: help venv lab test test-unit test-notebooks test-browser lint notebooks figures bench upgrade lock clean
+.PHONY: help venv lab test test-unit test-notebooks test-browser test-env test-colab test-oldest test-latest lint \
+	notebooks figures bench upgrade lock clean
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (installs .venv on first use)"
 	@echo "make test       lint, unit tests, doctests and every notebook re-executed by nbval"
 	@echo "make test-browser  each lesson run in JupyterLab in headless Chromium (needs chromium)"
+	@echo "make test-env ENV=colab|oldest|latest  every lesson, claims checked, with Colab's versions, the"
+	@echo "                lowest declared ones or the newest releases (also make test-colab, test-oldest, test-latest)"
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
@@ -70,6 +73,15 @@ test-browser: $(STAMP)
 	@$(BIN)/python tests/browser/conftest.py >/dev/null || { $(BIN)/python tests/browser/conftest.py; exit 1; }
 	RNN_LESSONS_BROWSER=1 $(BIN)/python -m pytest tests/browser -v --durations=0
 
+# Every lesson run to its end, all claims checked, in another environment built in .envs/$(ENV) (tools/envs.py):
+# colab (Colab's versions, envs/colab.txt), oldest (pyproject's lower bounds), latest (newest releases).
+ENV ?= colab
+test-env: $(STAMP)
+	$(BIN)/python tools/envs.py $(ENV)
+
+test-colab test-oldest test-latest: $(STAMP)
+	$(BIN)/python tools/envs.py $(@:test-%=%)
+
 # Text source -> notebook (cells from the .md, outputs from a fresh kernel), stripped of stored
 # widget state and volatile metadata. `make notebooks NB=notebooks/02_classification.md` does one.
 NB ?= $(SOURCES)
@@ -97,5 +109,5 @@ lock: $(STAMP)
 	$(BIN)/uv export --locked --all-extras --no-emit-project --quiet --output-file requirements.txt
 
 clean:
-	rm -rf $(VENV) .tools *.egg-info .pytest_cache
+	rm -rf $(VENV) .tools .envs *.egg-info .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
