@@ -33,7 +33,7 @@ help:
 	@echo "                lowest declared ones or the newest releases (also make test-colab, test-oldest, test-latest)"
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
-	@echo "make figures    redraw the diagrams in img/"
+	@echo "make figures    redraw the diagrams in lessonlib/img/"
 	@echo "make bench      each lesson's time against the original one, its figures and claims over seeds; one-change"
 	@echo "                comparisons of lessons 1-3's recipes; each explorer's runs on held-out seeds, latency and memory"
 	@echo "make upgrade    relock to the newest releases, reinstall, rebuild the notebooks, run the tests"
@@ -89,7 +89,7 @@ notebooks: $(STAMP)
 	$(BIN)/python tools/build_notebooks.py $(NB)
 
 figures: $(STAMP)
-	$(BIN)/python tools/figures.py img
+	$(BIN)/python tools/figures.py lessonlib/img
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

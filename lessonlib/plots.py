@@ -169,7 +169,10 @@ def _roc_inset(ax, fpr, tpr):
         inset.add_line(copy)
     inset.tick_params(labelsize="x-small")
     inset.set_title("top left, magnified", fontsize="small")
-    for connector in ax.indicate_inset_zoom(inset, edgecolor="black").connectors:
+    indicator = ax.indicate_inset_zoom(inset, edgecolor="black")
+    # matplotlib 3.10 returns an InsetIndicator; 3.8 and 3.9 a pair (frame, connectors).
+    connectors = indicator.connectors if hasattr(indicator, "connectors") else indicator[1]
+    for connector in connectors:
         connector.set_visible(False)  # they would cross the curves; the frame marks the corner
     return inset
 

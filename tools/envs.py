@@ -177,6 +177,8 @@ def run_lessons(name, env):
 
     from lessonlib.lessons import LESSONS
 
+    # The kernel's debugger (ipykernel's) warns about frozen modules on every start: not news here.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(env / "share" / "jupyter"), os.environ.get("JUPYTER_PATH", "")])
     results = {}
     for lesson in LESSONS:

@@ -1,7 +1,8 @@
 """The lessons' network diagrams (MLP, RNN, unrolled RNN, two-layer RNN), drawn in code.
 
-Drawing them with matplotlib keeps the images reproducible: ``make figures`` (``python tools/figures.py img``)
-rewrites ``img/*.png``. A maintainer's tool: the lessons show the PNGs, they never import this module.
+Drawing them with matplotlib keeps the images reproducible: ``make figures`` (``python tools/figures.py
+lessonlib/img``) rewrites ``lessonlib/img/*.png``. A maintainer's tool: the lessons show the PNGs
+(``lessonlib.show_diagram``), they never import this module.
 Each ``draw_*`` function draws on ``ax`` (by default a new stand-alone Figure of its size in
 ``_FIGURES``) and returns the axes drawn on.
 """
@@ -197,7 +198,7 @@ def draw_rnn_two_layer(ax=None):
     return _finish(ax, (-2.4, note_x + 4.6), (-1.6, 8.4))
 
 
-# Every diagram: its file in img/, the function that draws it, its figure size in inches.
+# Every diagram: its file in lessonlib/img/, the function that draws it, its figure size in inches.
 _FIGURES = (
     ("simple-mlp.png", draw_simple_mlp, (8.0, 5.0)),
     ("rnn.png", draw_rnn, (7.0, 6.0)),
@@ -206,7 +207,7 @@ _FIGURES = (
 )
 
 
-def save_all(folder="img"):
+def save_all(folder="lessonlib/img"):
     """Draw every diagram into its own Figure and save it as a PNG in ``folder`` (created if needed);
     return the paths written, in a fixed order.
 
@@ -230,5 +231,5 @@ def save_all(folder="img"):
 
 
 if __name__ == "__main__":
-    for written in save_all(sys.argv[1] if len(sys.argv) > 1 else "img"):
+    for written in save_all(sys.argv[1] if len(sys.argv) > 1 else "lessonlib/img"):
         print(written)
