@@ -22,8 +22,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 JOBS := 2
 PARALLEL = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadscope)
 
-.PHONY: help venv lab test test-unit test-notebooks test-browser hub test-hub lint notebooks figures bench upgrade lock clean \
-	site test-site explorer-pictures
+.PHONY: help venv lab test test-unit test-notebooks test-browser test-env test-colab test-oldest test-latest \
+	hub test-hub site test-site explorer-pictures lint notebooks figures bench upgrade lock clean
 
 help:
 	@echo "make lab        open the lessons in JupyterLab (installs .venv on first use)"
@@ -33,6 +33,8 @@ help:
 	@echo "make test-hub   4 students at once on a real hub: lesson 1, an explorer run, isolation; writes hub/SIZING.md"
 	@echo "make site       the static site (lessons with their stored outputs, TEACHING, benchmarks) in _build/site"
 	@echo "make test-site  the built site served on 127.0.0.1: links, every page in headless Chromium, axe-core"
+	@echo "make test-env ENV=colab|oldest|latest  every lesson, claims checked, with Colab's versions, the"
+	@echo "                lowest declared ones or the newest releases (also make test-colab, test-oldest, test-latest)"
 	@echo "make venv       install the locked environment into .venv, nothing else"
 	@echo "make notebooks  rebuild each notebook from its text source (notebooks/*.md), outputs included"
 	@echo "make figures    redraw the diagrams in img/"
@@ -114,6 +116,15 @@ test-site: $(STAMP) $(NODE_MODULES)
 explorer-pictures: $(STAMP)
 	$(BIN)/python site/explorer_pictures.py
 
+# Every lesson run to its end, all claims checked, in another environment built in .envs/$(ENV) (tools/envs.py):
+# colab (Colab's versions, envs/colab.txt), oldest (pyproject's lower bounds), latest (newest releases).
+ENV ?= colab
+test-env: $(STAMP)
+	$(BIN)/python tools/envs.py $(ENV)
+
+test-colab test-oldest test-latest: $(STAMP)
+	$(BIN)/python tools/envs.py $(@:test-%=%)
+
 # Text source -> notebook (cells from the .md, outputs from a fresh kernel), stripped of stored
 # widget state and volatile metadata. `make notebooks NB=notebooks/02_classification.md` does one.
 NB ?= $(SOURCES)
@@ -141,5 +152,5 @@ lock: $(STAMP)
 	$(BIN)/uv export --locked --all-extras --no-emit-project --quiet --output-file requirements.txt
 
 clean:
-	rm -rf $(VENV) .tools *.egg-info .pytest_cache
+	rm -rf $(VENV) .tools .envs *.egg-info .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -49,14 +49,16 @@ def run_once(path, seed):
     return _execute(nb, path)
 
 
-def _execute(nb, path):
-    """Run every cell, timed per section; collect the fresh-set tables and the claims."""
+def _execute(nb, path, kernel_name="python3"):
+    """Run every cell, timed per section; collect the fresh-set tables and the claims.
+
+    ``kernel_name`` picks the kernel: tools/envs.py runs the lessons in another environment's kernel."""
     import resource
 
     sys.path.insert(0, str(ROOT / "tools"))
     from notebook_client import NotebookClient  # nbclient's, robust to a missed wake-up
 
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False, allow_errors=True,
+    client = NotebookClient(nb, timeout=900, kernel_name=kernel_name, record_timing=False, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
     sections, section, tables, claims = {}, "kernel start", [], {}

@@ -28,6 +28,7 @@ from .classical import (
     forecast_sine_fit,
     matched_filter_classify,
 )
+from .diagrams import show_diagram
 from .gradients import input_gradients
 from .lessons import exports as _lesson_exports
 from .metrics import accuracy, mse, rmse, roc_auc
@@ -72,6 +73,7 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
 
 __all__ = [
+    "show_diagram",
     "CELL_TYPES", "Interval", "classify_bayes", "estimate_frequency_bayes", "difference_interval", "forecast_bayes",
     "mean_interval", "ratio_interval", "show_versions", "LabelledWindows", "SineWindows", "sine_windows",
     "two_sine_windows", "interval_table", "score_fresh", "FitResult", "ScoreTable", "SineSeries",

@@ -143,7 +143,10 @@ def plot_roc(scores, y_true, *, zoom=None, ax=None, title=None):
     for i, (name, values) in enumerate(scores.items()):
         values, labels = check_scores_and_labels(f"scores[{name!r}]", values, y_true, both_classes=True)
         style = {"lw": 3.5, "alpha": 0.5} if i == 0 else {"lw": 1.6, "ls": ROC_STYLES[(i - 1) % len(ROC_STYLES)]}
-        curve = RocCurveDisplay.from_predictions(labels, values, ax=ax, curve_kwargs=style).line_
+        # The style goes on the drawn line: scikit-learn 1.7 renamed the argument that passes it (`**kwargs`
+        # became `curve_kwargs`), and setting it afterwards draws the same with every version since 1.3.
+        curve = RocCurveDisplay.from_predictions(labels, values, ax=ax).line_
+        curve.set(**style)
         curve.set_label(f"{name} (AUC {roc_auc(values, labels):.3f})")
     ax.plot([0, 1], [0, 1], color="gray", lw=1, ls=":", label="chance")
     ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title)
@@ -166,7 +169,10 @@ def _roc_inset(ax, fpr, tpr):
         inset.add_line(copy)
     inset.tick_params(labelsize="x-small")
     inset.set_title("top left, magnified", fontsize="small")
-    for connector in ax.indicate_inset_zoom(inset, edgecolor="black").connectors:
+    indicator = ax.indicate_inset_zoom(inset, edgecolor="black")
+    # matplotlib 3.10 returns an InsetIndicator; 3.8 and 3.9 a pair (frame, connectors).
+    connectors = indicator.connectors if hasattr(indicator, "connectors") else indicator[1]
+    for connector in connectors:
         connector.set_visible(False)  # they would cross the curves; the frame marks the corner
     return inset
 

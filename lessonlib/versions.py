@@ -2,13 +2,19 @@
 
 Every lesson's first code cell calls `show_versions()`: a student whose TensorFlow, Keras or NumPy is
 not the one in uv.lock is told, in one line, that their numbers may differ and how to get the locked set.
+On Colab, where that cell has just installed lessonlib from the repository without its dependencies
+(Colab's preinstalled packages stay as they are), it installs whichever of lessonlib's dependencies
+are missing, none on Colab today, and says in one line what was installed from where.
 Standard library only: tools/install.py loads this file for `locked_versions` before lessonlib is installed.
 """
 
 from __future__ import annotations
 
+import json
 import platform
 import re
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -69,7 +75,75 @@ def version_report(installed, locked, python):
             "`make venv` installs the locked versions.")
 
 
+def on_colab():
+    """Whether this kernel is Colab's: Colab's kernel imports `google.colab` at start-up (the lessons'
+    first cell tests the same, before lessonlib is installed)."""
+    return "google.colab" in sys.modules
+
+
+def _distribution_name(requirement):
+    return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0]
+
+
+def missing_requirements(requirements=None):
+    """lessonlib's runtime requirements (its metadata's, extras left out) whose package is not installed.
+
+    Examples
+    --------
+    >>> missing_requirements(["numpy>=1.26", "no-such-package>=1", "jupyterlab>=4; extra == 'lab'"])
+    ['no-such-package>=1']
+    """
+    if requirements is None:
+        requirements = metadata.requires("lessonlib") or []
+    missing = []
+    for requirement in requirements:
+        if "extra ==" in requirement:
+            continue
+        try:
+            metadata.version(_distribution_name(requirement))
+        except metadata.PackageNotFoundError:
+            missing.append(requirement)
+    return missing
+
+
+def install_source():
+    """Where pip installed lessonlib from (its PEP 610 record): 'URL@revision (commit abcdef1)', or None."""
+    try:
+        record = metadata.distribution("lessonlib").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    if not record:
+        return None
+    origin = json.loads(record)
+    vcs = origin.get("vcs_info", {})
+    where = origin["url"] + (f"@{vcs['requested_revision']}" if vcs.get("requested_revision") else "")
+    return where + (f" (commit {vcs['commit_id'][:7]})" if vcs.get("commit_id") else "")
+
+
+def colab_report(installed_now, source):
+    """The line `show_versions` adds on Colab.
+
+    Examples
+    --------
+    >>> print(colab_report([], "https://github.com/o/r@main (commit 0123456)"))  # doctest: +NORMALIZE_WHITESPACE
+    On Colab: lessonlib from https://github.com/o/r@main (commit 0123456), with Colab's own packages (none
+    changed), so numbers may differ a little from the stored outputs.
+    """
+    added = f"; added what was missing: {', '.join(installed_now)}" if installed_now else " (none changed)"
+    return (f"On Colab: lessonlib from {source or 'an unrecorded source'}, with Colab's own packages{added}, "
+            "so numbers may differ a little from the stored outputs.")
+
+
 def show_versions():
-    """Print the versions of Python, TensorFlow, Keras and NumPy, and whether they are the locked set."""
+    """Print the versions of Python, TensorFlow, Keras and NumPy, and whether they are the locked set.
+
+    On Colab, first install whichever of lessonlib's dependencies are missing (and nothing else)."""
     python = ".".join(platform.python_version_tuple()[:2])
+    if on_colab():
+        missing = missing_requirements()
+        if missing:
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
+        print(" · ".join([f"Python {python}"] + [f"{n} {v}" for n, v in installed_versions().items()]))
+        print(colab_report(missing, install_source()))
+        return
     print(version_report(installed_versions(), locked_versions(), python))

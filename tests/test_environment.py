@@ -1,4 +1,5 @@
-"""The conda/Binder environment asks for everything pyproject asks for, and postBuild installs lessonlib.
+"""The conda/Binder environment asks for everything pyproject asks for (lessonlib's dependencies, the lab
+and test extras), and postBuild installs lessonlib.
 
 The repo2docker tests run `jupyter-repo2docker --no-build --debug`, which prints the Dockerfile that
 Binder/JupyterHub would build without contacting Docker or the network, and check that it builds the
@@ -70,13 +71,14 @@ def _locked():
 def test_environment_yml_pins_every_runtime_and_test_package_at_the_locked_version():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     test_extra = _names(project["optional-dependencies"]["test"])
+    lab_extra = _names(project["optional-dependencies"]["lab"])  # JupyterLab, jupytext, the kernel
     stale = MAINTAINER_ONLY - test_extra
     assert stale == set(), f"MAINTAINER_ONLY names packages not in pyproject's test extra: {sorted(stale)}"
     conda, pip = _environment_pins()
     assert conda.pop("python") == "3.11", "environment.yml's python should be the one that made the outputs"
     hub_extra = _names(project["optional-dependencies"]["hub"])
     assert IN_THE_STUDENTS_IMAGE <= hub_extra, f"not in pyproject's hub extra: {sorted(IN_THE_STUDENTS_IMAGE - hub_extra)}"
-    wanted = (_names(project["dependencies"]) | test_extra) - MAINTAINER_ONLY | IN_THE_STUDENTS_IMAGE
+    wanted = (_names(project["dependencies"]) | lab_extra | test_extra) - MAINTAINER_ONLY | IN_THE_STUDENTS_IMAGE
     assert set(conda) | set(pip) == wanted, (
         f"environment.yml lacks {sorted(wanted - set(conda) - set(pip))}, "
         f"has extra {sorted(set(conda) | set(pip) - wanted)}")

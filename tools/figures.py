@@ -1,7 +1,8 @@
 """The lessons' network diagrams (MLP, RNN, unrolled RNN, two-layer RNN), drawn in code.
 
-Drawing them with matplotlib keeps the images reproducible: ``make figures`` (``python tools/figures.py img``)
-rewrites ``img/*.png``. A maintainer's tool: the lessons show the PNGs, they never import this module.
+Drawing them with matplotlib keeps the images reproducible: ``make figures`` (``python tools/figures.py
+img``) rewrites ``img/*.png``. A maintainer's tool: the lessons show the PNGs
+(``lessonlib.show_diagram``), they never import this module.
 Each ``draw_*`` function draws on ``ax`` (by default a new stand-alone Figure of its size in
 ``_FIGURES``) and returns the axes drawn on.
 """

@@ -6,8 +6,9 @@ leaves this folder out (`--ignore=tests/browser`); a plain `pytest` reports them
 
 The server is isolated from the user's Jupyter set-up and from the working tree:
 - it serves temporary notebooks built from the lessons' text sources (notebooks/*.md, so the
-  tests see the current sources, with no outputs) and a copy of img/, so running or saving a
-  lesson in the browser never touches the committed notebooks;
+  tests see the current sources, with no outputs), so running or saving a lesson in the browser
+  never touches the committed notebooks (tests/browser/test_notebook_alone.py serves one committed
+  notebook copied alone into an empty folder instead);
 - it listens on 127.0.0.1 only, on a free port, with a random token (passed in the environment,
   not on the command line, so `ps` does not show it);
 - its settings, workspaces, config and runtime folders are temporary too. The settings switch off
@@ -17,6 +18,7 @@ The server is isolated from the user's Jupyter set-up and from the working tree:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -210,22 +212,21 @@ LESSON_SOURCES = [PROJECT / "notebooks" / f"{lesson.notebook}.md" for lesson in 
 
 def _copy_lessons(root):
     """notebooks/*.ipynb built from the current text sources (notebooks/*.md), not the committed
-    notebooks, and img/ for the diagrams the lessons show."""
+    notebooks. Nothing else: the diagrams are cell outputs (lessonlib.show_diagram)."""
     import nbformat
 
     (root / "notebooks").mkdir(parents=True)
     for source in LESSON_SOURCES:
         nbformat.write(lesson_notebook(source), root / "notebooks" / f"{source.stem}.ipynb")
-    if (PROJECT / "img").is_dir():
-        shutil.copytree(PROJECT / "img", root / "img")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 serving a copy of the lessons; always shut down."""
-    base = tmp_path_factory.mktemp("jupyterlab")
+@contextlib.contextmanager
+def serving(base, populate):
+    """A JupyterLab server on 127.0.0.1 serving the folder ``base/root`` that ``populate(root)`` fills,
+    with temporary settings, workspaces, config and runtime folders; always shut down."""
     root = base / "root"
-    _copy_lessons(root)
+    root.mkdir(parents=True)
+    populate(root)
     for name, values in LAB_SETTINGS.items():
         path = base / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,6 +246,13 @@ def lab(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving a copy of the lessons; always shut down."""
+    with serving(tmp_path_factory.mktemp("jupyterlab"), _copy_lessons) as server:
+        yield server
 
 
 # --- the browser --------------------------------------------------------------------------------
