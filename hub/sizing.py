@@ -82,6 +82,7 @@ def sizing(measured):
     """The figures for the table, from the measurements (a dict as tests/hub writes it to sizing.json)."""
     pss = max(student["peak_pss_mb"] for student in measured["together"]["students"])
     rss = max(student["peak_rss_mb"] for student in measured["together"]["students"])
+    private = max(student["peak_private_mb"] for student in measured["together"]["students"])
     cpu = sorted(student["cpu_seconds"] for student in measured["together"]["students"])
     work = cpu[len(cpu) // 2]
     measured_alone = measured["alone"]["seconds"]
@@ -109,7 +110,8 @@ def sizing(measured):
                         "more than one server holds: Zero to JupyterHub on a Kubernetes cluster")
         rows.append(row)
     return {
-        "per_student_pss_mb": round(pss), "per_student_rss_mb": round(rss), "hub_pss_mb": round(hub),
+        "per_student_pss_mb": round(pss), "per_student_rss_mb": round(rss), "per_student_private_mb": round(private),
+        "hub_pss_mb": round(hub),
         "cpu_seconds": round(work, 1), "alone_seconds": round(measured_alone, 1),
         "together_seconds": round(together, 1), "least_alone_seconds": round(alone, 1),
         "students": students, "slowdown": round(together / measured_alone, 2),
@@ -133,8 +135,9 @@ def summary(figures, measured):
     return (f"Measured by `make test-hub` on {measured['date']} on a {f['cores_here']}-core machine "
             f"(load average {measured['alone']['load']} before the student alone, "
             f"{measured['together']['load']} before the {f['students']} together): each student's peak memory "
-            f"was {f['per_student_pss_mb']} MB proportional (PSS; {f['per_student_rss_mb']} MB resident, which "
-            f"counts TensorFlow's shared libraries once per student), the hub and its proxy "
+            f"was {f['per_student_pss_mb']} MB proportional (PSS; {f['per_student_private_mb']} MB of it private to "
+            f"the student, {f['per_student_rss_mb']} MB resident, which counts TensorFlow's shared libraries once per "
+            f"student), the hub and its proxy "
             f"{f['hub_pss_mb']} MB. Lesson 1 with one explorer run cost each student {f['cpu_seconds']} s of CPU, "
             f"so at least {f['least_alone_seconds']} s alone on this machine with both cores; measured, it took one "
             f"student alone {f['alone_seconds']} s and {f['students']} students at once up to "

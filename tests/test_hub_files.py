@@ -30,7 +30,8 @@ def measured(pss=(1500.0, 1400.0, 1450.0, 1480.0), cpu=(60.0, 62.0, 58.0, 61.0),
     return {"date": "2026-12-07", "machine": {"cores": 2}, "mem_limit": "3G", "limit_enforced": True, "failures": 0,
             "hub_pss_mb": 120.0, "alone": {"seconds": alone, "load": "0.50 0.40 0.30"},
             "together": {"load": "1.00 0.90 0.80", "students": [
-                {"seconds": together - i, "cpu_seconds": c, "peak_pss_mb": p, "peak_rss_mb": p + 500}
+                {"seconds": together - i, "cpu_seconds": c, "peak_pss_mb": p, "peak_rss_mb": p + 500,
+                 "peak_private_mb": p - 100}
                 for i, (p, c) in enumerate(zip(pss, cpu, strict=True))]},
             "isolation": {"a wrong password is refused": True}}
 
@@ -38,6 +39,7 @@ def measured(pss=(1500.0, 1400.0, 1450.0, 1480.0), cpu=(60.0, 62.0, 58.0, 61.0),
 def test_the_sizing_model_as_its_docstring_states_it():
     figures = sizing.sizing(measured())
     assert figures["per_student_pss_mb"] == 1500 and figures["per_student_rss_mb"] == 2000
+    assert figures["per_student_private_mb"] == 1400
     assert figures["cpu_seconds"] == 61.0  # the median of four: the upper middle one
     assert figures["least_alone_seconds"] == 30.5  # 61 CPU-seconds on both cores of the measuring machine
     assert figures["slowdown"] == 3.25 and figures["model_slowdown"] == 4.0  # 4 x 61 / 2 / 30.5
