@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 import lessonlib
 from lessonlib.classical import cramer_rao_bound, estimate_frequency
 from lessonlib.explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Settings, View
-from lessonlib.lessons import by_name, regression
+from lessonlib.lessons import regression
 from lessonlib.lessons.regression import BOUND, ESTIMATOR, run_regression, scale_frequency, unscale_frequency
 from lessonlib.signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
 from lessonlib.windows import stack_steps
@@ -23,14 +23,6 @@ DESIGN_20 = {"n_points": 20, "duration": 10 * 19 / 49, "freq_range": (1.0, 5.0),
 
 def _network_outputs(run, x):
     return np.asarray(run.model.predict(stack_steps(x, run.per_step).astype("float32"), verbose=0), dtype=float)[:, 0]
-
-
-def test_the_lesson_is_registered_with_its_notebook_and_task():
-    lesson = by_name("regression")
-    assert (lesson.number, lesson.notebook, lesson.task) == (3, "03_regression", regression.TASK)
-    assert lesson.exports == {"run_regression": run_regression, "regression_explorer": regression.regression_explorer,
-                              "scale_frequency": scale_frequency, "unscale_frequency": unscale_frequency}
-    assert regression.TASK.optimum == BOUND and regression.TASK.measure == "rmse"
 
 
 def test_the_network_learns_the_frequency_scaled_onto_minus_one_to_one():
@@ -90,16 +82,3 @@ def test_the_predictions_are_drawn_against_the_true_frequencies():
     ax = Figure().add_subplot()
     regression.TASK.plot(View(np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0])), ax, "GRU, noise 0.30")
     assert ax.get_title() == f"GRU, noise 0.30, {N_VIEW} sequences: RMSE {np.sqrt(1 / 3):.3f}"
-
-
-# --- what the notebook has defined when its exercises begin (conftest.py's lesson_variables) ---
-
-def exercise_variables():
-    """notebooks/03_regression.md at its exercises: section 3's Cramér-Rao bound."""
-    import numpy as np  # noqa: F401
-
-    import lessonlib
-
-    SEED = 0
-    bound = lessonlib.cramer_rao_bound(n_points=50, duration=10, noise=0.3, amplitude=1)
-    return dict(locals())
