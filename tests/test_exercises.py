@@ -367,7 +367,8 @@ def test_periodogram_wrong_answers(answer, message):
 
 
 def test_many_steps_wrong_answers(lesson_variables):
-    ppm, n_train, origins = (lesson_variables(4, "ppm", "n_train", "origins")[name] for name in ("ppm", "n_train", "origins"))
+    names = ("ppm", "n_train", "origins")
+    ppm, n_train, origins = (lesson_variables(4, *names)[name] for name in names)
 
     def no_feedback(forecast_next, windows, horizon):
         return np.repeat(np.ravel(forecast_next(windows))[:, None], horizon, axis=1)
