@@ -14,7 +14,7 @@ from ..classical import matched_filter_classify
 from ..metrics import accuracy, roc_auc
 from ..signals import FREQUENCIES, STEP, two_sine_windows, two_sines
 from ..windows import windows_and_labels
-from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
+from ._core import Exercise, Incorrect, as_array, as_number, call_student_function, recurrent_model_outputs
 
 WINDOW = 50
 TARGET_GAP = 0.05  # the GRU must come within 5 points of the matched filter
@@ -76,10 +76,11 @@ def _clean_windows():
     return windows[:, :, None], np.array([label for (label, _), _, _ in cases]), names
 
 
+_LABELS = "one label (0 or 1) per window"
+
+
 def _as_labels(result, n, call):
-    if result is None:
-        raise Unanswered(f"{call} returned None: finish the function so that it returns one label (0 or 1) per window.")
-    labels = as_vector(result, n, f"the labels from {call}")
+    labels = as_array(result, (n,), f"the labels from {call}")
     if not np.isin(labels, (0, 1)).all():
         raise Incorrect(f"{call} should return labels 0 or 1; it returned values such as "
                         f"{labels[~np.isin(labels, (0, 1))][0]:.3g}. Compare the two residuals "
@@ -90,7 +91,7 @@ def _as_labels(result, n, call):
 def _check_matched_filter(function):
     windows, truth, names = _clean_windows()
     call = "my_matched_filter(clean_windows, step)"
-    labels = _as_labels(call_student_function(function, call, windows, STEP), len(truth), call)
+    labels = _as_labels(call_student_function(function, call, windows, STEP, returns=_LABELS), len(truth), call)
     if np.all(labels != truth):
         raise Incorrect("every clean window got the other class: label 1 must mean that "
                         "sin(1.1 t) fits better, i.e. leaves the smaller residual.")
@@ -102,7 +103,7 @@ def _check_matched_filter(function):
                         "*and* a cosine at each frequency, on t = step * np.arange(window).")
     _, x_test, _, y_test = _lesson_windows(0)
     call = "my_matched_filter(x_test, step)"
-    labels = _as_labels(call_student_function(function, call, x_test.copy(), STEP), len(y_test), call)
+    labels = _as_labels(call_student_function(function, call, x_test.copy(), STEP, returns=_LABELS), len(y_test), call)
     reference = matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels
     agree = float(np.mean(labels == reference))
     mine, theirs = accuracy(labels, y_test), accuracy(reference, y_test)
@@ -155,9 +156,8 @@ def _pair_shares(scores, labels):
 def _check_auc_by_hand(function):
     for scores, labels, shown in _auc_cases():
         call = f"my_auc({shown})"
-        result = call_student_function(function, call, np.array(scores), np.array(labels))
-        if result is None:
-            raise Unanswered(f"{call} returned None: finish the function so that it returns a number between 0 and 1.")
+        result = call_student_function(function, call, np.array(scores), np.array(labels),
+                                       returns="a number between 0 and 1")
         value = as_number(result, f"{call}'s result")
         expected = roc_auc(scores, labels)
         if abs(value - expected) <= 1e-9:
@@ -197,7 +197,7 @@ exercises.auc_by_hand.check(my_auc)
 
 def _probabilities(model, layer, x, what):
     """The student's classifier's outputs on ``x``, checked to be one probability per window."""
-    outputs = as_vector(recurrent_model_outputs(model, layer, x), len(x), what)
+    outputs = as_array(recurrent_model_outputs(model, layer, x), (len(x),), what)
     if outputs.min() < 0 or outputs.max() > 1:
         raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
                         "probabilities. End it with keras.layers.Dense(1, activation=\"sigmoid\").")

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import explore
 from ..bayes import forecast_bayes
-from ..classical import forecast_last_value, forecast_linear_ar, forecast_recursive, forecast_sine_fit
+from ..classical import fit_linear_ar, forecast_last_value, forecast_linear_ar, forecast_recursive, forecast_sine_fit
 from ..explore import N_TEST, N_VALIDATION, TEST_SEED, Data, Recipe, Task, View
 from ..signals import STEP, noisy_sine, sine_windows_ahead
 
@@ -71,7 +71,7 @@ def _prepare(settings, recipe):
                                seed=settings.seed)
     x_train, y_train, x_val, y_val = explore.split(train.x, _targets(train, settings), recipe.windows)
     x_test, truth, fixed = _test_set(noise, horizon)
-    one_step = _linear_ar(x_train, train.y[:recipe.windows, 0])
+    one_step = fit_linear_ar(x_train, train.y[:recipe.windows, 0])  # fitted once, fed back
     yardsticks = {LAST_VALUE: fixed[LAST_VALUE], SINE_FIT: fixed[SINE_FIT],
                   AR_RECURSIVE: forecast_recursive(one_step, x_test, horizon=horizon)[:, -1],
                   AR_DIRECT: forecast_linear_ar(x_train, train.y[:recipe.windows, -1], x_test),
@@ -103,14 +103,6 @@ def _forecast(predict, x, settings):
         return predict(x)
     return forecast_recursive(lambda windows: predict(windows.reshape(x.shape)), x.reshape(len(x), -1),
                               horizon=settings.length)[:, -1]
-
-
-def _linear_ar(x_train, y_train):
-    """The one-step linear autoregression fitted once, as a function of windows (``forecast_linear_ar``
-    would refit it at every step of the recursion)."""
-    design = np.column_stack([x_train[:, :, 0], np.ones(len(x_train))])
-    coef = np.linalg.lstsq(design, y_train, rcond=None)[0]
-    return lambda windows: windows[:, :, 0] @ coef[:-1] + coef[-1]
 
 
 def _view_windows(noisy, horizon):
