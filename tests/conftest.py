@@ -103,8 +103,9 @@ def free_names(code):
 
 @pytest.fixture(scope="session")
 def lesson_variables():
-    """``lesson_variables(number, *names)``: what lesson ``number``'s notebook has defined when its
-    exercises begin that its solutions (and ``names``) use, computed by its own statements.
+    """``lesson_variables(number, *names, solutions=True)``: what lesson ``number``'s notebook has defined
+    when its exercises begin that its solutions (unless ``solutions=False``) and ``names`` use, computed
+    by its own statements; LookupError if it defines no such name.
 
     Each lesson's are built once per session (per worker) and shared: copy the dict before adding to it.
     """
@@ -114,10 +115,10 @@ def lesson_variables():
     from lessonlib.lessons import LESSONS
 
     @functools.cache
-    def variables(number, *names):
+    def variables(number, *names, solutions=True):
         lesson = next(lesson for lesson in LESSONS if lesson.number == number)
-        exercises = importlib.import_module(lesson.exercises)
-        wanted = set(names).union(*(free_names(e.solution_code) for e in exercises.EXERCISES)) - {"exercises"}
+        exercises = importlib.import_module(lesson.exercises).EXERCISES if solutions else ()
+        wanted = set(names).union(*(free_names(e.solution_code) for e in exercises)) - {"exercises"}
         path, statements = lesson_statements(lesson, wanted)
         namespace = {}
         exec(compile(ast.Module(statements, type_ignores=[]), str(path), "exec"), namespace)

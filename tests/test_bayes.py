@@ -14,10 +14,9 @@ from scipy.integrate import quad
 import lessonlib
 from lessonlib.bayes import classify_bayes, forecast_bayes
 from lessonlib.classical import forecast_sine_fit, matched_filter_classify
+from lessonlib.lessons.forecasting import WINDOW
 from lessonlib.signals import STEP
 from lessonlib.uncertainty import difference_interval, ratio_interval
-
-WINDOW = 50
 
 
 def _fresh_windows(frequencies, *, noise, seed):

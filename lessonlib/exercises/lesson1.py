@@ -8,21 +8,19 @@ import numpy as np
 
 from .._validation import check_int
 from ..classical import forecast_linear_ar, forecast_sine_fit
+from ..lessons.forecasting import N_POINTS, NOISE, T_MAX, WINDOW
 from ..metrics import mse
 from ..signals import STEP, noisy_sine
 from ..windows import split_and_windowize
 from ._core import Exercise, Incorrect, as_array, as_number, call_student_function, recurrent_model_outputs
 
-WINDOW = 50          # the lesson's window
-NOISE = 0.5          # the lesson's noise level
-N_POINTS = 500       # the lesson's series
 TRAIN_SHARE = 0.7    # the naive split of exercise 2
 
 
 @functools.lru_cache(maxsize=4)
 def _lesson_split(seed):
     """The lesson's chronological split for ``seed``, and the clean test targets (built on first use)."""
-    series = noisy_sine(N_POINTS, t_max=90, noise=NOISE, seed=seed)
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=NOISE, seed=seed)
     x_train, x_test, y_train, y_test = split_and_windowize(series.noisy, WINDOW)
     *_, y_test_clean = split_and_windowize(series.clean, WINDOW)
     return x_train, x_test, y_train, y_test, y_test_clean

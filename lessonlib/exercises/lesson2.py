@@ -11,12 +11,12 @@ import numpy as np
 from .._validation import check_int
 from ..bayes import classify_bayes
 from ..classical import matched_filter_classify
+from ..lessons.classification import N_POINTS, NOISE, T_MAX, WINDOW
 from ..metrics import accuracy, roc_auc
 from ..signals import FREQUENCIES, STEP, two_sine_windows, two_sines
 from ..windows import windows_and_labels
 from ._core import Exercise, Incorrect, as_array, as_number, call_student_function, recurrent_model_outputs
 
-WINDOW = 50
 TARGET_GAP = 0.05  # the GRU must come within 5 points of the matched filter
 BIDIRECTIONAL_GAP = 0.03  # the bidirectional LSTM, within 3 points of the Bayes classifier on fresh windows
 N_FRESH = 10_000  # section 6's fresh windows
@@ -25,7 +25,7 @@ N_FRESH = 10_000  # section 6's fresh windows
 @functools.lru_cache(maxsize=4)
 def _lesson_windows(seed):
     """The lesson's windows and labels for ``seed`` (computed on first use only)."""
-    data = two_sines(500, t_max=90, frequencies=FREQUENCIES, noise=0.5, seed=seed)
+    data = two_sines(N_POINTS, t_max=T_MAX, frequencies=FREQUENCIES, noise=NOISE, seed=seed)
     return windows_and_labels(data.noisy_a, data.noisy_b, WINDOW)
 
 
@@ -245,8 +245,8 @@ exercises.gru_classifier.check(gru, seed=SEED)
 @functools.lru_cache(maxsize=2)
 def _fresh_windows(seed):
     """Section 6's 10,000 fresh windows for ``seed`` and the Bayes classifier's labels on them."""
-    fresh = two_sine_windows(N_FRESH, window=WINDOW, step=STEP, noise=0.5, seed=seed)
-    return fresh, classify_bayes(fresh.x, step=STEP, noise=0.5) > 0.5
+    fresh = two_sine_windows(N_FRESH, window=WINDOW, step=STEP, noise=NOISE, seed=seed)
+    return fresh, classify_bayes(fresh.x, step=STEP, noise=NOISE) > 0.5
 
 
 def _check_bidirectional(model, *, seed=0):

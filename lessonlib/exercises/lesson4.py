@@ -13,11 +13,10 @@ import functools
 import numpy as np
 
 from ..classical import fit_linear_ar, forecast_recursive, forecast_seasonal_naive
+from ..lessons.many_steps import SEASON, TRAIN_SHARE, VALIDATION_SHARE
+from ..lessons.many_steps import YEAR as HORIZON
 from ..signals import load_co2, sine_windows_ahead
 from ._core import Exercise, Incorrect, as_array, as_number, call_student_function
-
-SEASON = HORIZON = 52  # weeks: the lesson's season and horizon
-TRAIN_SHARE, VALIDATION_SHARE = 0.6, 0.2
 
 
 @functools.lru_cache(maxsize=1)
