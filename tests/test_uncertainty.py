@@ -167,3 +167,10 @@ def test_block_bootstrap_rejects_bad_arguments():
         lessonlib.block_bootstrap_interval(np.ones(10), block=2, reference=np.ones(9))
     with pytest.raises(ValueError, match="non-negative"):
         lessonlib.block_bootstrap_interval(-np.ones(10), block=2)
+
+
+@pytest.mark.parametrize("interval", [Interval(0.00521, 0.00502, 0.0054), Interval(12.3, -8.4, 33.0, 0.9),
+                                      Interval(-0.004, -0.2, 0.19), Interval(2.0, 2.0, 2.0),
+                                      Interval(1234.5678, 1234.5678, 1234.5678), Interval(1.4649, 1.42, 1.51)])
+def test_shown_is_the_estimate_str_shows(interval):
+    assert interval.shown == float(str(interval).split(" ")[0])

@@ -204,17 +204,23 @@ def _probabilities(model, layer, x, what):
     return outputs
 
 
+def _within(mine, best, goal, network, where, yardstick, fix):
+    """``best - mine``, if at most ``goal``; else :class:`Incorrect` saying how many points it is and ``fix``."""
+    gap = best - mine
+    if gap > goal:
+        raise Incorrect(f"{network} scores {mine:.1%}{where}, {gap * 100:.1f} points below {yardstick}'s "
+                        f"{best:.1%}; the goal is at most {goal * 100:.0f}. {fix}")
+    return gap
+
+
 def _check_gru_classifier(model, *, seed=0):
     seed = check_int("seed", seed, low=0)
     _, x_test, _, y_test = _lesson_windows(seed)
     outputs = _probabilities(model, "GRU", x_test, "your model's outputs on x_test")
     mine = accuracy(outputs > 0.5, y_test)
     yardstick = accuracy(matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels, y_test)
-    gap = yardstick - mine
-    if gap > TARGET_GAP:
-        raise Incorrect(f"your GRU scores {mine:.1%}, {gap * 100:.1f} points below the matched "
-                        f"filter's {yardstick:.1%}; the goal is at most {TARGET_GAP * 100:.0f}. "
-                        f"Section 5's final recipe, with a GRU in place of the LSTM, gets there.")
+    gap = _within(mine, yardstick, TARGET_GAP, "your GRU", "", "the matched filter",
+                  "Section 5's final recipe, with a GRU in place of the LSTM, gets there.")
     return (f"your GRU scores {mine:.1%} on the test windows, {abs(gap) * 100:.1f} points "
             f"{'below' if gap > 0 else 'above'} the matched filter's {yardstick:.1%}.")
 
@@ -254,11 +260,8 @@ def _check_bidirectional(model, *, seed=0):
     fresh, bayes = _fresh_windows(seed)
     outputs = _probabilities(model, "Bidirectional", fresh.x, "your model's outputs on the fresh windows")
     mine, best = accuracy(outputs > 0.5, fresh.labels), accuracy(bayes, fresh.labels)
-    gap = best - mine
-    if gap > BIDIRECTIONAL_GAP:
-        raise Incorrect(f"your bidirectional network scores {mine:.1%} on {N_FRESH:,} fresh windows, {gap * 100:.1f} "
-                        f"points below the Bayes classifier's {best:.1%}; the goal is at most "
-                        f"{BIDIRECTIONAL_GAP * 100:.0f}. Section 5's final recipe, with the LSTM wrapped, gets there.")
+    gap = _within(mine, best, BIDIRECTIONAL_GAP, "your bidirectional network", f" on {N_FRESH:,} fresh windows",
+                  "the Bayes classifier", "Section 5's final recipe, with the LSTM wrapped, gets there.")
     return (f"your bidirectional network scores {mine:.1%} on {N_FRESH:,} fresh windows, {gap * 100:.1f} points "
             f"below the Bayes classifier's {best:.1%}. Compare it with section 6's final LSTM, and its "
             f"training time with that LSTM's.")
