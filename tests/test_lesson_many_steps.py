@@ -51,30 +51,30 @@ def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_and_is_sco
 def test_each_strategy_trains_on_its_own_targets():
     recipe = many_steps.TASK.recipe_for("LSTM")._replace(n_train=64)
     windows = lessonlib.sine_windows_ahead(recipe.windows + explore.N_VALIDATION, window=many_steps.WINDOW,
-                                           horizon=10, noise=0.5, seed=3)  # independently
-    settings = explore.Settings(0.5, 10, "LSTM", 3, "direct")
+                                           horizon=6, noise=0.5, seed=3)  # independently; a run's horizon
+    settings = explore.Settings(0.5, 6, "LSTM", 3, "direct")
 
     def targets(choice):
         return many_steps.TASK.prepare(settings._replace(choice=choice), recipe).y_train
 
-    np.testing.assert_array_equal(targets("direct"), windows.y[:recipe.windows, -1])  # 10 steps after the window
+    np.testing.assert_array_equal(targets("direct"), windows.y[:recipe.windows, -1])  # 6 steps after the window
     np.testing.assert_array_equal(targets("recursive"), windows.y[:recipe.windows, 0])  # the next value
     values = np.concatenate([windows.x[:recipe.windows, :, 0], windows.y[:recipe.windows]], axis=1)
-    every = targets("sequence to sequence")  # 10 steps after each value of the window
-    np.testing.assert_array_equal(every, values[:, 10:10 + many_steps.WINDOW])
+    every = targets("sequence to sequence")  # 6 steps after each value of the window
+    np.testing.assert_array_equal(every, values[:, 6:6 + many_steps.WINDOW])
 
 
 def test_the_picture_forecasts_each_target_from_the_window_horizon_steps_earlier():
     recipe = many_steps.TASK.recipe_for("LSTM")._replace(n_train=64)
-    data = many_steps.TASK.prepare(explore.Settings(0.5, 7, "LSTM", 2, "direct"), recipe)
+    data = many_steps.TASK.prepare(explore.Settings(0.5, 12, "LSTM", 2, "direct"), recipe)
     noisy = noisy_sine(500, noise=0.5, seed=2).noisy  # lesson 1's series, drawn again
     assert data.x_view.shape == (many_steps.N_SHOWN, many_steps.WINDOW, 1)
     np.testing.assert_array_equal(data.view.target, noisy[-many_steps.N_SHOWN:])
-    ends = np.arange(500 - many_steps.N_SHOWN, 500) - 7  # each window's last value: 7 steps before its target
+    ends = np.arange(500 - many_steps.N_SHOWN, 500) - 12  # each window's last value: 12 steps before its target
     np.testing.assert_array_equal(data.x_view[:, -1, 0], noisy[ends])
     np.testing.assert_array_equal(data.x_view[:, 0, 0], noisy[ends - many_steps.WINDOW + 1])
     assert data.view.optimum == pytest.approx(lessonlib.forecast_bayes(data.x_view, step=STEP, noise=0.5,
-                                                                         horizon=7))
+                                                                         horizon=12))
 
 
 def test_the_preview_shows_one_window_and_its_target_horizon_steps_on():
