@@ -159,3 +159,18 @@ def tiny_tasks(set_task):
     from lessonlib.lessons import LESSONS
 
     return {lesson.name: set_task(lesson, lesson.task._replace(recipe=TINY, overrides={})) for lesson in LESSONS}
+
+
+@pytest.fixture(scope="session")
+def network_outputs():
+    """``network_outputs(run, x)``: the outputs of ``run``'s network on the items ``x`` (regrouped to its values
+    per step), as float, without the last axis: one per item, or one per step and item."""
+    import numpy as np
+
+    from lessonlib.windows import stack_steps
+
+    def outputs(run, x):
+        x = stack_steps(x, run.per_step).astype("float32")
+        return np.asarray(run.model.predict(x, verbose=0), dtype=float)[..., 0]
+
+    return outputs

@@ -16,20 +16,15 @@ from lessonlib.explore import N_TEST, N_VIEW, TEST_SEED, View
 from lessonlib.lessons import classification
 from lessonlib.lessons.classification import BAYES_CLASSIFIER, MATCHED_FILTER, run_classification
 from lessonlib.signals import STEP, two_sine_windows
-from lessonlib.windows import stack_steps
 
 
-def _network_outputs(run, x):
-    return np.asarray(run.model.predict(stack_steps(x, run.per_step).astype("float32"), verbose=0), dtype=float)[:, 0]
-
-
-def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_windows(tiny_tasks):
+def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_windows(tiny_tasks, network_outputs):
     run = run_classification(0.5, 30, "LSTM", seed=1)
     assert list(run.scores) == ["LSTM network", MATCHED_FILTER, BAYES_CLASSIFIER]
     test = two_sine_windows(N_TEST, window=30, step=STEP, noise=0.5, seed=TEST_SEED)
     bayes = np.mean((classify_bayes(test.x, step=STEP, noise=0.5) > 0.5) == test.labels)
     matched = np.mean(matched_filter_classify(test.x, step=STEP).labels == test.labels)
-    net = np.mean((_network_outputs(run, test.x) > 0.5) == test.labels)
+    net = np.mean((network_outputs(run, test.x) > 0.5) == test.labels)
     assert run.scores[BAYES_CLASSIFIER].value == pytest.approx(bayes)
     assert run.scores[MATCHED_FILTER].value == pytest.approx(matched)
     assert run.network.value == pytest.approx(net, abs=2 / N_TEST)  # a window on the 0.5 edge at most
@@ -42,7 +37,7 @@ def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_window
     assert run.table().rows[-1][:3] == [BAYES_CLASSIFIER, f"{bayes:.1%}", "0.00"]
     assert not run.exact
     assert np.array_equal(run.view.target, test.labels[:N_VIEW])
-    assert run.view.predictions == pytest.approx(_network_outputs(run, test.x[:N_VIEW]), rel=1e-4, abs=1e-6)
+    assert run.view.predictions == pytest.approx(network_outputs(run, test.x[:N_VIEW]), rel=1e-4, abs=1e-6)
 
 
 def test_classification_at_noise_zero_has_a_perfect_optimum(tiny_tasks):

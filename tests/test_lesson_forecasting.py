@@ -17,21 +17,17 @@ from lessonlib.explore import N_CURVE, N_TEST, TEST_SEED, Settings, View
 from lessonlib.lessons import forecasting
 from lessonlib.lessons.forecasting import BAYES_FORECAST, LAST_VALUE, LINEAR_AR, SINE_FIT, run_forecast
 from lessonlib.signals import STEP, noisy_sine, sine_windows
-from lessonlib.windows import split_and_windowize, stack_steps
+from lessonlib.windows import split_and_windowize
 
 
-def _network_outputs(run, x):
-    return np.asarray(run.model.predict(stack_steps(x, run.per_step).astype("float32"), verbose=0), dtype=float)[:, 0]
-
-
-def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(tiny_tasks):
+def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(tiny_tasks, network_outputs):
     run = run_forecast(0.5, 20, "GRU", seed=3)
     assert run.settings == Settings(0.5, 20, "GRU", 3)
     assert list(run.scores) == ["GRU network", LAST_VALUE, LINEAR_AR, SINE_FIT, BAYES_FORECAST]
     test = sine_windows(N_TEST, window=20, step=STEP, noise=0.5, seed=TEST_SEED)  # independently
     assert N_TEST >= 10_000
     bayes_mse = np.mean((forecast_bayes(test.x, step=STEP, noise=0.5) - test.y_clean) ** 2)
-    net_mse = np.mean((_network_outputs(run, test.x) - test.y_clean) ** 2)
+    net_mse = np.mean((network_outputs(run, test.x) - test.y_clean) ** 2)
     fit_mse = np.mean((forecast_sine_fit(test.x, frequency=1.0, step=STEP) - test.y_clean) ** 2)
     last_mse = np.mean((test.x[:, -1, 0] - test.y_clean) ** 2)
     assert run.scores[BAYES_FORECAST].value == pytest.approx(bayes_mse, rel=1e-9)
@@ -48,10 +44,10 @@ def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(ti
     assert run.network.seconds > 0 and run.seconds > run.network.seconds
 
 
-def test_the_curve_references_and_picture_are_lesson_1s(tiny_tasks):
+def test_the_curve_references_and_picture_are_lesson_1s(tiny_tasks, network_outputs):
     run = run_forecast(0.5, 10, "SimpleRNN")
     test = sine_windows(N_TEST, window=10, step=STEP, noise=0.5, seed=TEST_SEED)
-    best = _network_outputs(run, test.x[:N_CURVE])  # the kept weights: the best epoch's
+    best = network_outputs(run, test.x[:N_CURVE])  # the kept weights: the best epoch's
     assert run.curve[run.best_epoch] == pytest.approx(np.mean((best - test.y_clean[:N_CURVE]) ** 2), rel=1e-4)
     head = test.x[:N_CURVE]
     assert run.references[BAYES_FORECAST] == pytest.approx(
@@ -64,7 +60,7 @@ def test_the_curve_references_and_picture_are_lesson_1s(tiny_tasks):
     assert np.array_equal(run.view.clean, split_and_windowize(series.clean, 10)[3])
     assert np.array_equal(run.view.t, series.t[-154:])
     assert run.view.optimum == pytest.approx(forecast_bayes(x_view, step=STEP, noise=0.5))
-    assert run.view.predictions == pytest.approx(_network_outputs(run, x_view), rel=1e-4, abs=1e-6)
+    assert run.view.predictions == pytest.approx(network_outputs(run, x_view), rel=1e-4, abs=1e-6)
 
 
 def test_noise_zero_shows_errors_as_values_and_no_ratio_to_an_exact_optimum(tiny_tasks):

@@ -15,7 +15,7 @@ from lessonlib.lessons import many_steps
 from lessonlib.signals import STEP, noisy_sine
 
 
-def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(tiny_tasks):
+def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(tiny_tasks, network_outputs):
     run = lessonlib.run_many_steps(0.5, 12, "GRU", seed=1)
     assert list(run.scores) == ["GRU network", many_steps.LAST_VALUE, many_steps.SINE_FIT, many_steps.AR_RECURSIVE,
                                 many_steps.AR_DIRECT, many_steps.BAYES_FORECAST]
@@ -23,28 +23,28 @@ def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(tiny_tasks)
     test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=12, noise=0.5, seed=explore.TEST_SEED)
     bayes = lessonlib.forecast_bayes(test.x, step=STEP, noise=0.5, horizon=12)
     assert run.scores[many_steps.BAYES_FORECAST].value == pytest.approx(np.mean((bayes - test.y_clean[:, -1]) ** 2))
-    network = run.model.predict(lessonlib.stack_steps(test.x, run.per_step), verbose=0)[:, 0]
+    network = network_outputs(run, test.x)
     assert run.network.value == pytest.approx(np.mean((network - test.y_clean[:, -1]) ** 2), rel=1e-4)
 
 
-def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_forecasts(tiny_tasks):
+def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_forecasts(tiny_tasks, network_outputs):
     run = lessonlib.run_many_steps(0.5, 6, "GRU", "recursive", seed=1)
     assert run.settings.choice == "recursive" and run.model.output_shape == (None, 1)
     test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=6, noise=0.5, seed=explore.TEST_SEED)
     windows = test.x[:, :, 0].copy()
     for _ in range(6):  # by hand: forecast the next value, append it, drop the oldest
-        forecast = run.model.predict(lessonlib.stack_steps(windows[:, :, None], run.per_step), verbose=0)[:, 0]
+        forecast = network_outputs(run, windows[:, :, None])
         windows = np.column_stack([windows[:, 1:], forecast])
     assert run.network.value == pytest.approx(np.mean((forecast - test.y_clean[:, -1]) ** 2), rel=1e-4)
     np.testing.assert_allclose(run.predict(test.x[:50]), forecast[:50], rtol=1e-4, atol=1e-5)
 
 
-def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_and_is_scored_at_the_last(tiny_tasks):
+def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_scored_at_the_last(tiny_tasks, network_outputs):
     run = lessonlib.run_many_steps(0.5, 6, "LSTM", "sequence to sequence", seed=1)
     steps = many_steps.WINDOW // run.per_step
     assert run.model.output_shape == (None, steps, 1)
     test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=6, noise=0.5, seed=explore.TEST_SEED)
-    last = run.model.predict(lessonlib.stack_steps(test.x, run.per_step), verbose=0)[:, -1, 0]
+    last = network_outputs(run, test.x)[:, -1]
     assert run.network.value == pytest.approx(np.mean((last - test.y_clean[:, -1]) ** 2), rel=1e-4)
 
 
