@@ -121,9 +121,10 @@ class Exercise:
         return f"<Exercise {self.name}: .check(answer), .hint(), .solution()>"
 
 
-def call_student_function(function, description, *args, returns, **kwargs):
+def call_student_function(function, description, *args, returns=None, **kwargs):
     """Call the student's ``function``; if it raises, say so as an :class:`Incorrect`; if it returns
-    None (its body not written yet), as an :class:`Unanswered` asking for what it ``returns``.
+    None (its body not written yet), as an :class:`Unanswered` asking for what it ``returns`` (or,
+    without ``returns``, return the None for :func:`as_array` to say so).
 
     ``description`` is the call as the student would read it, e.g.
     ``"windowize_ahead(np.arange(12.0), window=3, horizon=2)"``; ``returns`` what it should return,
@@ -138,7 +139,7 @@ def call_student_function(function, description, *args, returns, **kwargs):
         last = traceback.extract_tb(error.__traceback__)[-1]
         raise Incorrect(f"{description} raised {type(error).__name__}: {error} "
                         f"(line {last.lineno}: {last.line})") from error
-    if result is None:
+    if result is None and returns is not None:
         raise Unanswered(f"{description} returned None: finish the function so that it returns {returns}.")
     return result
 
@@ -163,7 +164,7 @@ def as_array(values, shape, what):
     """``values`` as a float array of ``shape``, or :class:`Incorrect` saying what is wrong with it (a
     column ``(n, 1)`` passes for ``(n,)``); None, code not finished yet, is :class:`Unanswered`."""
     if values is None:
-        raise Unanswered(f"{what} is None: finish the code so that it gives an array.")
+        raise Unanswered(f"{what} is None: finish the code so that it returns an array.")
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

@@ -37,7 +37,7 @@ def _check_recursive_forecast(function):
     train = sine_windows_ahead(2000, window=20, horizon=1, noise=0.5, seed=1)
     forecast_next = fit_linear_ar(train.x, train.y[:, 0])
     call = "recursive_forecast(forecast_next, windows, horizon=8)"
-    result = call_student_function(function, call, forecast_next, test.x, 8, returns="an array of forecasts")
+    result = call_student_function(function, call, forecast_next, test.x, 8)
     answer = as_array(result, (200, 8), f"{call}'s result")
     expected = forecast_recursive(forecast_next, test.x, horizon=8)
     if np.allclose(answer[:, 0], expected[:, 0]) and not np.allclose(answer, expected):
@@ -79,7 +79,7 @@ exercises.recursive_forecast.check(recursive_forecast)
 def _check_seasonal_naive(function):
     ppm, _, origins = _co2()
     call = "seasonal_naive(ppm, origins)"
-    result = call_student_function(function, call, ppm, origins, returns="an array of forecasts")
+    result = call_student_function(function, call, ppm, origins)
     answer = as_array(result, (len(origins), HORIZON), f"{call}'s result")
     expected = forecast_seasonal_naive(ppm, origins, season=SEASON, horizon=HORIZON)
     for shift in (-1, 1):
