@@ -18,7 +18,10 @@ Bayes forecast's error (lesson 1), points below the Bayes classifier (lesson 2),
 The report is printed and, when every lesson ran, written to benchmarks/ABLATIONS.md (``--out``), which
 TEACHING.md quotes; it is generated, never edited by hand.
 
+Each lesson's final recipe is read from its wiring module (``lessonlib.lessons.<name>``'s constants).
+
 Usage: python benchmarks/ablations.py [--seeds 0 1 2 3 4] [--lessons 1 2 3] [--out PATH]
+(``--lessons 3 --seeds 0``: one lesson on one seed, printed only; the report is written by a full run.)
 """
 
 from __future__ import annotations
@@ -38,13 +41,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402 -- after the backend is chosen
 
 import lessonlib  # noqa: E402
+from lessonlib.lessons import classification, forecasting, regression  # noqa: E402
 
 with lessonlib.quiet_startup():
     import keras  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-WINDOW, PER_STEP, N_FRESH = 50, 5, 10_000
+N_FRESH = 10_000
 
 
 class Arm(NamedTuple):
@@ -55,18 +59,14 @@ class Arm(NamedTuple):
     overrides: dict
 
 
-def _train(model, x, y, *, batch_size, epochs, seconds):
-    """Fit quietly (the lessons' ``lessonlib.fit_quietly``), adding the training time to ``seconds``."""
-    seconds.append(lessonlib.fit_quietly(model, x, y, batch_size=batch_size, epochs=epochs).seconds)
-    return model
-
-
-def _optimizer(name, learning_rate, decay, steps, alpha, clipnorm=None):
-    """``keras.optimizers.<name>`` at ``learning_rate``, decaying along a cosine over ``steps`` if ``decay``,
-    its gradients clipped to ``clipnorm`` if given."""
-    if decay:
-        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=alpha)
-    return getattr(keras.optimizers, name)(learning_rate, clipnorm=clipnorm)
+def _optimizer(recipe, steps):
+    """``keras.optimizers.<optimizer>`` at ``learning_rate``, decaying along a cosine to ``decay_to`` of it over
+    ``steps`` if ``decay``, its gradients clipped to ``clipnorm`` if given."""
+    learning_rate = recipe["learning_rate"]
+    if recipe["decay"]:
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps,
+                                                               alpha=recipe["decay_to"])
+    return getattr(keras.optimizers, recipe["optimizer"])(learning_rate, clipnorm=recipe.get("clipnorm"))
 
 
 def _for_steps(x, y, steps, batch_size, seed):
@@ -82,25 +82,50 @@ def _for_steps(x, y, steps, batch_size, seed):
     return np.tile(x, (repeats, 1, 1))[:n], np.tile(y, repeats)[:n]
 
 
-def _steps(n_windows, recipe):
-    """The number of gradient steps ``recipe`` trains for: its ``steps``, or its epochs of its batches."""
-    return recipe["steps"] or recipe["epochs"] * int(np.ceil(n_windows / recipe["batch_size"]))
+def _windows(test, history, make):
+    """The training windows ``(x, y)`` with ``history``, made by ``make(history)`` once per seed's test."""
+    if history not in test["windows"]:
+        test["windows"][history] = make(history)
+    return test["windows"][history]
 
 
-def _fit_recipe(model, x, y, recipe, seed, seconds):
-    """Train ``model`` for ``recipe``'s epochs, or for exactly its ``steps`` in one pass over ``_for_steps``."""
-    x, y = _for_steps(x, y, recipe["steps"], recipe["batch_size"], seed)
-    epochs = 1 if recipe["steps"] else recipe["epochs"]
-    _train(model, x, y, batch_size=recipe["batch_size"], epochs=epochs, seconds=seconds)
+def _train_network(x, y, x_fresh, recipe, layers, seed, seconds, activation=None):
+    """The lessons' network: ``layers`` (cell names) of ``units`` reading ``per_step`` values per step, one
+    Dense output with ``activation``, trained by ``recipe`` (its epochs, or exactly its ``steps`` in one pass
+    over ``_for_steps``) on ``(x, y)``, the training time added to ``seconds``; its outputs on ``x_fresh``."""
+    per_step, steps = recipe["per_step"], recipe["steps"]
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input(shape=(x.shape[1] // per_step, per_step)),
+        *[getattr(keras.layers, cell)(recipe["units"], return_sequences=i < len(layers) - 1)
+          for i, cell in enumerate(layers)],
+        keras.layers.Dense(1, activation=activation),
+    ])
+    total = steps or recipe["epochs"] * int(np.ceil(len(x) / recipe["batch_size"]))
+    model.compile(optimizer=_optimizer(recipe, total), loss=recipe["loss"])
+    x, y = _for_steps(lessonlib.stack_steps(x, per_step), y, steps, recipe["batch_size"], seed)
+    seconds.append(lessonlib.fit_quietly(model, x, y, batch_size=recipe["batch_size"],
+                                         epochs=1 if steps else recipe["epochs"]).seconds)
+    return model.predict(lessonlib.stack_steps(x_fresh, per_step), batch_size=1000, verbose=0)[:, 0]
+
+
+def _scores(test, outputs, truth, measure):
+    """Each arm's figure: its score's ``relative`` estimate on the fresh set, as the lesson shows it."""
+    optimum = "best possible (Bayes)"
+    reference = test.get("bound", optimum)
+    given = outputs if "bound" in test else {optimum: test["optimum"], **outputs}
+    scores = lessonlib.score_fresh(given, truth, measure=measure, reference=reference)
+    return {name: scores[name].relative.shown for name in outputs}
 
 
 # ---------------------------------------------------------------- lesson 1 (notebooks/01_forecasting.md)
 
-# Section 10's code cell: 20,000 points of history, one layer of 32, 5 values per step, Adam, a cosine
-# decay from 0.01 to 5 % over the run, gradients clipped to norm 1, batches of 256, 6 epochs (480 steps).
-FORECAST_RECIPE = {"history": 20_000, "layers": 1, "per_step": PER_STEP, "optimizer": "Adam",
-                   "learning_rate": 0.01, "decay": True, "clipnorm": 1.0, "batch_size": 256, "epochs": 6,
-                   "steps": None}
+# Section 10's code cell, from lesson 1's wiring module: its history, one layer, its values per step, Adam
+# with a cosine decay, gradients clipped, its batches and epochs.
+F = forecasting
+FORECAST_RECIPE = {"history": F.HISTORY, "layers": 1, "units": F.UNITS, "per_step": F.PER_STEP, "optimizer": "Adam",
+                   "learning_rate": F.LEARNING_RATE, "decay": True, "decay_to": F.DECAY_TO, "clipnorm": F.CLIPNORM,
+                   "batch_size": F.BATCH, "epochs": F.EPOCHS, "steps": None, "loss": "mse"}
 FORECAST_ARMS = [
     Arm("nothing undone", "section 10's improved recipe", {}),
     Arm("230 windows, 480 steps", "data undone: section 5's 230 training windows, repeated to fill the same "
@@ -121,53 +146,36 @@ FORECAST_ARMS = [
 
 def forecasting_test(seed):
     """Section 3's series and section 11's 10,000 fresh windows with the Bayes forecast, for ``seed``."""
-    series = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=seed)
+    series = lessonlib.noisy_sine(n_points=F.N_POINTS, t_max=F.T_MAX, noise=F.NOISE, seed=seed)
     step = series.t[1] - series.t[0]
-    fresh = lessonlib.sine_windows(N_FRESH, window=WINDOW, step=step, noise=0.5, seed=seed)
-    optimum = lessonlib.forecast_bayes(fresh.x, step=step, noise=0.5)
+    fresh = lessonlib.sine_windows(N_FRESH, window=F.WINDOW, step=step, noise=F.NOISE, seed=seed)
+    optimum = lessonlib.forecast_bayes(fresh.x, step=step, noise=F.NOISE)
     return {"seed": seed, "fresh": fresh, "optimum": optimum, "windows": {}}
-
-
-def forecasting_windows(test, history):
-    """Section 5's training windows (``history=0``) or section 10's, with 20,000 points of history."""
-    if history not in test["windows"]:
-        longer = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=test["seed"], n_history=history)
-        x, _, y, _ = lessonlib.split_and_windowize(longer.noisy, WINDOW, n_history=history)
-        test["windows"][history] = x, y
-    return test["windows"][history]
 
 
 def forecasting_arm(test, cell, recipe, seconds):
     """Section 10's ``improved_rnn(cell)`` and its training, with ``recipe``'s fields; the fresh forecasts."""
-    x, y = forecasting_windows(test, recipe["history"])
-    per_step, layers = recipe["per_step"], recipe["layers"]
-    keras.utils.set_random_seed(test["seed"])
-    model = keras.Sequential([
-        keras.Input(shape=(WINDOW // per_step, per_step)),
-        *[getattr(keras.layers, cell)(32, return_sequences=i < layers - 1) for i in range(layers)],  # section 7
-        keras.layers.Dense(1),
-    ])
-    steps = _steps(len(x), recipe)  # section 10: EPOCHS * int(np.ceil(len(x_long) / BATCH))
-    model.compile(optimizer=_optimizer(recipe["optimizer"], recipe["learning_rate"], recipe["decay"], steps, 0.05,
-                                       recipe["clipnorm"]), loss="mse")
-    _fit_recipe(model, lessonlib.stack_steps(x, per_step), y, recipe, test["seed"], seconds)
-    return model.predict(lessonlib.stack_steps(test["fresh"].x, per_step), batch_size=1000, verbose=0)[:, 0]
+    def windows(history):  # section 5's training windows (history 0) or section 10's
+        longer = lessonlib.noisy_sine(F.N_POINTS, t_max=F.T_MAX, noise=F.NOISE, seed=test["seed"], n_history=history)
+        return lessonlib.split_and_windowize(longer.noisy, F.WINDOW, n_history=history)[::2]
+
+    return _train_network(*_windows(test, recipe["history"], windows), test["fresh"].x, recipe,
+                          [cell] * recipe["layers"], test["seed"], seconds)
 
 
 def forecasting_score(test, predictions):
     """Section 11's measure: MSE against the clean signal over the Bayes forecast's, on the fresh windows."""
-    optimum = "best possible (Bayes)"
-    scores = lessonlib.score_fresh({optimum: test["optimum"], **predictions}, test["fresh"].y_clean,
-                                   measure="mse", reference=optimum)
-    return {name: scores[name].relative for name in predictions}
+    return _scores(test, predictions, test["fresh"].y_clean, "mse")
 
 
 # ---------------------------------------------------------------- lesson 2 (notebooks/02_classification.md)
 
-# Section 5's last code cell: 48,000 points of history per class, one LSTM of 32 reading 5 values per
-# step, Adam with a cosine decay from 0.01 to 5 %, batches of 512, 2 epochs (378 gradient steps).
-CLASSIFY_RECIPE = {"history": 48_000, "layers": ("LSTM",), "per_step": PER_STEP, "optimizer": "Adam",
-                   "learning_rate": 0.01, "decay": True, "batch_size": 512, "epochs": 2, "steps": None}
+# Section 5's last code cell, from lesson 2's wiring module: its history per class, one LSTM reading its
+# values per step, Adam with a cosine decay, its batches and epochs.
+C = classification
+CLASSIFY_RECIPE = {"history": C.HISTORY, "layers": ("LSTM",), "units": C.UNITS, "per_step": C.PER_STEP,
+                   "optimizer": "Adam", "learning_rate": C.LEARNING_RATE, "decay": True, "decay_to": C.DECAY_TO,
+                   "batch_size": C.BATCH, "epochs": C.EPOCHS, "steps": None, "loss": "binary_crossentropy"}
 CLASSIFY_ARMS = [
     Arm("nothing undone", "section 5's final recipe", {}),
     Arm("460 windows, 378 steps", "data undone: section 2's 460 training windows, repeated to fill the same "
@@ -188,61 +196,44 @@ CLASSIFY_ARMS = [
 
 def classification_test(seed):
     """Section 6's 10,000 fresh windows, half of each class, with the Bayes classifier's labels."""
-    data = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=seed)
+    data = lessonlib.two_sines(n_points=C.N_POINTS, t_max=C.T_MAX, noise=C.NOISE, seed=seed)
     step = data.t[1] - data.t[0]
-    fresh = lessonlib.two_sine_windows(N_FRESH, window=WINDOW, step=step, noise=0.5, seed=seed)
-    optimum = lessonlib.classify_bayes(fresh.x, step=step, noise=0.5) > 0.5
+    fresh = lessonlib.two_sine_windows(N_FRESH, window=C.WINDOW, step=step, noise=C.NOISE, seed=seed)
+    optimum = lessonlib.classify_bayes(fresh.x, step=step, noise=C.NOISE) > 0.5
     return {"seed": seed, "fresh": fresh, "optimum": optimum, "windows": {}}
-
-
-def classification_windows(test, history):
-    """Section 2's training windows (``history=0``) or section 5's, with 48,000 points of history."""
-    if history not in test["windows"]:
-        longer = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=test["seed"],
-                                     n_history=history)
-        x, _, y, _ = lessonlib.windows_and_labels(longer.noisy_a, longer.noisy_b, WINDOW, n_history=history)
-        test["windows"][history] = x, y
-    return test["windows"][history]
 
 
 def classification_arm(test, cell, recipe, seconds):
     """Section 5's ``final`` network and its training, with ``recipe``'s fields; the fresh labels."""
-    x, y = classification_windows(test, recipe["history"])
-    per_step, layers = recipe["per_step"], recipe["layers"]
-    keras.utils.set_random_seed(test["seed"])
-    model = keras.Sequential([
-        keras.Input(shape=(WINDOW // per_step, per_step)),
-        *[getattr(keras.layers, name)(32, return_sequences=i < len(layers) - 1) for i, name in enumerate(layers)],
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    steps = _steps(len(x), recipe)  # section 5: 2 * int(np.ceil(len(x_long) / 512))
-    model.compile(optimizer=_optimizer(recipe["optimizer"], recipe["learning_rate"], recipe["decay"], steps, 0.05),
-                  loss="binary_crossentropy")
-    _fit_recipe(model, lessonlib.stack_steps(x, per_step), y, recipe, test["seed"], seconds)
-    outputs = model.predict(lessonlib.stack_steps(test["fresh"].x, per_step), batch_size=1000, verbose=0)[:, 0]
+    def windows(history):  # section 2's training windows (history 0) or section 5's
+        longer = lessonlib.two_sines(C.N_POINTS, t_max=C.T_MAX, noise=C.NOISE, seed=test["seed"], n_history=history)
+        return lessonlib.windows_and_labels(longer.noisy_a, longer.noisy_b, C.WINDOW, n_history=history)[::2]
+
+    outputs = _train_network(*_windows(test, recipe["history"], windows), test["fresh"].x, recipe,
+                             recipe["layers"], test["seed"], seconds, activation="sigmoid")
     return outputs > 0.5
 
 
 def classification_score(test, labels):
     """Section 6's measure: the Bayes classifier's accuracy minus the network's, in points, on the fresh windows."""
-    optimum = "best possible (Bayes)"
-    scores = lessonlib.score_fresh({optimum: test["optimum"], **labels}, test["fresh"].labels, measure="accuracy",
-                                   reference=optimum)
-    return {name: scores[name].relative for name in labels}
+    return _scores(test, labels, test["fresh"].labels, "accuracy")
 
 
 # ---------------------------------------------------------------- lesson 3 (notebooks/03_regression.md)
 
-# Section 5's train_for_steps: one LSTM of 32 reading 5 values per step, Adam with a cosine decay from
-# 0.01 to 2 % over exactly `steps` steps in batches of 128, on the scaled target; the final network has
-# 12,000 sequences and 1,250 steps.
-REGRESS_RECIPE = {"sequences": 12_000, "steps": 1250, "scaled": True}
+# Section 5's train_for_steps, from lesson 3's wiring module: one LSTM reading its values per step, Adam
+# with a cosine decay over exactly its steps in its batches, on the scaled target; its final network.
+R = regression
+REGRESS_RECIPE = {"sequences": R.N_MORE, "steps": R.FINAL_STEPS, "scaled": True, "units": R.UNITS,
+                  "per_step": R.PER_STEP, "optimizer": "Adam", "learning_rate": R.LEARNING_RATE, "decay": True,
+                  "decay_to": R.DECAY_TO, "batch_size": R.BATCH, "loss": "mse"}
 REGRESS_ARMS = [
     Arm("nothing undone", "section 5's final network: 12,000 sequences, 1,250 steps", {}),
     Arm("750 sequences, 1,250 steps", "data undone at the final number of steps: the run section 5's "
         "learning curve lacks", {"sequences": 750}),
-    Arm("12,000 sequences, 200 steps", "section 5's learning curve, its large size", {"steps": 200}),
-    Arm("750 sequences, 200 steps", "section 5's learning curve, its small size", {"sequences": 750, "steps": 200}),
+    Arm("12,000 sequences, 200 steps", "section 5's learning curve, its large size", {"steps": R.STEPS}),
+    Arm("750 sequences, 200 steps", "section 5's learning curve, its small size",
+        {"sequences": 750, "steps": R.STEPS}),
     Arm("target not scaled", "scaling undone: trained on the frequency itself, 12,000 sequences, 1,250 steps",
         {"scaled": False}),
 ]
@@ -252,37 +243,27 @@ def regression_test(seed):
     """Section 1's sequences split as in section 2, section 5's extra ones, and section 6's fresh set."""
     from sklearn.model_selection import train_test_split
 
-    settings = {"n_points": 50, "duration": 10, "freq_range": (1, 5), "noise": 0.3}
-    data = lessonlib.random_frequency_sequences(1000, **settings, seed=seed)
+    design = {"n_points": R.N_POINTS, "duration": R.DURATION, "noise": R.NOISE}
+    data = lessonlib.random_frequency_sequences(R.N_SEQUENCES, **design, seed=seed)
     x_train, _, y_train, _ = train_test_split(data.signals[:, :, None], data.frequencies, random_state=seed)
-    extra = lessonlib.random_frequency_sequences(12_000, **settings, seed=seed + 1000)
-    fresh = lessonlib.random_frequency_sequences(N_FRESH, **settings, seed=seed + 2000)
+    extra = lessonlib.random_frequency_sequences(R.N_MORE, **design, seed=seed + 1000)
+    fresh = lessonlib.random_frequency_sequences(N_FRESH, **design, seed=seed + 2000)
     return {"seed": seed, "fresh": fresh, "x_more": np.concatenate([x_train, extra.signals[:, :, None]]),
-            "y_more": np.concatenate([y_train, extra.frequencies]),
-            "bound": lessonlib.cramer_rao_bound(n_points=50, duration=10, noise=0.3, amplitude=1)}
+            "y_more": np.concatenate([y_train, extra.frequencies]), "bound": lessonlib.cramer_rao_bound(**design)}
 
 
 def regression_arm(test, cell, recipe, seconds):
     """Section 5's ``train_for_steps`` on the first ``sequences`` of ``x_more``; the fresh estimates."""
-    n, steps, batch_size = recipe["sequences"], recipe["steps"], 128
-    x, y = test["x_more"][:n], test["y_more"][:n]
-    repeats = int(np.ceil(steps * batch_size / len(x)))
-    x = np.tile(lessonlib.stack_steps(x, PER_STEP), (repeats, 1, 1))[:steps * batch_size]
-    y = np.tile(y, repeats)[:steps * batch_size]
-    keras.utils.set_random_seed(test["seed"])
-    model = keras.Sequential([keras.Input(shape=(50 // PER_STEP, PER_STEP)), getattr(keras.layers, cell)(32),
-                              keras.layers.Dense(1)])
-    model.compile(optimizer=_optimizer("Adam", 0.01, True, steps, 0.02), loss="mse")
-    target = lessonlib.scale_frequency(y) if recipe["scaled"] else y
-    _train(model, x, target, batch_size=batch_size, epochs=1, seconds=seconds)
-    output = model.predict(lessonlib.stack_steps(test["fresh"].signals, PER_STEP), batch_size=1000, verbose=0)[:, 0]
-    return lessonlib.unscale_frequency(output) if recipe["scaled"] else output
+    n, scaled = recipe["sequences"], recipe["scaled"]
+    y = test["y_more"][:n]
+    output = _train_network(test["x_more"][:n], lessonlib.scale_frequency(y) if scaled else y,
+                            test["fresh"].signals[:, :, None], recipe, [cell], test["seed"], seconds)
+    return lessonlib.unscale_frequency(output) if scaled else output
 
 
 def regression_score(test, estimates):
     """Section 6's measure: RMSE over the Cramér-Rao bound, on the fresh sequences."""
-    scores = lessonlib.score_fresh(estimates, test["fresh"].frequencies, measure="rmse", reference=test["bound"])
-    return {name: scores[name].relative for name in estimates}
+    return _scores(test, estimates, test["fresh"].frequencies, "rmse")
 
 
 class Lesson(NamedTuple):
@@ -290,33 +271,32 @@ class Lesson(NamedTuple):
     notebook: str
     title: str
     measure: str
-    better: str  # "lower": a smaller figure is better (every measure here)
     cells: tuple
     recipe: dict
     arms: list
     test: object
     arm: object
     score: object
-    reference_rows: dict  # cell -> the row of benchmarks/RESULTS.md that "nothing undone" reproduces
+    reference_rows: list  # (cell, arm, row of benchmarks/RESULTS.md that the arm reproduces)
 
 
 LESSONS = [
-    Lesson(1, "01_forecasting", "Lesson 1 · section 10's improved recipe, one change undone at a time",
-           "x optimum (MSE against the clean signal over the Bayes forecast's, 10,000 fresh windows)", "lower",
+    Lesson(F.NUMBER, F.NOTEBOOK, "Lesson 1 · section 10's improved recipe, one change undone at a time",
+           "x optimum (MSE against the clean signal over the Bayes forecast's, 10,000 fresh windows)",
            ("LSTM", "SimpleRNN"), FORECAST_RECIPE, FORECAST_ARMS, forecasting_test, forecasting_arm,
-           forecasting_score, {"LSTM": "LSTM (more data, Adam)", "SimpleRNN": "SimpleRNN (more data, Adam)"}),
-    Lesson(2, "02_classification", "Lesson 2 · section 5's final recipe, one change undone at a time",
+           forecasting_score, [("LSTM", "nothing undone", "LSTM (more data, Adam)"),
+                               ("SimpleRNN", "nothing undone", "SimpleRNN (more data, Adam)")]),
+    Lesson(C.NUMBER, C.NOTEBOOK, "Lesson 2 · section 5's final recipe, one change undone at a time",
            "points below the optimum (the Bayes classifier's accuracy minus the network's, 10,000 fresh windows)",
-           "lower", ("LSTM",), CLASSIFY_RECIPE, CLASSIFY_ARMS, classification_test, classification_arm,
-           classification_score, {"LSTM": "... and 210x more data"}),
-    Lesson(3, "03_regression", "Lesson 3 · section 5's learning curve completed, and the target scaling undone",
-           "x bound (RMSE over the Cramér-Rao bound, 10,000 fresh sequences)", "lower", ("LSTM",),
+           ("LSTM",), CLASSIFY_RECIPE, CLASSIFY_ARMS, classification_test, classification_arm,
+           classification_score, [("LSTM", "nothing undone", "... and 210x more data")]),
+    Lesson(R.NUMBER, R.NOTEBOOK, "Lesson 3 · section 5's learning curve completed, and the target scaling undone",
+           "x bound (RMSE over the Cramér-Rao bound, 10,000 fresh sequences)", ("LSTM",),
            REGRESS_RECIPE, REGRESS_ARMS, regression_test, regression_arm, regression_score,
-           {"LSTM": "12,000 sequences, 1,250 steps"}),
+           [("LSTM", "nothing undone", "12,000 sequences, 1,250 steps"),  # and the other rows its notebook trains
+            ("LSTM", "12,000 sequences, 200 steps", "12,000 sequences, 200 steps"),
+            ("LSTM", "750 sequences, 200 steps", "750 sequences, 200 steps")]),
 ]
-# Lesson 3's other rows that its notebook also trains, for the comparison with benchmarks/RESULTS.md.
-ALSO_IN_RESULTS = {"12,000 sequences, 200 steps": "12,000 sequences, 200 steps",
-                   "750 sequences, 200 steps": "750 sequences, 200 steps"}
 
 
 def run_lesson(lesson, seeds):
@@ -333,17 +313,11 @@ def run_lesson(lesson, seeds):
                 seconds[arm.name] = sum(spent)
             scores = lesson.score(test, outputs)
             for arm in lesson.arms:
-                figure = _leading(str(scores[arm.name]))
-                results.setdefault((cell, arm.name), []).append((figure, seconds[arm.name]))
-                print(f"lesson {lesson.number} seed {seed} {cell} {arm.name}: {figure:g} "
+                results.setdefault((cell, arm.name), []).append((scores[arm.name], seconds[arm.name]))
+                print(f"lesson {lesson.number} seed {seed} {cell} {arm.name}: {scores[arm.name]:g} "
                       f"({seconds[arm.name]:.1f} s)", file=sys.stderr, flush=True)
         print(f"lesson {lesson.number} seed {seed}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
     return results
-
-
-def _leading(text):
-    """The estimate as the lesson prints it (``str(Interval)``'s first number), as a float."""
-    return float(re.match(r"-?\d+(?:\.\d+)?", text).group())
 
 
 def results_row(notebook, row):
@@ -378,10 +352,7 @@ def report(lesson, results, seeds, out):
                 f"{', '.join(f'{f:g}' for f in figures)} | {worse} | {seconds:.1f} |")
     out("\n\"Nothing undone\" against the lesson itself, as `make bench` ran it (benchmarks/RESULTS.md, "
         "median (per seed)):\n")
-    pairs = [(cell, "nothing undone", row) for cell, row in lesson.reference_rows.items()]
-    if lesson.number == 3:
-        pairs += [("LSTM", arm, row) for arm, row in ALSO_IN_RESULTS.items()]
-    for cell, arm, row in pairs:
+    for cell, arm, row in lesson.reference_rows:
         figures = [figure for figure, _ in results[(cell, arm)]]
         here = f"{statistics.median(figures):g} ({', '.join(f'{f:g}' for f in figures)})"
         there = results_row(lesson.notebook, row) or "not in benchmarks/RESULTS.md"
@@ -391,7 +362,8 @@ def report(lesson, results, seeds, out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
-    parser.add_argument("--lessons", nargs="+", type=int, choices=[1, 2, 3], default=[1, 2, 3])
+    numbers = [lesson.number for lesson in LESSONS]
+    parser.add_argument("--lessons", nargs="+", type=int, choices=numbers, default=numbers)
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "benchmarks" / "ABLATIONS.md")
     args = parser.parse_args()
     lines = []
@@ -413,7 +385,7 @@ def main():
             report(lesson, run_lesson(lesson, args.seeds), args.seeds, out)
     minutes = (time.perf_counter() - began) / 60
     out(f"\nThe whole run took {minutes:.0f} min.")
-    if args.lessons == [1, 2, 3]:  # a partial run does not overwrite the full report
+    if sorted(args.lessons) == numbers:  # a partial run does not overwrite the full report
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -1,9 +1,11 @@
-"""The argument checks of every public lessonlib function: every check lives here, none elsewhere.
+"""The argument checks that lessonlib's public functions share.
 
 Each raises a ``ValueError`` or ``TypeError`` in one pattern (the one Keras uses), "`name` must be
 <what is allowed>. Received: name=<value>.", so that a student sees which argument is wrong, what
-would be right, and what was passed. (What is not an argument is checked where it is used:
-``input_gradients`` raises on a backend other than TensorFlow.)
+would be right, and what was passed. A check that one function alone needs stays beside it, in the
+same pattern: ``classical`` (a callable ``forecast_next``, forecast ``origins``), ``plots`` (``zoom``),
+``models`` (``pooling`` with ``every_step``), ``explore`` (a choice a lesson does not offer), and
+``gradients`` (a backend other than TensorFlow).
 
 Examples
 --------

@@ -1,9 +1,12 @@
-"""Yardsticks that need no training, classical: simple forecasts, the sine fit, the matched filter, the
-least-squares frequency estimator and the Cramér-Rao bound.
+"""Yardsticks that need no training, classical: simple forecasts, the linear autoregression, the sine
+fit, the matched filter, the least-squares frequency estimator and the Cramér-Rao bound (lessons 1-3);
+the recursive strategy, the seasonal naive forecast and Holt-Winters (lesson 4).
 
 The Bayes forecast and classifier, optimal when the signal's form and noise level are known, are in
-``bayes``. Every forecast takes windows shaped like ``windowize``'s ``X`` and returns one prediction per
-window, so networks and yardsticks are scored on exactly the same test windows.
+``bayes``. The window forecasts take windows shaped like ``windowize``'s ``X`` and return one prediction
+per window (``forecast_sine_fit`` at any ``horizon``), or ``(n, horizon)`` for ``forecast_recursive``,
+so networks and yardsticks are scored on exactly the same test windows. ``forecast_seasonal_naive`` and
+``forecast_holt_winters`` take a series and forecast origins instead, ``(len(origins), horizon)``.
 """
 
 from __future__ import annotations
@@ -68,26 +71,44 @@ def forecast_linear_ar(x_train, y_train, windows):
     >>> forecast_linear_ar(x, y, [[10.0, 11.0]]).round(6)
     array([13.])
     """
+    return fit_linear_ar(x_train, y_train)(windows)
+
+
+def fit_linear_ar(x_train, y_train):
+    """The linear autoregression of ``forecast_linear_ar`` fitted once: a function of windows, to feed
+    its own forecasts back with ``forecast_recursive`` without refitting at every step.
+
+    Examples
+    --------
+    >>> x = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 4.0], [4.0, 7.0]])
+    >>> forecast_recursive(fit_linear_ar(x, 2 * x[:, 1] - x[:, 0] + 1.0), [[10.0, 11.0]], horizon=2).round(6)
+    array([[13., 16.]])
+    """
     x_train = check_windows("x_train", x_train)
     y_train = check_series("y_train", y_train, min_length=1)
     check_same_length("x_train", x_train, "y_train", y_train)
-    windows = check_windows("windows", windows)
-    check_same_steps("windows", windows, "x_train", x_train)
     design = np.column_stack([x_train, np.ones(len(x_train))])
     coef, *_ = np.linalg.lstsq(design, y_train, rcond=None)
-    return windows @ coef[:-1] + coef[-1]
+
+    def forecast_next(windows):
+        windows = check_windows("windows", windows)
+        check_same_steps("windows", windows, "x_train", x_train)
+        return windows @ coef[:-1] + coef[-1]
+
+    return forecast_next
 
 
 def forecast_sine_fit(windows, *, frequency, step, horizon=1):
-    """The least-squares sine fit: the one-step forecast of a sine whose frequency is known but whose
-    amplitude and phase are not.
+    """The least-squares sine fit: the forecast, ``horizon`` steps ahead, of a sine whose frequency is
+    known but whose amplitude and phase are not.
 
     Fits ``a sin(frequency t) + b cos(frequency t)`` to the window by least squares and
-    extrapolates it one ``step`` ahead: the maximum-likelihood forecast when the amplitude is free.
+    extrapolates it ``horizon`` steps of ``step`` past the window's last sample (one by default): the
+    maximum-likelihood forecast when the amplitude is free.
     When the amplitude is known too (it is 1 in the lessons), the Bayes forecast
     (``bayes.forecast_bayes``) does better; lesson 1 measures by how much. ``frequency`` is angular
-    (``sin(frequency * t)``) and ``step`` the time between two samples, both positive; ``horizon``
-    extrapolates the fitted sine that many steps past the window's last sample instead of one.
+    (``sin(frequency * t)``) and ``step`` the time between two samples, both positive; ``horizon`` is
+    at least 1.
 
     Examples
     --------

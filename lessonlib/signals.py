@@ -148,18 +148,10 @@ def sine_windows_ahead(n_windows=10_000, *, window=50, horizon=1, step=STEP, noi
     >>> x.shape, y.shape, bool(np.allclose(y, y_clean))
     ((4, 3, 1), (4, 2), True)
     """
-    n_windows = check_int("n_windows", n_windows, low=1)
-    window = check_int("window", window, low=1)
     horizon = check_int("horizon", horizon, low=1)
-    step = check_float("step", step, low=0, low_open=True)
-    noise = check_float("noise", noise, low=0)
     frequency = check_float("frequency", frequency)
-    seed = check_int("seed", seed, low=0)
-    rng = np.random.default_rng([seed, 4])
-    phase = rng.uniform(0, 2 * np.pi, (n_windows, 1))
-    clean = np.sin(frequency * step * np.arange(window + horizon) + phase)
-    noisy = clean + rng.normal(0, noise, clean.shape)
-    return SineWindows(noisy[:, :window, None], noisy[:, window:], clean[:, window:])
+    _, clean, noisy = _phased_windows(n_windows, window, step, noise, (frequency,), seed, stream=4, extra=horizon)
+    return SineWindows(noisy[:, :-horizon, None], noisy[:, -horizon:], clean[:, -horizon:])
 
 
 class CO2Series(NamedTuple):

@@ -33,6 +33,8 @@ class Interval(NamedTuple):
     >>> print(Interval(0.00521, 0.00502, 0.00540))
     0.0052 (95% CI 0.0050–0.0054)
     >>> estimate, low, high, level = Interval(0.49, 0.47, 0.51)
+    >>> Interval(0.00521, 0.00502, 0.00540).shown  # the estimate as shown, as a number
+    0.0052
     """
 
     estimate: float
@@ -40,10 +42,21 @@ class Interval(NamedTuple):
     high: float
     level: float = 0.95
 
-    def __str__(self):
+    def _decimals(self, value):
+        """The decimals shown: down to the half-width's first significant digit, else 4 significant."""
         half_width = (self.high - self.low) / 2
-        if half_width > 0:  # the half-width's first significant digit is the last one shown
-            decimals = int(np.clip(-np.floor(np.log10(half_width)), 0, 12))
+        if half_width > 0:
+            return int(np.clip(-np.floor(np.log10(half_width)), 0, 12))
+        return 3 - int(np.floor(np.log10(abs(value)))) if value else 0
+
+    @property
+    def shown(self):
+        """The estimate rounded as ``str`` shows it."""
+        return round(float(self.estimate), self._decimals(self.estimate)) + 0.0  # no -0.0
+
+    def __str__(self):
+        if self.high > self.low:
+            decimals = self._decimals(self.estimate)
             texts = [f"{value:.{decimals}f}" for value in self[:3]]
         else:
             texts = [f"{value:.4g}" for value in self[:3]]

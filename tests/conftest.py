@@ -25,32 +25,107 @@ def lesson_two_sines():
 
 
 # --- what each lesson's notebook has defined when its exercises begin ---------------------------
-# Each lesson's test file, tests/test_lesson_<module>.py (<module> its wiring in lessonlib.lessons),
-# defines ``exercise_variables()``: the names its notebook has defined when its exercises begin, built
-# as the notebook builds them (same calls, same sizes). Nothing here names a lesson.
+# Read from the lesson itself: the top-level statements of its text source (notebooks/<NOTEBOOK>.md)
+# before the cell that imports its exercises, sliced down to those that define the names asked for
+# (and what those need), then run. Nothing here names a lesson or restates one of its cells.
+
+
+def _base(node):
+    """The name an attribute, item or method chain starts from (``model`` in ``model.layers[0].x``)."""
+    import ast
+
+    while isinstance(node, (ast.Subscript, ast.Attribute, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _loads(tree):
+    import ast
+
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+
+
+def _binds(tree, modules=frozenset()):
+    """The names ``tree`` binds or changes: assignment, loop and ``with`` targets, imports, definitions,
+    arguments, the bases of item and attribute stores and of method calls (``values.append(...)``), a
+    module's name only when imported (``lessonlib.claim(...)`` changes nothing)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
+            names.add(_base(node))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func,
+                                                                                            ast.Attribute):
+            names.add(_base(node.value)) if _base(node.value) not in modules else None
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+    return names - {None}
+
+
+def lesson_statements(lesson, names):
+    """The top-level statements of ``lesson``'s cells before its exercises that ``names`` need, in order."""
+    import ast
+    import pathlib
+
+    import jupytext
+
+    path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / f"{lesson.notebook}.md"
+    cells = [cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code"]
+    package, _, module = lesson.exercises.rpartition(".")
+    imports = (f"import {lesson.exercises}", f"from {package} import {module}")
+    first = next(i for i, source in enumerate(cells) if any(text in source for text in imports))
+    statements = [statement for source in cells[:first] for statement in ast.parse(source).body]
+    modules = {(node.asname or node.name).split(".")[0] for node in ast.walk(ast.Module(statements, []))
+               if isinstance(node, ast.alias)}
+    needed, kept = set(names), []
+    for statement in reversed(statements):
+        if _binds(statement, modules) & needed:
+            kept.insert(0, statement)
+            needed |= _loads(statement)
+    return path, kept
+
+
+def free_names(code):
+    """The names ``code`` uses without binding them (what it needs from the notebook)."""
+    import ast
+    import builtins
+
+    tree = ast.parse(code)
+    return _loads(tree) - _binds(tree, modules=_loads(tree)) - set(dir(builtins))
 
 
 @pytest.fixture(scope="session")
 def lesson_variables():
-    """``lesson_variables(number)``: the names lesson ``number``'s notebook defines before its exercises.
+    """``lesson_variables(number, *names, solutions=True)``: what lesson ``number``'s notebook has defined
+    when its exercises begin that its solutions (unless ``solutions=False``) and ``names`` use, computed
+    by its own statements; LookupError if it defines no such name.
 
-    The data have the notebook's sizes (its ``HISTORY`` values of history, its per-step grouping);
-    each lesson's are built once per session and shared, so copy the dict before adding to it.
+    Each lesson's are built once per session (per worker) and shared: copy the dict before adding to it.
     """
+    import ast
     import functools
-    import importlib
 
     from lessonlib.lessons import LESSONS
 
     @functools.cache
-    def variables(number):
+    def variables(number, *names, solutions=True):
         lesson = next(lesson for lesson in LESSONS if lesson.number == number)
-        name = f"test_lesson_{lesson.module.rpartition('.')[2]}"
-        builder = getattr(importlib.import_module(name), "exercise_variables", None)
-        if builder is None:
-            raise LookupError(f"tests/{name}.py defines no exercise_variables(): add one that follows the "
-                              f"notebook up to its exercises")
-        return builder()
+        exercises = importlib.import_module(lesson.exercises).EXERCISES if solutions else ()
+        wanted = set(names).union(*(free_names(e.solution_code) for e in exercises)) - {"exercises"}
+        path, statements = lesson_statements(lesson, wanted)
+        namespace = {}
+        exec(compile(ast.Module(statements, type_ignores=[]), str(path), "exec"), namespace)
+        missing = sorted(wanted - namespace.keys())
+        if missing:
+            raise LookupError(f"{path.name} defines no {missing} before its exercises")
+        return namespace
 
     return variables
 
@@ -84,3 +159,18 @@ def tiny_tasks(set_task):
     from lessonlib.lessons import LESSONS
 
     return {lesson.name: set_task(lesson, lesson.task._replace(recipe=TINY, overrides={})) for lesson in LESSONS}
+
+
+@pytest.fixture(scope="session")
+def network_outputs():
+    """``network_outputs(run, x)``: the outputs of ``run``'s network on the items ``x`` (regrouped to its values
+    per step), as float, without the last axis: one per item, or one per step and item."""
+    import numpy as np
+
+    from lessonlib.windows import stack_steps
+
+    def outputs(run, x):
+        x = stack_steps(x, run.per_step).astype("float32")
+        return np.asarray(run.model.predict(x, verbose=0), dtype=float)[..., 0]
+
+    return outputs

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
+import lessonlib
 from lessonlib.bayes import classify_bayes, forecast_bayes
 from lessonlib.classical import forecast_sine_fit, matched_filter_classify
+from lessonlib.lessons.forecasting import WINDOW
+from lessonlib.signals import STEP
 from lessonlib.uncertainty import difference_interval, ratio_interval
-
-STEP = 90 / 499
-WINDOW = 50
 
 
 def _fresh_windows(frequencies, *, noise, seed):
@@ -219,3 +219,48 @@ def test_forecast_frequency_must_be_positive(frequency):
 def test_classifier_frequencies_must_be_two_different_positive_numbers(frequencies):
     with pytest.raises(ValueError, match=r"`frequencies` must be two different positive numbers \(class 0"):
         classify_bayes(GOOD, step=0.1, noise=0.5, frequencies=frequencies)
+
+
+# --- the Bayes forecast many steps ahead (lesson 4) -----------------------------------------------
+
+def _monte_carlo_forecast(window, horizon, noise, n_phases=400_000, seed=0):
+    """The posterior mean of sin(t_end + horizon * step + phase) by importance sampling of uniform phases."""
+    phases = np.random.default_rng(seed).uniform(0, 2 * np.pi, n_phases)
+    t = STEP * np.arange(len(window))
+    log_w = -((window[None, :] - np.sin(t[None, :] + phases[:, None])) ** 2).sum(axis=1) / (2 * noise**2)
+    w = np.exp(log_w - log_w.max())
+    return float(w @ np.sin(t[-1] + horizon * STEP + phases) / w.sum())
+
+
+@pytest.mark.parametrize("horizon", [1, 7, 35, 100])
+def test_forecast_bayes_many_steps_ahead_is_the_posterior_mean_by_monte_carlo(horizon):
+    data = lessonlib.sine_windows_ahead(3, window=20, horizon=1, noise=1.0, seed=3)
+    ours = lessonlib.forecast_bayes(data.x, step=STEP, noise=1.0, horizon=horizon)
+    for window, value in zip(data.x[:, :, 0], ours, strict=True):
+        assert value == pytest.approx(_monte_carlo_forecast(window, horizon, 1.0), abs=5e-3)
+
+
+def test_forecast_bayes_with_several_horizons_stacks_the_single_ones():
+    data = lessonlib.sine_windows_ahead(50, window=30, horizon=1, noise=0.5, seed=0)
+    many = lessonlib.forecast_bayes(data.x, step=STEP, noise=0.5, horizon=[1, 5, 40])
+    assert many.shape == (50, 3)
+    for column, h in enumerate([1, 5, 40]):
+        np.testing.assert_allclose(many[:, column], lessonlib.forecast_bayes(data.x, step=STEP, noise=0.5, horizon=h))
+    np.testing.assert_array_equal(lessonlib.forecast_bayes(data.x, step=STEP, noise=0.5, horizon=1),
+                                  lessonlib.forecast_bayes(data.x, step=STEP, noise=0.5))
+
+
+def test_forecast_bayes_many_steps_ahead_beats_the_sine_fit_at_every_horizon():
+    data = lessonlib.sine_windows_ahead(4000, window=50, horizon=40, noise=0.5, seed=5)
+    bayes = lessonlib.forecast_bayes(data.x, step=STEP, noise=0.5, horizon=np.arange(1, 41))
+    for h in [1, 10, 40]:
+        fit = lessonlib.forecast_sine_fit(data.x, frequency=1.0, step=STEP, horizon=h)
+        truth = data.y_clean[:, h - 1]
+        assert np.mean((bayes[:, h - 1] - truth) ** 2) < 0.7 * np.mean((fit - truth) ** 2)
+
+
+def test_forecast_bayes_rejects_a_horizon_below_one():
+    with pytest.raises(ValueError, match="`horizon` must be"):
+        lessonlib.forecast_bayes(np.zeros((2, 5)), step=0.1, noise=0.5, horizon=0)
+    with pytest.raises(ValueError, match="`horizon` must be"):
+        lessonlib.forecast_bayes(np.zeros((2, 5)), step=0.1, noise=0.5, horizon=[3, 0])

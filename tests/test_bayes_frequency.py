@@ -14,8 +14,9 @@ from scipy.integrate import simpson
 from lessonlib import bayes
 from lessonlib.bayes import estimate_frequency_bayes
 from lessonlib.classical import cramer_rao_bound, estimate_frequency
+from lessonlib.lessons.regression import DURATION, N_POINTS
 
-T = np.linspace(0, 10, 50)  # lesson 3: 50 samples over 10 time units
+T = np.linspace(0, DURATION, N_POINTS)  # lesson 3's samples
 
 
 def _sequences(n, *, noise, freq_range=(1.0, 5.0), amplitude=1.0, seed=0, frequencies=None):

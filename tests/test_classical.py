@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import lessonlib
 from lessonlib.classical import (
     cramer_rao_bound,
     estimate_frequency,
@@ -13,7 +14,7 @@ from lessonlib.classical import (
     matched_filter_classify,
 )
 from lessonlib.metrics import accuracy, mse, rmse, roc_auc
-from lessonlib.signals import noisy_sine, random_frequency_sequences, two_sines
+from lessonlib.signals import STEP, noisy_sine, random_frequency_sequences, two_sines
 from lessonlib.windows import split_and_windowize, windows_and_labels
 
 # --- forecasts ----------------------------------------------------------------------------------
@@ -260,3 +261,71 @@ def test_duration_is_a_time_and_n_points_a_count():
         cramer_rao_bound(n_points=11, duration=10.0) * 2)
     with pytest.raises(TypeError, match="unexpected keyword argument 'length'"):
         cramer_rao_bound(length=10.0)
+
+
+# --- forecasts many steps ahead (lesson 4) -------------------------------------------------------
+
+def test_seasonal_naive_is_last_season_and_drift_the_mean_seasonal_rise():
+    rng = np.random.default_rng(0)
+    series = np.cumsum(rng.normal(0.1, 1, 60))
+    origins = np.array([20, 33, 60])
+    plain = lessonlib.forecast_seasonal_naive(series, origins, season=7, horizon=10)
+    drifted = lessonlib.forecast_seasonal_naive(series, origins, season=7, horizon=10, drift=True)
+    for row, o in enumerate(origins):
+        for h in range(1, 11):
+            k = 1 if h <= 7 else 2
+            assert plain[row, h - 1] == series[o + h - 1 - 7 * k]
+            rise = np.mean(series[7:o] - series[:o - 7])
+            assert drifted[row, h - 1] == pytest.approx(series[o + h - 1 - 7 * k] + k * rise)
+
+
+def test_seasonal_naive_rejects_origins_without_a_season_of_history():
+    with pytest.raises(ValueError, match="`origins` must be between 8 and len"):
+        lessonlib.forecast_seasonal_naive(np.arange(30.0), [5], season=7, horizon=3)
+    with pytest.raises(TypeError, match="`origins` must be a 1-D array of whole numbers"):
+        lessonlib.forecast_seasonal_naive(np.arange(30.0), [10.5], season=7, horizon=3)
+
+
+def _seasonal_series(n=240, season=12, seed=0):
+    t = np.arange(n)
+    return 10 + 0.05 * t + 2 * np.sin(2 * np.pi * t / season) + np.random.default_rng(seed).normal(0, 0.3, n)
+
+
+def test_holt_winters_at_the_fits_end_is_statsmodels_forecast():
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    series = _seasonal_series()
+    fit = ExponentialSmoothing(series[:180], trend="add", seasonal="add", seasonal_periods=12).fit()
+    ours = lessonlib.forecast_holt_winters(series, [180], params=fit.params, season=12, horizon=30)
+    np.testing.assert_allclose(ours[0], fit.forecast(30), atol=1e-9)
+
+
+def test_holt_winters_at_any_origin_is_statsmodels_with_the_same_fixed_parameters():
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    series = _seasonal_series()
+    params = dict(smoothing_level=0.3, smoothing_trend=0.1, smoothing_seasonal=0.2, initial_level=10.0,
+                  initial_trend=0.04, initial_seasons=2 * np.sin(2 * np.pi * np.arange(12) / 12))
+    ours = lessonlib.forecast_holt_winters(series, [50, 137, 240], params=params, season=12, horizon=20)
+    for row, origin in enumerate([50, 137, 240]):
+        model = ExponentialSmoothing(series[:origin], trend="add", seasonal="add", seasonal_periods=12,
+                                     initialization_method="known", initial_level=params["initial_level"],
+                                     initial_trend=params["initial_trend"], initial_seasonal=params["initial_seasons"])
+        theirs = model.fit(smoothing_level=0.3, smoothing_trend=0.1, smoothing_seasonal=0.2, optimized=False)
+        np.testing.assert_allclose(ours[row], theirs.forecast(20), atol=1e-9)
+
+
+def test_forecast_recursive_feeds_back_and_rejects_a_non_callable():
+    # x[t+1] = 0.5 x[t]: h steps ahead of a last value v is v / 2**h
+    out = lessonlib.forecast_recursive(lambda x: 0.5 * x[:, -1, 0], [[3.0, 8.0], [1.0, -4.0]], horizon=4)
+    np.testing.assert_allclose(out, [[4, 2, 1, 0.5], [-2, -1, -0.5, -0.25]])
+    with pytest.raises(TypeError, match="`forecast_next` must be callable"):
+        lessonlib.forecast_recursive(None, [[1.0, 2.0]], horizon=2)
+
+
+def test_sine_fit_many_steps_ahead_extrapolates_the_fitted_sine():
+    t = STEP * np.arange(60)
+    window = 0.7 * np.sin(t[:40] + 1.2)
+    for h in [1, 5, 20]:
+        assert lessonlib.forecast_sine_fit([window], frequency=1.0, step=STEP, horizon=h)[0] == pytest.approx(
+            0.7 * np.sin(t[39 + h] + 1.2))

@@ -1,7 +1,8 @@
 """The exercises: every solution passes its check, and typical wrong answers get their message.
 
 Solutions are run as a student would run them: as code in a namespace holding what the lesson's
-cells define before the exercises, with the notebook's own data (conftest.py's ``lesson_variables``).
+cells define before the exercises, computed by the notebook's own statements (conftest.py's
+``lesson_variables``).
 """
 
 import ast
@@ -16,8 +17,7 @@ import numpy as np
 import pytest
 
 import lessonlib
-from lessonlib.exercises import Exercise, Feedback, lesson1, lesson2, lesson3
-from lessonlib.exercises._core import Incorrect
+from lessonlib.exercises import Exercise, Feedback, lesson1, lesson2, lesson3, lesson4
 from lessonlib.lessons import LESSONS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -70,7 +70,8 @@ modules = [importlib.import_module(name) for name in {[module.__name__ for modul
 cached = sorted(m.__name__ + "." + name for m in modules for name, f in vars(m).items()
                 if hasattr(f, "cache_info") and f.cache_info().currsize)
 heavy = sorted(m for m in sys.modules
-               if m.split(".")[0] in ("keras", "tensorflow", "matplotlib", "ipywidgets", "scipy"))
+               if m.split(".")[0] in ("keras", "tensorflow", "matplotlib", "ipywidgets", "scipy", "statsmodels",
+                                      "pandas"))
 print(json.dumps({{"lessons loaded by the package": loaded, "caches filled": cached, "heavy imports": heavy}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -104,6 +105,7 @@ def test_an_unanswered_placeholder_is_not_an_error():
         feedback = exercise.check(...)
         assert feedback.status == "unanswered" and not feedback.correct
         assert f"Run `exercises.{exercise.name}.hint()`" in feedback.message
+        assert exercise.hint().body
 
 
 def test_hint_and_solution_render_as_text_and_markdown():
@@ -363,6 +365,26 @@ def test_periodogram_wrong_answers(answer, message):
     assert not feedback.correct and message in feedback.message, feedback
 
 
+def test_many_steps_wrong_answers(lesson_variables):
+    names = ("ppm", "n_train", "origins")
+    ppm, n_train, origins = (lesson_variables(4, *names)[name] for name in names)
+
+    def no_feedback(forecast_next, windows, horizon):
+        return np.repeat(np.ravel(forecast_next(windows))[:, None], horizon, axis=1)
+
+    assert "append each forecast" in lesson4.recursive_forecast.check(no_feedback).message
+    assert lesson4.recursive_forecast.check(lambda f, w, h: None).status == "unanswered"
+    one_week_off = lambda series, origins_: np.stack([series[o - 51:o + 1] for o in origins_])  # noqa: E731
+    assert "51 weeks before" in lesson4.seasonal_naive.check(one_week_off).message
+    whole = (ppm - ppm.mean()) / ppm.std()
+    assert "whole series" in lesson4.training_statistics.check(whole).message
+    own = np.concatenate([(ppm[:n_train] - ppm[:n_train].mean()) / ppm[:n_train].std(),
+                          (ppm[n_train:] - ppm[n_train:].mean()) / ppm[n_train:].std()])
+    assert "same training statistics" in lesson4.training_statistics.check(own).message
+    assert "one more" in lesson4.independent_origins.check(len(origins) // 52).message
+    assert not lesson4.independent_origins.check(len(origins)).correct
+
+
 def test_a_function_that_edits_its_input_in_place_cannot_spoil_later_checks():
     def careless(windows, step):
         labels = _reference_labels(windows, step)
@@ -391,5 +413,4 @@ def test_each_notebook_poses_every_exercise_unanswered(number):
 def test_exercise_objects_describe_themselves():
     assert repr(lesson1.leaky_split) == "<Exercise leaky_split: .check(answer), .hint(), .solution()>"
     assert isinstance(lesson3.periodogram, Exercise)
-    with pytest.raises(Incorrect):
-        lesson3._check_periodogram(lambda signals, t: np.zeros(len(signals)))
+    assert lesson3.periodogram.check(lambda signals, t: np.zeros(len(signals))).status == "incorrect"

@@ -13,31 +13,18 @@ import lessonlib
 from lessonlib.bayes import classify_bayes
 from lessonlib.classical import matched_filter_classify
 from lessonlib.explore import N_TEST, N_VIEW, TEST_SEED, View
-from lessonlib.lessons import by_name, classification
+from lessonlib.lessons import classification
 from lessonlib.lessons.classification import BAYES_CLASSIFIER, MATCHED_FILTER, run_classification
 from lessonlib.signals import STEP, two_sine_windows
-from lessonlib.windows import stack_steps
 
 
-def _network_outputs(run, x):
-    return np.asarray(run.model.predict(stack_steps(x, run.per_step).astype("float32"), verbose=0), dtype=float)[:, 0]
-
-
-def test_the_lesson_is_registered_with_its_notebook_and_task():
-    lesson = by_name("classification")
-    assert (lesson.number, lesson.notebook, lesson.task) == (2, "02_classification", classification.TASK)
-    assert lesson.exports == {"run_classification": run_classification,
-                              "classification_explorer": classification.classification_explorer}
-    assert classification.TASK.optimum == BAYES_CLASSIFIER and classification.TASK.measure == "accuracy"
-
-
-def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_windows(tiny_tasks):
+def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_windows(tiny_tasks, network_outputs):
     run = run_classification(0.5, 30, "LSTM", seed=1)
     assert list(run.scores) == ["LSTM network", MATCHED_FILTER, BAYES_CLASSIFIER]
     test = two_sine_windows(N_TEST, window=30, step=STEP, noise=0.5, seed=TEST_SEED)
     bayes = np.mean((classify_bayes(test.x, step=STEP, noise=0.5) > 0.5) == test.labels)
     matched = np.mean(matched_filter_classify(test.x, step=STEP).labels == test.labels)
-    net = np.mean((_network_outputs(run, test.x) > 0.5) == test.labels)
+    net = np.mean((network_outputs(run, test.x) > 0.5) == test.labels)
     assert run.scores[BAYES_CLASSIFIER].value == pytest.approx(bayes)
     assert run.scores[MATCHED_FILTER].value == pytest.approx(matched)
     assert run.network.value == pytest.approx(net, abs=2 / N_TEST)  # a window on the 0.5 edge at most
@@ -50,7 +37,7 @@ def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_window
     assert run.table().rows[-1][:3] == [BAYES_CLASSIFIER, f"{bayes:.1%}", "0.00"]
     assert not run.exact
     assert np.array_equal(run.view.target, test.labels[:N_VIEW])
-    assert run.view.predictions == pytest.approx(_network_outputs(run, test.x[:N_VIEW]), rel=1e-4, abs=1e-6)
+    assert run.view.predictions == pytest.approx(network_outputs(run, test.x[:N_VIEW]), rel=1e-4, abs=1e-6)
 
 
 def test_classification_at_noise_zero_has_a_perfect_optimum(tiny_tasks):
@@ -76,26 +63,3 @@ def test_the_predictions_are_drawn_as_histograms_of_the_test_windows():
     classification.TASK.plot(View(np.linspace(0, 1, 6), np.array([0, 0, 0, 1, 1, 1])), ax, "GRU, noise 0.50")
     assert ax.get_title() == f"GRU, noise 0.50: {N_VIEW} test windows"
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["true class sin t", "true class sin 1.1t"]
-
-
-# --- what the notebook has defined when its exercises begin (conftest.py's lesson_variables) ---
-
-def exercise_variables():
-    """notebooks/02_classification.md at its exercises: section 2's windows, section 5's data and schedule."""
-    import numpy as np
-
-    import lessonlib
-
-    with lessonlib.quiet_startup():
-        import keras  # noqa: F401
-    SEED, WINDOW = 0, 50
-    data = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=SEED)
-    x_train, x_test, y_train, y_test = lessonlib.windows_and_labels(data.noisy_a, data.noisy_b, WINDOW)
-    step, NOISE = data.t[1] - data.t[0], 0.5
-    PER_STEP, HISTORY = 5, 48000
-    longer = lessonlib.two_sines(n_points=500, t_max=90, frequencies=(1.0, 1.1), noise=0.5, seed=SEED,
-                                 n_history=HISTORY)
-    x_long, x_test_long, y_long, _ = lessonlib.windows_and_labels(longer.noisy_a, longer.noisy_b, WINDOW,
-                                                                  n_history=HISTORY)
-    steps = 2 * int(np.ceil(len(x_long) / 512))
-    return dict(locals())

@@ -10,34 +10,24 @@ import pytest
 from matplotlib.figure import Figure
 
 import lessonlib
+from lessonlib import explore
 from lessonlib.bayes import forecast_bayes
 from lessonlib.classical import forecast_last_value, forecast_sine_fit
 from lessonlib.explore import N_CURVE, N_TEST, TEST_SEED, Settings, View
-from lessonlib.lessons import by_name, forecasting
+from lessonlib.lessons import forecasting
 from lessonlib.lessons.forecasting import BAYES_FORECAST, LAST_VALUE, LINEAR_AR, SINE_FIT, run_forecast
 from lessonlib.signals import STEP, noisy_sine, sine_windows
-from lessonlib.windows import split_and_windowize, stack_steps
+from lessonlib.windows import split_and_windowize
 
 
-def _network_outputs(run, x):
-    return np.asarray(run.model.predict(stack_steps(x, run.per_step).astype("float32"), verbose=0), dtype=float)[:, 0]
-
-
-def test_the_lesson_is_registered_with_its_notebook_and_task():
-    lesson = by_name("forecast")
-    assert (lesson.number, lesson.notebook, lesson.task) == (1, "01_forecasting", forecasting.TASK)
-    assert lesson.exports == {"run_forecast": run_forecast, "forecast_explorer": forecasting.forecast_explorer}
-    assert forecasting.TASK.optimum == BAYES_FORECAST and forecasting.TASK.measure == "mse"
-
-
-def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(tiny_tasks):
+def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(tiny_tasks, network_outputs):
     run = run_forecast(0.5, 20, "GRU", seed=3)
     assert run.settings == Settings(0.5, 20, "GRU", 3)
     assert list(run.scores) == ["GRU network", LAST_VALUE, LINEAR_AR, SINE_FIT, BAYES_FORECAST]
     test = sine_windows(N_TEST, window=20, step=STEP, noise=0.5, seed=TEST_SEED)  # independently
     assert N_TEST >= 10_000
     bayes_mse = np.mean((forecast_bayes(test.x, step=STEP, noise=0.5) - test.y_clean) ** 2)
-    net_mse = np.mean((_network_outputs(run, test.x) - test.y_clean) ** 2)
+    net_mse = np.mean((network_outputs(run, test.x) - test.y_clean) ** 2)
     fit_mse = np.mean((forecast_sine_fit(test.x, frequency=1.0, step=STEP) - test.y_clean) ** 2)
     last_mse = np.mean((test.x[:, -1, 0] - test.y_clean) ** 2)
     assert run.scores[BAYES_FORECAST].value == pytest.approx(bayes_mse, rel=1e-9)
@@ -54,10 +44,10 @@ def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(ti
     assert run.network.seconds > 0 and run.seconds > run.network.seconds
 
 
-def test_the_curve_references_and_picture_are_lesson_1s(tiny_tasks):
+def test_the_curve_references_and_picture_are_lesson_1s(tiny_tasks, network_outputs):
     run = run_forecast(0.5, 10, "SimpleRNN")
     test = sine_windows(N_TEST, window=10, step=STEP, noise=0.5, seed=TEST_SEED)
-    best = _network_outputs(run, test.x[:N_CURVE])  # the kept weights: the best epoch's
+    best = network_outputs(run, test.x[:N_CURVE])  # the kept weights: the best epoch's
     assert run.curve[run.best_epoch] == pytest.approx(np.mean((best - test.y_clean[:N_CURVE]) ** 2), rel=1e-4)
     head = test.x[:N_CURVE]
     assert run.references[BAYES_FORECAST] == pytest.approx(
@@ -70,7 +60,7 @@ def test_the_curve_references_and_picture_are_lesson_1s(tiny_tasks):
     assert np.array_equal(run.view.clean, split_and_windowize(series.clean, 10)[3])
     assert np.array_equal(run.view.t, series.t[-154:])
     assert run.view.optimum == pytest.approx(forecast_bayes(x_view, step=STEP, noise=0.5))
-    assert run.view.predictions == pytest.approx(_network_outputs(run, x_view), rel=1e-4, abs=1e-6)
+    assert run.view.predictions == pytest.approx(network_outputs(run, x_view), rel=1e-4, abs=1e-6)
 
 
 def test_noise_zero_shows_errors_as_values_and_no_ratio_to_an_exact_optimum(tiny_tasks):
@@ -104,24 +94,6 @@ def test_the_predictions_are_drawn_over_the_lessons_test_stretch():
     assert ax.get_title() == "GRU, noise 0.50, after epoch 3: forecasts over the lesson's test stretch"
 
 
-# --- what the notebook has defined when its exercises begin (conftest.py's lesson_variables) ---
-
-def exercise_variables():
-    """notebooks/01_forecasting.md at its exercises: sections 3 and 5's split, section 10's data and recipe."""
-    import numpy as np  # noqa: F401 (returned with locals())
-
-    import lessonlib
-
-    with lessonlib.quiet_startup():
-        import keras  # noqa: F401
-    SEED, WINDOW = 0, 50
-    series = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED)
-    x_train, x_test, y_train, y_test = lessonlib.split_and_windowize(series.noisy, WINDOW, fraction_test=0.3)
-    _, _, _, y_test_clean = lessonlib.split_and_windowize(series.clean, WINDOW, fraction_test=0.3)
-    HISTORY = 20_000
-    longer = lessonlib.noisy_sine(n_points=500, t_max=90, noise=0.5, seed=SEED, n_history=HISTORY)
-    x_long, x_test_long, y_long, _ = lessonlib.split_and_windowize(longer.noisy, WINDOW, n_history=HISTORY)
-    PER_STEP = 5
-    x_long_steps, x_test_steps = lessonlib.stack_steps(x_long, PER_STEP), lessonlib.stack_steps(x_test, PER_STEP)
-    EPOCHS, BATCH = 6, 256
-    return dict(locals())
+def test_lesson_1_has_no_choice_of_strategy():
+    with pytest.raises(ValueError, match=r"Lesson 1's explorer has no choice of strategy: leave `choice` as None"):
+        explore.run(forecasting.TASK, 0.5, 20, "LSTM", choice="direct")

@@ -13,24 +13,12 @@ from matplotlib.figure import Figure
 import lessonlib
 from lessonlib.classical import cramer_rao_bound, estimate_frequency
 from lessonlib.explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Settings, View
-from lessonlib.lessons import by_name, regression
+from lessonlib.lessons import regression
 from lessonlib.lessons.regression import BOUND, ESTIMATOR, run_regression, scale_frequency, unscale_frequency
 from lessonlib.signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
-from lessonlib.windows import stack_steps
 
 DESIGN_20 = {"n_points": 20, "duration": 10 * 19 / 49, "freq_range": (1.0, 5.0), "noise": 0.3}  # lesson 3's
 
-
-def _network_outputs(run, x):
-    return np.asarray(run.model.predict(stack_steps(x, run.per_step).astype("float32"), verbose=0), dtype=float)[:, 0]
-
-
-def test_the_lesson_is_registered_with_its_notebook_and_task():
-    lesson = by_name("regression")
-    assert (lesson.number, lesson.notebook, lesson.task) == (3, "03_regression", regression.TASK)
-    assert lesson.exports == {"run_regression": run_regression, "regression_explorer": regression.regression_explorer,
-                              "scale_frequency": scale_frequency, "unscale_frequency": unscale_frequency}
-    assert regression.TASK.optimum == BOUND and regression.TASK.measure == "rmse"
 
 
 def test_the_network_learns_the_frequency_scaled_onto_minus_one_to_one():
@@ -48,13 +36,13 @@ def test_the_network_learns_the_frequency_scaled_onto_minus_one_to_one():
     assert np.all(np.abs(data.y_train) <= 1) and regression.TASK.to_units is unscale_frequency
 
 
-def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequences(tiny_tasks):
+def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequences(tiny_tasks, network_outputs):
     run = run_regression(0.3, 20, "GRU")
     assert list(run.scores) == ["GRU network", ESTIMATOR, BOUND]
     assert sequence_duration(20) == pytest.approx(DESIGN_20["duration"])
     test = random_frequency_sequences(N_TEST, seed=TEST_SEED, **DESIGN_20)
     bound = cramer_rao_bound(n_points=20, duration=DESIGN_20["duration"], noise=0.3)
-    net = np.sqrt(np.mean((unscale_frequency(_network_outputs(run, test.signals[:, :, None])) - test.frequencies) ** 2))
+    net = np.sqrt(np.mean((unscale_frequency(network_outputs(run, test.signals[:, :, None])) - test.frequencies) ** 2))
     classical = np.sqrt(np.mean((estimate_frequency(test.signals, test.t) - test.frequencies) ** 2))
     assert run.scores[BOUND].value == bound and run.scores[BOUND].relative == 1.0
     assert run.scores[BOUND].interval is None
@@ -66,7 +54,7 @@ def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequenc
     assert run.references[BOUND] == bound
     assert run.view.target.shape == (N_VIEW,) and np.all((run.view.target >= 1) & (run.view.target <= 5))
     assert np.array_equal(run.view.target, test.frequencies[:N_VIEW])
-    shown = unscale_frequency(_network_outputs(run, test.signals[:N_VIEW, :, None]))
+    shown = unscale_frequency(network_outputs(run, test.signals[:N_VIEW, :, None]))
     assert run.view.predictions == pytest.approx(shown, rel=1e-4)
 
 
@@ -90,16 +78,3 @@ def test_the_predictions_are_drawn_against_the_true_frequencies():
     ax = Figure().add_subplot()
     regression.TASK.plot(View(np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0])), ax, "GRU, noise 0.30")
     assert ax.get_title() == f"GRU, noise 0.30, {N_VIEW} sequences: RMSE {np.sqrt(1 / 3):.3f}"
-
-
-# --- what the notebook has defined when its exercises begin (conftest.py's lesson_variables) ---
-
-def exercise_variables():
-    """notebooks/03_regression.md at its exercises: section 3's Cramér-Rao bound."""
-    import numpy as np  # noqa: F401
-
-    import lessonlib
-
-    SEED = 0
-    bound = lessonlib.cramer_rao_bound(n_points=50, duration=10, noise=0.3, amplitude=1)
-    return dict(locals())

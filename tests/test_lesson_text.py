@@ -56,3 +56,15 @@ def test_prose_before_the_explorer_fits_a_class(lesson):
     words = sum(count_words(source) for source in prose_before_explorer(lesson))
     assert words <= MAX_WORDS, (f"{lesson.name} has {words:,} words of prose before its explorer cell, "
                                 f"more than {MAX_WORDS:,}: cut {words - MAX_WORDS:,}")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
+def test_the_lesson_is_seeded_uses_keras_3_idioms_and_downloads_nothing(lesson):
+    code = [cell.source for cell in jupytext.read(lesson).cells if cell.cell_type == "code"]
+    source = "\n".join(code)
+    assert len(re.findall(r"^SEED = 0\b", source, flags=re.M)) == 1, f"{lesson.name}: one `SEED = 0`"
+    assert "keras.utils.set_random_seed(SEED)" in source, f"{lesson.name} never seeds Keras"
+    assert "input_shape=" not in source, f"{lesson.name}: use keras.Input(shape=...), not input_shape="
+    # The first cell installs lessonlib on Colab only; nothing else reaches the network at run time.
+    assert code[0].startswith('import sys\n\nif "google.colab" in sys.modules:'), f"{lesson.name}: first cell"
+    assert "http" not in "\n".join(code[1:]), f"{lesson.name} downloads something at run time"

@@ -5,6 +5,7 @@ outputs. These tests catch a notebook edited by hand, a source edited without re
 widget state, and a notebook too heavy to review or download.
 """
 
+import importlib
 import json
 import pathlib
 
@@ -75,3 +76,20 @@ def test_a_changed_cell_is_named():
     assert first_difference(cells, edited) == ("cell 1 differs: the source has a code cell starting 'x = 1', "
                                                "the notebook a code cell starting 'x = 2'")
     assert first_difference(cells, cells[:1]) == "the source has 2 cells, the notebook 1"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.notebook)
+def test_the_notebook_sets_the_constants_its_wiring_module_holds(lesson, lesson_variables):
+    """Each number the wiring module's constants block and the notebook both name is the same in both."""
+    module = importlib.import_module(lesson.module)
+    constants = {name: value for name, value in vars(module).items()
+                 if name.isupper() and type(value) in (int, float) and name != "NUMBER"}
+    shared = {}
+    for name, value in constants.items():
+        try:
+            shared[name] = (lesson_variables(lesson.number, name, solutions=False)[name], value)
+        except LookupError:  # a constant the notebook does not name (a test's size, a share)
+            continue
+    assert {"PER_STEP"} <= shared.keys(), f"{lesson.notebook} names none of {sorted(constants)}"
+    assert {name: notebook for name, (notebook, _) in shared.items()} == pytest.approx(
+        {name: module_value for name, (_, module_value) in shared.items()}, rel=1e-12)

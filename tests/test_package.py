@@ -18,7 +18,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
-def test_each_lessons_exports_are_lessonlib_names(lesson):
+def test_each_lesson_is_registered_from_its_module_and_exported_as_lessonlib_names(lesson):
+    module = importlib.import_module(lesson.module)
+    assert (lesson.number, lesson.notebook, lesson.task) == (module.NUMBER, module.NOTEBOOK, module.TASK)
+    assert lesson.notebook.startswith(f"{lesson.number:02d}_") and lesson.task.lesson == lesson.number
+    assert (ROOT / "notebooks" / f"{lesson.notebook}.md").exists()
+    assert lesson.exports == {name: getattr(module, name) for name in module.__all__}
     assert {f"run_{lesson.name}", f"{lesson.name}_explorer"} <= set(lesson.exports)  # its run and its panel
     for name, value in lesson.exports.items():
         assert getattr(lessonlib, name) is value, name

@@ -40,7 +40,12 @@ def test_plot_forecast_keeps_the_ideal_visible_under_the_optimum(ax):
     assert ideal.get_color() != optimum.get_color()
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["predictions", "actual", "ideal", "best possible (Bayes)"]
-    assert legend._ncols == 4 and ax.get_ylim()[1] > max(line.get_ydata().max() for line in ax.lines)
+    ax.figure.canvas.draw()
+    boxes = [text.get_window_extent() for text in legend.get_texts()]
+    rows = [box.y0 for box in boxes]  # one row: the texts side by side, in order
+    assert max(rows) - min(rows) < min(box.height for box in boxes) / 2
+    assert [box.x0 for box in boxes] == sorted(box.x0 for box in boxes)
+    assert ax.get_ylim()[1] > max(line.get_ydata().max() for line in ax.lines)  # one row, above the lines
 
 
 def test_plot_split_colours_every_value_once(ax):

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
+import lessonlib
 from lessonlib.signals import (
+    STEP,
     noisy_sine,
     random_frequency_sequences,
     sine_windows,
@@ -196,3 +198,31 @@ def test_random_frequency_sequences_seeding():
 def test_random_frequency_sequences_bad_input(kwargs, error, message):
     with pytest.raises(error, match=message):
         random_frequency_sequences(**kwargs)
+
+
+# --- sine_windows_ahead and load_co2 (lesson 4) --------------------------------------------------
+
+def test_sine_windows_ahead_continue_one_sine_per_window():
+    data = lessonlib.sine_windows_ahead(20, window=10, horizon=6, noise=0.0, seed=2)
+    values = np.concatenate([data.x[:, :, 0], data.y_clean], axis=1)
+    # a sampled sine obeys s[k + 1] + s[k - 1] = 2 cos(step) s[k]
+    np.testing.assert_allclose(values[:, 2:] + values[:, :-2], 2 * np.cos(STEP) * values[:, 1:-1], atol=1e-12)
+    np.testing.assert_array_equal(data.y, data.y_clean)
+    noisy = lessonlib.sine_windows_ahead(20, window=10, horizon=6, noise=0.5, seed=2)
+    assert noisy.y.shape == (20, 6) and 0.3 < np.std(noisy.y - noisy.y_clean) < 0.7
+
+
+def test_load_co2_shows_its_missing_weeks():
+    co2 = lessonlib.load_co2()
+    assert len(co2.ppm) == 2284 and int(np.isnan(co2.ppm).sum()) == 59
+    assert str(co2.weeks[0]) == "1958-03-29" and str(co2.weeks[-1]) == "2001-12-29"
+    assert set(np.diff(co2.weeks).astype(int)) == {7}
+    assert 310 < np.nanmin(co2.ppm) < np.nanmax(co2.ppm) < 380
+
+
+def test_load_co2_says_what_to_install_without_statsmodels(monkeypatch):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ModuleNotFoundError, match="statsmodels"):
+        lessonlib.load_co2()

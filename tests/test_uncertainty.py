@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
+import lessonlib
 from lessonlib.uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 
 REPEATS = 400
@@ -132,3 +133,44 @@ def test_validation_messages(call, message):
 def test_level_must_be_a_number():
     with pytest.raises(TypeError, match="`level` must be a number"):
         mean_interval([1.0, 2.0], level="95%")
+
+
+# --- the block bootstrap (lesson 4) --------------------------------------------------------------
+
+def test_block_bootstrap_covers_the_mean_of_dependent_errors_where_an_independent_one_does_not():
+    """Errors that are moving sums over 52 steps (like a year's forecasts from consecutive origins)."""
+    rng = np.random.default_rng(1)
+    covered = {1: 0, 52: 0}
+    for _ in range(100):
+        shocks = rng.exponential(1.0, 400 + 51)
+        errors = np.convolve(shocks, np.ones(52) / 52, mode="valid")  # true mean 1
+        for block in covered:
+            interval = lessonlib.block_bootstrap_interval(errors, block=block, n_resamples=300, seed=0)
+            covered[block] += interval.low <= 1.0 <= interval.high
+    assert covered[52] >= 75 and covered[1] <= 50, covered
+
+
+def test_block_bootstrap_ratio_is_paired_and_reproducible():
+    rng = np.random.default_rng(0)
+    reference = rng.exponential(1.0, 300)
+    errors = 0.5 * reference * rng.uniform(0.9, 1.1, 300)
+    interval = lessonlib.block_bootstrap_interval(errors, block=30, reference=reference)
+    assert interval.estimate == pytest.approx(errors.mean() / reference.mean())
+    assert 0.48 < interval.low < interval.estimate < interval.high < 0.52  # paired: narrow
+    assert interval == lessonlib.block_bootstrap_interval(errors, block=30, reference=reference)
+
+
+def test_block_bootstrap_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="`block` must be between 1 and 10"):
+        lessonlib.block_bootstrap_interval(np.ones(10), block=11)
+    with pytest.raises(ValueError, match="must have the same length"):
+        lessonlib.block_bootstrap_interval(np.ones(10), block=2, reference=np.ones(9))
+    with pytest.raises(ValueError, match="non-negative"):
+        lessonlib.block_bootstrap_interval(-np.ones(10), block=2)
+
+
+@pytest.mark.parametrize("interval", [Interval(0.00521, 0.00502, 0.0054), Interval(12.3, -8.4, 33.0, 0.9),
+                                      Interval(-0.004, -0.2, 0.19), Interval(2.0, 2.0, 2.0),
+                                      Interval(1234.5678, 1234.5678, 1234.5678), Interval(1.4649, 1.42, 1.51)])
+def test_shown_is_the_estimate_str_shows(interval):
+    assert interval.shown == float(str(interval).split(" ")[0])

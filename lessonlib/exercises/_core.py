@@ -121,21 +121,27 @@ class Exercise:
         return f"<Exercise {self.name}: .check(answer), .hint(), .solution()>"
 
 
-def call_student_function(function, description, *args, **kwargs):
-    """Call the student's ``function``; if it raises, say so as an :class:`Incorrect`.
+def call_student_function(function, description, *args, returns=None, **kwargs):
+    """Call the student's ``function``; if it raises, say so as an :class:`Incorrect`; if it returns
+    None (its body not written yet), as an :class:`Unanswered` asking for what it ``returns`` (or,
+    without ``returns``, return the None for :func:`as_array` to say so).
 
     ``description`` is the call as the student would read it, e.g.
-    ``"windowize_ahead(np.arange(12.0), window=3, horizon=2)"``.
+    ``"windowize_ahead(np.arange(12.0), window=3, horizon=2)"``; ``returns`` what it should return,
+    e.g. ``"the pair (X, y)"``.
     """
     if not callable(function):
         raise Incorrect(f"pass the function itself (its name, without parentheses), not "
                         f"{type(function).__name__} {_short(function)}.")
     try:
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
     except Exception as error:  # the student's code failed: report where, do not crash
         last = traceback.extract_tb(error.__traceback__)[-1]
         raise Incorrect(f"{description} raised {type(error).__name__}: {error} "
                         f"(line {last.lineno}: {last.line})") from error
+    if result is None and returns is not None:
+        raise Unanswered(f"{description} returned None: finish the function so that it returns {returns}.")
+    return result
 
 
 def _short(value, limit=60):
@@ -154,16 +160,19 @@ def as_number(answer, what):
     return value
 
 
-def as_vector(values, n, what):
-    """``values`` as a flat float array of length ``n`` (shape (n,) or (n, 1)), or Incorrect."""
+def as_array(values, shape, what):
+    """``values`` as a float array of ``shape``, or :class:`Incorrect` saying what is wrong with it (a
+    column ``(n, 1)`` passes for ``(n,)``); None, code not finished yet, is :class:`Unanswered`."""
+    if values is None:
+        raise Unanswered(f"{what} is None: finish the code so that it returns an array.")
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise Incorrect(f"{what} should be an array of numbers; you gave {type(values).__name__}.") from None
-    if array.ndim == 2 and array.shape[1] == 1:
+    if len(shape) == 1 and array.shape == (*shape, 1):
         array = array[:, 0]
-    if array.shape != (n,):
-        raise Incorrect(f"{what} should have shape ({n},), one value per window; yours has shape {array.shape}.")
+    if array.shape != tuple(shape):
+        raise Incorrect(f"{what} should have shape {tuple(shape)}; yours has shape {array.shape}.")
     if not np.isfinite(array).all():
         raise Incorrect(f"{what} contain NaN or infinite values (did training diverge? try a smaller learning rate).")
     return array
@@ -193,4 +202,5 @@ def recurrent_model_outputs(model, cell, x):
         raise Incorrect(f"your model takes inputs of shape {shape}; the test windows have shape "
                         f"{expected}. Start it with keras.Input(shape={expected[1:]}), or with "
                         f"keras.Input(shape=({window} // k, k)) to read k values per step.")
-    return call_student_function(model.predict, "model.predict(x_test, verbose=0)", x, verbose=0)
+    return call_student_function(model.predict, "model.predict(x_test, verbose=0)", x, verbose=0,
+                                 returns="one output per window")

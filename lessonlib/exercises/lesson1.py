@@ -8,21 +8,19 @@ import numpy as np
 
 from .._validation import check_int
 from ..classical import forecast_linear_ar, forecast_sine_fit
+from ..lessons.forecasting import N_POINTS, NOISE, T_MAX, WINDOW
 from ..metrics import mse
 from ..signals import STEP, noisy_sine
 from ..windows import split_and_windowize
-from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
+from ._core import Exercise, Incorrect, as_array, as_number, call_student_function, recurrent_model_outputs
 
-WINDOW = 50          # the lesson's window
-NOISE = 0.5          # the lesson's noise level
-N_POINTS = 500       # the lesson's series
 TRAIN_SHARE = 0.7    # the naive split of exercise 2
 
 
 @functools.lru_cache(maxsize=4)
 def _lesson_split(seed):
     """The lesson's chronological split for ``seed``, and the clean test targets (built on first use)."""
-    series = noisy_sine(N_POINTS, t_max=90, noise=NOISE, seed=seed)
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=NOISE, seed=seed)
     x_train, x_test, y_train, y_test = split_and_windowize(series.noisy, WINDOW)
     *_, y_test_clean = split_and_windowize(series.clean, WINDOW)
     return x_train, x_test, y_train, y_test, y_test_clean
@@ -36,7 +34,8 @@ _WINDOW_CASES = [(12, 3, 2), (10, 4, 1), (30, 7, 5)]  # (len(series), window, ho
 def _check_windowize_ahead(function):
     for length, window, horizon in _WINDOW_CASES:
         call = f"windowize_ahead(np.arange({length}.0), window={window}, horizon={horizon})"
-        result = call_student_function(function, call, np.arange(float(length)), window, horizon)
+        result = call_student_function(function, call, np.arange(float(length)), window, horizon,
+                                       returns="the pair (X, y)")
         _check_one_windowing(result, call, length, window, horizon)
     return ("X and y are right in all three test cases: for np.arange(12.0), window=3 and "
             "horizon=2, the first window [0, 1, 2] is paired with 4.0, and the last, [5, 6, 7], "
@@ -44,8 +43,6 @@ def _check_windowize_ahead(function):
 
 
 def _check_one_windowing(result, call, length, window, horizon):
-    if result is None:
-        raise Unanswered(f"{call} returned None: finish the function so that it returns the pair (X, y).")
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise Incorrect(f"{call} should return a pair (X, y); it returned {type(result).__name__}.")
     X, y = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
@@ -187,7 +184,7 @@ exercises.noise_floor.check(noise_floor)
 def _check_gru_forecast(model, *, seed=0):
     seed = check_int("seed", seed, low=0)
     x_train, x_test, y_train, y_test, y_test_clean = _lesson_split(seed)
-    predictions = as_vector(recurrent_model_outputs(model, "GRU", x_test), len(y_test),
+    predictions = as_array(recurrent_model_outputs(model, "GRU", x_test), (len(y_test),),
                             "your model's predictions on x_test")
     linear = mse(forecast_linear_ar(x_train, y_train, x_test), y_test_clean)
     yardstick = mse(forecast_sine_fit(x_test, frequency=1.0, step=STEP), y_test_clean)

@@ -11,12 +11,12 @@ import numpy as np
 from .._validation import check_int
 from ..bayes import classify_bayes
 from ..classical import matched_filter_classify
+from ..lessons.classification import N_POINTS, NOISE, T_MAX, WINDOW
 from ..metrics import accuracy, roc_auc
 from ..signals import FREQUENCIES, STEP, two_sine_windows, two_sines
 from ..windows import windows_and_labels
-from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function, recurrent_model_outputs
+from ._core import Exercise, Incorrect, as_array, as_number, call_student_function, recurrent_model_outputs
 
-WINDOW = 50
 TARGET_GAP = 0.05  # the GRU must come within 5 points of the matched filter
 BIDIRECTIONAL_GAP = 0.03  # the bidirectional LSTM, within 3 points of the Bayes classifier on fresh windows
 N_FRESH = 10_000  # section 6's fresh windows
@@ -25,7 +25,7 @@ N_FRESH = 10_000  # section 6's fresh windows
 @functools.lru_cache(maxsize=4)
 def _lesson_windows(seed):
     """The lesson's windows and labels for ``seed`` (computed on first use only)."""
-    data = two_sines(500, t_max=90, frequencies=FREQUENCIES, noise=0.5, seed=seed)
+    data = two_sines(N_POINTS, t_max=T_MAX, frequencies=FREQUENCIES, noise=NOISE, seed=seed)
     return windows_and_labels(data.noisy_a, data.noisy_b, WINDOW)
 
 
@@ -76,10 +76,11 @@ def _clean_windows():
     return windows[:, :, None], np.array([label for (label, _), _, _ in cases]), names
 
 
+_LABELS = "one label (0 or 1) per window"
+
+
 def _as_labels(result, n, call):
-    if result is None:
-        raise Unanswered(f"{call} returned None: finish the function so that it returns one label (0 or 1) per window.")
-    labels = as_vector(result, n, f"the labels from {call}")
+    labels = as_array(result, (n,), f"the labels from {call}")
     if not np.isin(labels, (0, 1)).all():
         raise Incorrect(f"{call} should return labels 0 or 1; it returned values such as "
                         f"{labels[~np.isin(labels, (0, 1))][0]:.3g}. Compare the two residuals "
@@ -90,7 +91,7 @@ def _as_labels(result, n, call):
 def _check_matched_filter(function):
     windows, truth, names = _clean_windows()
     call = "my_matched_filter(clean_windows, step)"
-    labels = _as_labels(call_student_function(function, call, windows, STEP), len(truth), call)
+    labels = _as_labels(call_student_function(function, call, windows, STEP, returns=_LABELS), len(truth), call)
     if np.all(labels != truth):
         raise Incorrect("every clean window got the other class: label 1 must mean that "
                         "sin(1.1 t) fits better, i.e. leaves the smaller residual.")
@@ -102,7 +103,7 @@ def _check_matched_filter(function):
                         "*and* a cosine at each frequency, on t = step * np.arange(window).")
     _, x_test, _, y_test = _lesson_windows(0)
     call = "my_matched_filter(x_test, step)"
-    labels = _as_labels(call_student_function(function, call, x_test.copy(), STEP), len(y_test), call)
+    labels = _as_labels(call_student_function(function, call, x_test.copy(), STEP, returns=_LABELS), len(y_test), call)
     reference = matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels
     agree = float(np.mean(labels == reference))
     mine, theirs = accuracy(labels, y_test), accuracy(reference, y_test)
@@ -155,9 +156,8 @@ def _pair_shares(scores, labels):
 def _check_auc_by_hand(function):
     for scores, labels, shown in _auc_cases():
         call = f"my_auc({shown})"
-        result = call_student_function(function, call, np.array(scores), np.array(labels))
-        if result is None:
-            raise Unanswered(f"{call} returned None: finish the function so that it returns a number between 0 and 1.")
+        result = call_student_function(function, call, np.array(scores), np.array(labels),
+                                       returns="a number between 0 and 1")
         value = as_number(result, f"{call}'s result")
         expected = roc_auc(scores, labels)
         if abs(value - expected) <= 1e-9:
@@ -197,11 +197,20 @@ exercises.auc_by_hand.check(my_auc)
 
 def _probabilities(model, layer, x, what):
     """The student's classifier's outputs on ``x``, checked to be one probability per window."""
-    outputs = as_vector(recurrent_model_outputs(model, layer, x), len(x), what)
+    outputs = as_array(recurrent_model_outputs(model, layer, x), (len(x),), what)
     if outputs.min() < 0 or outputs.max() > 1:
         raise Incorrect(f"your model's outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
                         "probabilities. End it with keras.layers.Dense(1, activation=\"sigmoid\").")
     return outputs
+
+
+def _within(mine, best, goal, network, where, yardstick, fix):
+    """``best - mine``, if at most ``goal``; else :class:`Incorrect` saying how many points it is and ``fix``."""
+    gap = best - mine
+    if gap > goal:
+        raise Incorrect(f"{network} scores {mine:.1%}{where}, {gap * 100:.1f} points below {yardstick}'s "
+                        f"{best:.1%}; the goal is at most {goal * 100:.0f}. {fix}")
+    return gap
 
 
 def _check_gru_classifier(model, *, seed=0):
@@ -210,11 +219,8 @@ def _check_gru_classifier(model, *, seed=0):
     outputs = _probabilities(model, "GRU", x_test, "your model's outputs on x_test")
     mine = accuracy(outputs > 0.5, y_test)
     yardstick = accuracy(matched_filter_classify(x_test, frequencies=FREQUENCIES, step=STEP).labels, y_test)
-    gap = yardstick - mine
-    if gap > TARGET_GAP:
-        raise Incorrect(f"your GRU scores {mine:.1%}, {gap * 100:.1f} points below the matched "
-                        f"filter's {yardstick:.1%}; the goal is at most {TARGET_GAP * 100:.0f}. "
-                        f"Section 5's final recipe, with a GRU in place of the LSTM, gets there.")
+    gap = _within(mine, yardstick, TARGET_GAP, "your GRU", "", "the matched filter",
+                  "Section 5's final recipe, with a GRU in place of the LSTM, gets there.")
     return (f"your GRU scores {mine:.1%} on the test windows, {abs(gap) * 100:.1f} points "
             f"{'below' if gap > 0 else 'above'} the matched filter's {yardstick:.1%}.")
 
@@ -245,8 +251,8 @@ exercises.gru_classifier.check(gru, seed=SEED)
 @functools.lru_cache(maxsize=2)
 def _fresh_windows(seed):
     """Section 6's 10,000 fresh windows for ``seed`` and the Bayes classifier's labels on them."""
-    fresh = two_sine_windows(N_FRESH, window=WINDOW, step=STEP, noise=0.5, seed=seed)
-    return fresh, classify_bayes(fresh.x, step=STEP, noise=0.5) > 0.5
+    fresh = two_sine_windows(N_FRESH, window=WINDOW, step=STEP, noise=NOISE, seed=seed)
+    return fresh, classify_bayes(fresh.x, step=STEP, noise=NOISE) > 0.5
 
 
 def _check_bidirectional(model, *, seed=0):
@@ -254,11 +260,8 @@ def _check_bidirectional(model, *, seed=0):
     fresh, bayes = _fresh_windows(seed)
     outputs = _probabilities(model, "Bidirectional", fresh.x, "your model's outputs on the fresh windows")
     mine, best = accuracy(outputs > 0.5, fresh.labels), accuracy(bayes, fresh.labels)
-    gap = best - mine
-    if gap > BIDIRECTIONAL_GAP:
-        raise Incorrect(f"your bidirectional network scores {mine:.1%} on {N_FRESH:,} fresh windows, {gap * 100:.1f} "
-                        f"points below the Bayes classifier's {best:.1%}; the goal is at most "
-                        f"{BIDIRECTIONAL_GAP * 100:.0f}. Section 5's final recipe, with the LSTM wrapped, gets there.")
+    gap = _within(mine, best, BIDIRECTIONAL_GAP, "your bidirectional network", f" on {N_FRESH:,} fresh windows",
+                  "the Bayes classifier", "Section 5's final recipe, with the LSTM wrapped, gets there.")
     return (f"your bidirectional network scores {mine:.1%} on {N_FRESH:,} fresh windows, {gap * 100:.1f} points "
             f"below the Bayes classifier's {best:.1%}. Compare it with section 6's final LSTM, and its "
             f"training time with that LSTM's.")

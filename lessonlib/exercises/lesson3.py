@@ -7,7 +7,7 @@ import numpy as np
 from ..classical import cramer_rao_bound
 from ..metrics import rmse
 from ..signals import random_frequency_sequences
-from ._core import Exercise, Incorrect, Unanswered, as_number, as_vector, call_student_function
+from ._core import Exercise, Incorrect, as_array, as_number, call_student_function
 
 TOLERANCE = 0.02     # relative error accepted in a predicted bound
 GOOD_ENOUGH = 2.0    # a student's estimator passes within this multiple of the bound
@@ -89,11 +89,9 @@ exercises.bound_vs_length.check(bound_for_longer_record)
 def _check_periodogram(function):
     data = random_frequency_sequences(300, seed=12345)  # fresh sequences at the lesson's settings
     call = "my_estimate(signals, t)"
-    result = call_student_function(function, call, data.signals.copy(), data.t.copy())
-    if result is None:
-        raise Unanswered(f"{call} returned None: finish the function so that it returns one "
-                         f"frequency per row of signals.")
-    estimates = as_vector(result, len(data.frequencies), f"the estimates from {call}")
+    result = call_student_function(function, call, data.signals.copy(), data.t.copy(),
+                                   returns="one frequency per row of signals")
+    estimates = as_array(result, (len(data.frequencies),), f"the estimates from {call}")
     bound = cramer_rao_bound()
     error = rmse(estimates, data.frequencies)
     if error <= GOOD_ENOUGH * bound:

@@ -12,12 +12,11 @@ import functools
 
 import numpy as np
 
-from ..classical import forecast_linear_ar, forecast_recursive, forecast_seasonal_naive
+from ..classical import fit_linear_ar, forecast_recursive, forecast_seasonal_naive
+from ..lessons.many_steps import SEASON, TRAIN_SHARE, VALIDATION_SHARE
+from ..lessons.many_steps import YEAR as HORIZON
 from ..signals import load_co2, sine_windows_ahead
-from ._core import Exercise, Incorrect, Unanswered, as_number, call_student_function
-
-SEASON = HORIZON = 52  # weeks: the lesson's season and horizon
-TRAIN_SHARE, VALIDATION_SHARE = 0.6, 0.2
+from ._core import Exercise, Incorrect, as_array, as_number, call_student_function
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,29 +30,15 @@ def _co2():
     return ppm, n_train, np.arange(n_train + n_val, len(ppm) - HORIZON + 1)
 
 
-def _as_array(answer, shape, what):
-    if answer is None:
-        raise Unanswered(f"{what} is None: finish the code so that it returns an array.")
-    try:
-        array = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be an array of numbers; it is {type(answer).__name__}.") from None
-    if array.shape != shape:
-        raise Incorrect(f"{what} should have shape {shape}; it has shape {array.shape}.")
-    if not np.isfinite(array).all():
-        raise Incorrect(f"{what} contains NaN or infinite values.")
-    return array
-
-
 # --- 1. the recursive forecast by hand --------------------------------------------------------
 
 def _check_recursive_forecast(function):
     test = sine_windows_ahead(200, window=20, horizon=1, noise=0.5, seed=0)
     train = sine_windows_ahead(2000, window=20, horizon=1, noise=0.5, seed=1)
-    forecast_next = functools.partial(forecast_linear_ar, train.x, train.y[:, 0])
+    forecast_next = fit_linear_ar(train.x, train.y[:, 0])
     call = "recursive_forecast(forecast_next, windows, horizon=8)"
     result = call_student_function(function, call, forecast_next, test.x, 8)
-    answer = _as_array(result, (200, 8), f"{call}'s result")
+    answer = as_array(result, (200, 8), f"{call}'s result")
     expected = forecast_recursive(forecast_next, test.x, horizon=8)
     if np.allclose(answer[:, 0], expected[:, 0]) and not np.allclose(answer, expected):
         direct = np.repeat(expected[:, :1], 8, axis=1)
@@ -95,7 +80,7 @@ def _check_seasonal_naive(function):
     ppm, _, origins = _co2()
     call = "seasonal_naive(ppm, origins)"
     result = call_student_function(function, call, ppm, origins)
-    answer = _as_array(result, (len(origins), HORIZON), f"{call}'s result")
+    answer = as_array(result, (len(origins), HORIZON), f"{call}'s result")
     expected = forecast_seasonal_naive(ppm, origins, season=SEASON, horizon=HORIZON)
     for shift in (-1, 1):
         if np.allclose(answer, np.stack([ppm[o - SEASON + shift:o - SEASON + shift + HORIZON] for o in origins])):
@@ -125,7 +110,7 @@ exercises.seasonal_naive.check(seasonal_naive)
 
 def _check_training_statistics(scaled):
     ppm, n_train, _ = _co2()
-    answer = _as_array(scaled, ppm.shape, "scaled_right")
+    answer = as_array(scaled, ppm.shape, "scaled_right")
     if np.allclose(answer, (ppm - ppm.mean()) / ppm.std()):
         raise Incorrect("you used the whole series' mean and standard deviation: they include the validation "
                         "and test weeks, the future. Use ppm[:n_train] only.")

@@ -13,6 +13,15 @@ from ..signals import STEP, two_sine_windows, two_sines
 from ..windows import split_and_windowize, windows_and_labels
 
 NUMBER, NOTEBOOK = 2, "02_classification"
+# --- what lesson 2's notebook sets: its exercises, tests and benchmarks read them here --------------
+WINDOW = 50                # values per window
+NOISE = 0.5                # the noise's standard deviation
+N_POINTS, T_MAX = 500, 90  # each class's series: 500 points over 90 time units
+HISTORY = 48_000           # section 5: points of history before each series
+PER_STEP = 5               # section 5: values the network reads per step
+# Section 5's final recipe: one LSTM of UNITS, Adam with a cosine decay from LEARNING_RATE to DECAY_TO of
+# it over the run, EPOCHS of batches of BATCH.
+UNITS, LEARNING_RATE, DECAY_TO, EPOCHS, BATCH = 32, 0.01, 0.05, 2, 512
 MATCHED_FILTER, BAYES_CLASSIFIER = "matched filter", "Bayes classifier (optimum)"
 CLASS_NAMES = ("sin t", "sin 1.1t")  # the classes of signals.FREQUENCIES
 __all__ = ["run_classification", "classification_explorer"]
@@ -58,7 +67,7 @@ def _test_set(noise, window):
 
 def _preview(settings, ax, *, seed):
     """The first test window of each class at these settings, noisy values over clean sines."""
-    data = two_sines(500, t_max=90.0, noise=settings["noise"], seed=seed)
+    data = two_sines(N_POINTS, t_max=T_MAX, noise=settings["noise"], seed=seed)
     window = settings["window"]
     x_test = windows_and_labels(data.noisy_a, data.noisy_b, window)[1]
     start = len(split_and_windowize(data.noisy_a, window)[0]) + window  # see plot_split

@@ -13,6 +13,15 @@ from ..signals import STEP, noisy_sine, sine_windows
 from ..windows import split_and_windowize
 
 NUMBER, NOTEBOOK = 1, "01_forecasting"
+# --- what lesson 1's notebook sets: its exercises, tests and benchmarks read them here --------------
+WINDOW = 50                # past values the networks see
+NOISE = 0.5                # the noise's standard deviation
+N_POINTS, T_MAX = 500, 90  # the series: 500 points over 90 time units
+HISTORY = 20_000           # section 10: points of history before the series
+PER_STEP = 5               # section 10: values the network reads per step
+# Section 10's final recipe: one layer of UNITS, Adam with a cosine decay from LEARNING_RATE to DECAY_TO
+# of it over the run, gradients clipped to norm CLIPNORM, EPOCHS of batches of BATCH.
+UNITS, LEARNING_RATE, DECAY_TO, CLIPNORM, EPOCHS, BATCH = 32, 0.01, 0.05, 1.0, 6, 256
 LAST_VALUE, LINEAR_AR, SINE_FIT = "last value", "linear autoregression", "sine fit"
 BAYES_FORECAST = "Bayes forecast (optimum)"
 __all__ = ["run_forecast", "forecast_explorer"]
@@ -51,7 +60,7 @@ def _prepare(settings, recipe):
     x_test, truth, fixed = _test_set(noise, window)
     yardsticks = {LAST_VALUE: fixed[LAST_VALUE], LINEAR_AR: forecast_linear_ar(x_train, y_train, x_test),
                   SINE_FIT: fixed[SINE_FIT], BAYES_FORECAST: fixed[BAYES_FORECAST]}
-    series = noisy_sine(500, noise=noise, seed=settings.seed)  # lesson 1's series, for the picture
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=noise, seed=settings.seed)  # the picture's series
     _, x_view, _, y_view = split_and_windowize(series.noisy, window)
     clean = split_and_windowize(series.clean, window)[3]
     optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise)
@@ -74,11 +83,11 @@ def _preview(settings, ax, *, seed):
     """The noisy series for these settings, with the first test window shaded and its target."""
     from ..plots import plot_series
 
-    series = noisy_sine(500, noise=settings["noise"], seed=seed)
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=settings["noise"], seed=seed)
     window = settings["window"]
     start = len(split_and_windowize(series.noisy, window)[2]) + window  # the cut, see plot_split
     plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
-                title=f"noise {settings['noise']:.2f}: the series the network sees (its last 500 "
+                title=f"noise {settings['noise']:.2f}: the series the network sees (its last {N_POINTS} "
                       f"points); shaded: one input window of {window} values, star: its target")
     ax.axvspan(series.t[start], series.t[start + window - 1], color="tab:orange", alpha=0.25)
     ax.plot(series.t[start + window], series.noisy[start + window], "*", color="black", ms=12)

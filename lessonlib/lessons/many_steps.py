@@ -18,12 +18,18 @@ import numpy as np
 
 from .. import explore
 from ..bayes import forecast_bayes
-from ..classical import forecast_last_value, forecast_linear_ar, forecast_recursive, forecast_sine_fit
+from ..classical import fit_linear_ar, forecast_last_value, forecast_linear_ar, forecast_recursive, forecast_sine_fit
 from ..explore import N_TEST, N_VALIDATION, TEST_SEED, Data, Recipe, Task, View
 from ..signals import STEP, noisy_sine, sine_windows_ahead
+from .forecasting import N_POINTS, T_MAX
 
 NUMBER, NOTEBOOK = 4, "04_many_steps"
-WINDOW = 50  # past values the network sees, whatever the horizon
+# --- what lesson 4's notebook sets: its exercises, tests and benchmarks read them here --------------
+WINDOW = 50                          # past values the network sees, whatever the horizon
+NOISE, HISTORY = 0.5, 20_000         # section 2: lesson 1's noise and history
+PER_STEP, EPOCHS, BATCH = 10, 4, 256  # sections 3-5: the three strategies' recipe
+SEASON = YEAR = 52                   # section 8: weeks in the CO2 series' season, and the horizon
+TRAIN_SHARE, VALIDATION_SHARE = 0.6, 0.2  # section 8: the CO2 series' chronological split
 LAST_VALUE, SINE_FIT = "last value", "sine fit"
 AR_DIRECT, AR_RECURSIVE = "linear autoregression, direct", "linear autoregression, recursive"
 BAYES_FORECAST = "Bayes forecast (optimum)"
@@ -71,12 +77,12 @@ def _prepare(settings, recipe):
                                seed=settings.seed)
     x_train, y_train, x_val, y_val = explore.split(train.x, _targets(train, settings), recipe.windows)
     x_test, truth, fixed = _test_set(noise, horizon)
-    one_step = _linear_ar(x_train, train.y[:recipe.windows, 0])
+    one_step = fit_linear_ar(x_train, train.y[:recipe.windows, 0])  # fitted once, fed back
     yardsticks = {LAST_VALUE: fixed[LAST_VALUE], SINE_FIT: fixed[SINE_FIT],
                   AR_RECURSIVE: forecast_recursive(one_step, x_test, horizon=horizon)[:, -1],
                   AR_DIRECT: forecast_linear_ar(x_train, train.y[:recipe.windows, -1], x_test),
                   BAYES_FORECAST: fixed[BAYES_FORECAST]}
-    series = noisy_sine(500, noise=noise, seed=settings.seed)  # the picture: lesson 1's series
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=noise, seed=settings.seed)  # the picture: lesson 1's series
     x_view = _view_windows(series.noisy, horizon)
     clean = series.clean[-N_SHOWN:]
     optimum = clean if noise == 0 else forecast_bayes(x_view, step=STEP, noise=noise, horizon=horizon)
@@ -105,14 +111,6 @@ def _forecast(predict, x, settings):
                               horizon=settings.length)[:, -1]
 
 
-def _linear_ar(x_train, y_train):
-    """The one-step linear autoregression fitted once, as a function of windows (``forecast_linear_ar``
-    would refit it at every step of the recursion)."""
-    design = np.column_stack([x_train[:, :, 0], np.ones(len(x_train))])
-    coef = np.linalg.lstsq(design, y_train, rcond=None)[0]
-    return lambda windows: windows[:, :, 0] @ coef[:-1] + coef[-1]
-
-
 def _view_windows(noisy, horizon):
     """For each of the last ``N_SHOWN`` values, the window that ends ``horizon`` steps before it."""
     ends = np.arange(len(noisy) - N_SHOWN, len(noisy)) - horizon + 1  # one past each window's last value
@@ -136,7 +134,7 @@ def _preview(settings, ax, *, seed):
     """The noisy series for these settings, one input window shaded, and its target ``horizon`` on."""
     from ..plots import plot_series
 
-    series = noisy_sine(500, noise=settings["noise"], seed=seed)
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=settings["noise"], seed=seed)
     horizon = settings["horizon"]
     target = len(series.t) - N_SHOWN  # the picture's first forecast
     start = target - horizon + 1 - WINDOW

@@ -13,6 +13,16 @@ from ..explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Data, Recipe, Tas
 from ..signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
 
 NUMBER, NOTEBOOK = 3, "03_regression"
+# --- what lesson 3's notebook sets: its exercises, tests and benchmarks read them here --------------
+NOISE = 0.3                       # the noise's standard deviation
+N_POINTS, DURATION = 50, 10.0     # samples per sequence, over this many time units
+N_SEQUENCES = 1000                # section 1's sequences (a quarter of them for testing)
+PER_STEP = 5                      # section 5: values the network reads per step
+# Section 5's train_for_steps: one LSTM of UNITS, Adam with a cosine decay from LEARNING_RATE to DECAY_TO
+# of it over exactly its steps, in batches of BATCH, on the scaled target; its learning curve trains
+# for STEPS steps, its final network on N_MORE sequences for FINAL_STEPS.
+UNITS, LEARNING_RATE, DECAY_TO, BATCH = 32, 0.01, 0.02, 128
+STEPS, N_MORE, FINAL_STEPS = 200, 12_000, 1250
 ESTIMATOR, BOUND = "classical estimator", "Cramér-Rao bound"
 __all__ = ["run_regression", "regression_explorer", "scale_frequency", "unscale_frequency"]
 
