@@ -149,7 +149,7 @@ def summary(figures, measured):
 
 def markdown(measured):
     figures = sizing(measured)
-    isolation = "\n".join(f"- {check}: {'yes' if ok else 'NO'}" for check, ok in measured["isolation"].items())
+    isolation = "\n".join(f"- {check}: {'yes' if ok else 'NO'}" for check, ok in sorted(measured["isolation"].items()))
     return f"""# make test-hub: how big a server a class needs
 
 Written by tests/hub (hub/sizing.py) on {measured['date']}; raw measurements in hub/sizing.json.
