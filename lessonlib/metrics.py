@@ -112,6 +112,8 @@ class Measure:
         What ``relative`` measures: "ratio" (a multiple of the optimum's error) or "points" below it.
     takes_bound : bool
         Whether the optimum may be a number (a bound in the measure's units) instead of a method.
+    chance : float or None
+        The value of a guess (a coin's accuracy on two balanced classes), or None.
 
     Examples
     --------
@@ -124,7 +126,7 @@ class Measure:
     """
 
     name, head, higher_is_better, shown, log_axis = "mse", "linear", False, 1, True
-    relative_name, takes_bound = "ratio", False
+    relative_name, takes_bound, chance = "ratio", False, None
 
     def __repr__(self):
         return f"<measure {self.name}>"
@@ -186,6 +188,7 @@ class _Accuracy(Measure):
     """The share of items labelled right; a classifier's outputs are probabilities of class 1."""
 
     name, head, higher_is_better, shown, log_axis, relative_name = "accuracy", "sigmoid", True, 100, False, "points"
+    chance = 0.5  # the lessons' two classes are balanced
 
     def decide(self, outputs):
         return (np.asarray(outputs) > 0.5).astype(float)
