@@ -50,9 +50,10 @@ def main():
         lesson = by_name(name)
         task = lesson.task
         choices = {field: values for field, values in task.choices.items() if field != "cell"}
-        others = [{field: value} for field, values in choices.items() for value in values[1:]]  # not the default
-        arms = [{"cell": cell} for cell in args.cells] + [{"cell": "LSTM", **other} for other in others
-                                                          if "LSTM" in args.cells]
+        defaults = {field: values[0] for field, values in choices.items()}
+        others = [{field: value} for field, values in choices.items() for value in values[1:]]
+        arms = [{"cell": cell, **defaults} for cell in args.cells] + [
+            {"cell": "LSTM", **defaults, **other} for other in others if "LSTM" in args.cells]
         for arm in arms:
             began = time.perf_counter()
             runs = held_out_runs(task, seeds, **arm)

@@ -344,8 +344,6 @@ def explorer(name, *, seed=0):
     seed = check_int("seed", seed, low=0, high=explore.MAX_SEED)
     lesson = by_name(name)
     task, spec = lesson.task, lesson.panel
-    controls = {name: _control(task, spec, name, default) for name, default in task.settings._field_defaults.items()
-                if name != "seed"}
     curve = functools.partial(plot_curve, measure=task.measure, metric=spec.metric, items=spec.items)
     title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
              f"watch the network learn, and Stop it whenever you like. {INTERRUPT_NOTE}")
@@ -353,8 +351,15 @@ def explorer(name, *, seed=0):
     def run(settings, *, should_stop, on_update):
         return explore.run(task, settings, should_stop=should_stop, on_update=on_update)
 
-    return Explorer(run, controls, spec, settings=functools.partial(task.settings, seed=seed), curve=curve,
-                    title=title)
+    return Explorer(run, controls(task, spec), spec, settings=functools.partial(task.settings, seed=seed),
+                    curve=curve, title=title)
+
+
+def controls(task, spec):
+    """One widget per field of ``task``'s settings type but the seed, keyed by the field, at its default:
+    the noise and each of ``task.ranges`` as a slider, each of ``task.choices`` as buttons."""
+    return {name: _control(task, spec, name, default) for name, default in task.settings._field_defaults.items()
+            if name != "seed"}
 
 
 def _control(task, spec, name, default):
