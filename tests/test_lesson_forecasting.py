@@ -12,9 +12,11 @@ from matplotlib.figure import Figure
 import lessonlib
 from lessonlib.bayes import forecast_bayes
 from lessonlib.classical import forecast_last_value, forecast_sine_fit
-from lessonlib.explore import N_CURVE, N_TEST, TEST_SEED, Settings, View
+from lessonlib.explore import N_CURVE, N_TEST, TEST_SEED, View
 from lessonlib.lessons import by_name, forecasting
-from lessonlib.lessons.forecasting import BAYES_FORECAST, LAST_VALUE, LINEAR_AR, SINE_FIT, run_forecast
+from lessonlib.lessons.forecasting import BAYES_FORECAST, LAST_VALUE, LINEAR_AR, SINE_FIT, Settings, run_forecast
+from lessonlib.metrics import MSE
+from lessonlib.panel import run_summary, run_table
 from lessonlib.signals import STEP, noisy_sine, sine_windows
 from lessonlib.windows import split_and_windowize, stack_steps
 
@@ -27,7 +29,7 @@ def test_the_lesson_is_registered_with_its_notebook_and_task():
     lesson = by_name("forecast")
     assert (lesson.number, lesson.notebook, lesson.task) == (1, "01_forecasting", forecasting.TASK)
     assert lesson.exports == {"run_forecast": run_forecast, "forecast_explorer": forecasting.forecast_explorer}
-    assert forecasting.TASK.optimum == BAYES_FORECAST and forecasting.TASK.measure == "mse"
+    assert forecasting.TASK.optimum == BAYES_FORECAST and forecasting.TASK.measure is MSE
 
 
 def test_forecast_scores_are_the_mse_against_the_clean_value_on_fresh_windows(tiny_tasks):
@@ -80,11 +82,11 @@ def test_noise_zero_shows_errors_as_values_and_no_ratio_to_an_exact_optimum(tiny
     assert run.scores[SINE_FIT].value < 1e-20  # exact too, up to rounding
     assert all(score.relative is None and score.interval is None for score in run.scores.values())
     assert run.network.value > 0
-    table = run.table()
+    table = run_table(run, forecasting.PANEL)
     assert table.header == ["method", "MSE vs clean", "x optimum", "train s"]
     assert table.rows[-1] == [BAYES_FORECAST, "0 (exact)", "-", "-"]
     assert table.rows[0][1] == f"{run.network.value:.3g}" and table.rows[0][2] == "-"
-    assert run.summary()["x optimum"] == "-"
+    assert run_summary(run, forecasting.PANEL)["x optimum"] == "-"
     assert np.array_equal(run.view.optimum, run.view.clean)
 
 
@@ -100,7 +102,7 @@ def test_the_preview_shows_the_series_and_one_input_window():
 def test_the_predictions_are_drawn_over_the_lessons_test_stretch():
     view = View(np.zeros(5), np.ones(5), t=np.arange(5.0), clean=np.zeros(5), optimum=np.zeros(5))
     ax = Figure().add_subplot()
-    forecasting.TASK.plot(view, ax, "GRU, noise 0.50, after epoch 3")
+    forecasting.PANEL.plot(view, ax, "GRU, noise 0.50, after epoch 3")
     assert ax.get_title() == "GRU, noise 0.50, after epoch 3: forecasts over the lesson's test stretch"
 
 

@@ -210,8 +210,13 @@ def test_lesson_4_is_registered_and_reached_as_lessonlib_names():
     assert (ROOT / "notebooks" / f"{lesson.notebook}.md").exists()
 
 
-def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(monkeypatch):
-    monkeypatch.setattr(many_steps, "TASK", many_steps.TASK._replace(recipe=TINY, overrides={}))
+def _tiny(configure_lesson):
+    """Lesson 4 with TINY for every cell, its strategies kept."""
+    configure_lesson("many_steps", recipe=TINY, overrides={"strategy": many_steps.STRATEGIES})
+
+
+def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(configure_lesson):
+    _tiny(configure_lesson)
     run = lessonlib.run_many_steps(0.5, 12, "GRU", seed=1)
     assert list(run.scores) == ["GRU network", many_steps.LAST_VALUE, many_steps.SINE_FIT, many_steps.AR_RECURSIVE,
                                 many_steps.AR_DIRECT, many_steps.BAYES_FORECAST]
@@ -223,10 +228,10 @@ def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(monkeypatch
     assert run.network.value == pytest.approx(np.mean((network - test.y_clean[:, -1]) ** 2), rel=1e-4)
 
 
-def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_forecasts(monkeypatch):
-    monkeypatch.setattr(many_steps, "TASK", many_steps.TASK._replace(recipe=TINY, overrides={}))
+def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_forecasts(configure_lesson):
+    _tiny(configure_lesson)
     run = lessonlib.run_many_steps(0.5, 6, "GRU", "recursive", seed=1)
-    assert run.settings.choice == "recursive" and run.model.output_shape == (None, 1)
+    assert run.settings.strategy == "recursive" and run.model.output_shape == (None, 1)
     test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=6, noise=0.5, seed=explore.TEST_SEED)
     windows = test.x[:, :, 0].copy()
     for _ in range(6):  # by hand: forecast the next value, append it, drop the oldest
@@ -236,8 +241,8 @@ def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_
     np.testing.assert_allclose(run.predict(test.x[:50]), forecast[:50], rtol=1e-4, atol=1e-5)
 
 
-def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_and_is_scored_at_the_last(monkeypatch):
-    monkeypatch.setattr(many_steps, "TASK", many_steps.TASK._replace(recipe=TINY, overrides={}))
+def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_and_is_scored_at_the_last(configure_lesson):
+    _tiny(configure_lesson)
     run = lessonlib.run_many_steps(0.5, 6, "LSTM", "sequence to sequence", seed=1)
     steps = many_steps.WINDOW // run.per_step
     assert run.model.output_shape == (None, steps, 1)
@@ -249,10 +254,10 @@ def test_the_sequence_to_sequence_strategy_forecasts_after_every_step_and_is_sco
 def test_each_strategy_trains_on_its_own_targets():
     values = np.arange(60.0)  # one window of 50 values, then its 10 next ones
     windows = lessonlib.signals.SineWindows(values[None, :50, None], values[None, 50:], values[None, 50:])
-    settings = explore.Settings(0.5, 10, "LSTM", 0, "direct")
+    settings = many_steps.Settings(0.5, 10, "LSTM", "direct", 0)
     assert many_steps._targets(windows, settings).tolist() == [59.0]  # 10 steps after the window
-    assert many_steps._targets(windows, settings._replace(choice="recursive")).tolist() == [50.0]  # the next one
-    every = many_steps._targets(windows, settings._replace(choice="sequence to sequence"))
+    assert many_steps._targets(windows, settings._replace(strategy="recursive")).tolist() == [50.0]  # the next one
+    every = many_steps._targets(windows, settings._replace(strategy="sequence to sequence"))
     assert every.tolist() == [list(np.arange(10.0, 60.0))]  # 10 steps after each value of the window
 
 
@@ -264,9 +269,9 @@ def test_an_unknown_strategy_is_named_with_the_choices(strategy):
         lessonlib.run_many_steps(0.5, 6, "LSTM", strategy)
 
 
-def test_a_lesson_without_choices_rejects_one():
-    with pytest.raises(ValueError, match=r"Lesson 1's explorer has no choice of strategy: leave `choice` as None"):
-        explore.run(lessonlib.lessons.by_name("forecast").task, 0.5, 20, "LSTM", choice="direct")
+def test_a_lesson_without_choices_has_no_such_setting():
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'strategy'"):
+        lessonlib.lessons.by_name("forecast").task.settings(strategy="direct")
 
 
 def test_the_recursive_yardstick_fits_the_linear_autoregression_once_and_feeds_it_back():
@@ -290,7 +295,7 @@ def test_the_preview_draws_the_series_and_the_target():
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    many_steps._preview({"noise": 0.5, "horizon": 35, "cell": "LSTM"}, ax, seed=0)
+    many_steps.PANEL.preview(many_steps.Settings(0.5, 35), ax)
     assert "35 steps after the window" in ax.get_title()
     plt.close(fig)
 
@@ -298,7 +303,7 @@ def test_the_preview_draws_the_series_and_the_target():
 def test_the_panel_has_a_horizon_slider_and_a_strategy_choice():
     panel = lessonlib.many_steps_explorer()
     assert list(panel.controls) == ["noise", "horizon", "cell", "strategy"]
-    assert (panel.controls["horizon"].min, panel.controls["horizon"].max) == many_steps.TASK.length_range
+    assert (panel.controls["horizon"].min, panel.controls["horizon"].max) == many_steps.TASK.ranges["horizon"]
     assert panel.controls["strategy"].options == ("direct", "recursive", "sequence to sequence")
     assert panel.controls["strategy"].value == "direct"
 
