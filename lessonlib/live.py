@@ -9,8 +9,9 @@ is the view: it lays the widgets out and renders what this module hands it.
 
 The seam for a foreground mode (a run trained in the cell's own thread, for front ends where a
 background thread cannot update the page: Colab, ipywidgets 7): a panel takes its life as a class,
-``Explorer(..., life=BackgroundRun)``. Another life class needs the same five members (``start``,
-``stop``, ``abandon``, ``wait``, ``running``, and ``drawn``) and calls the same view methods:
+``Explorer(..., life=BackgroundRun)``. Another life class needs the same members (``start(settings)``,
+``stop``, ``abandon``, ``close``, ``wait``, ``drawn``, and ``running``, ``stopping``, ``settings``,
+``started``) and calls the same view methods:
 ``view.run(settings, should_stop=..., on_update=...)`` for the run, then ``view.show_status``,
 ``view.draw_curve``, ``view.draw_view`` while it trains, ``view.show_result`` or ``view.show_error``
 at the end and ``view.set_running`` around it. A foreground life would call them in the caller's

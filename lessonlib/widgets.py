@@ -37,6 +37,8 @@ LIVE_FIGSIZE, PREVIEW_FIGSIZE = (6.6, 3.4), (12, 2.8)
 PAST_RUNS = 4  # earlier runs' curves kept, faded, in the curve picture
 CELL_COLORS = {"SimpleRNN": "tab:red", "LSTM": "tab:blue", "GRU": "tab:purple"}
 INTERRUPT_NOTE = "The kernel's interrupt (■) does not reach a run: Stop ends it."
+EXACT_NOTE = ("<p>At noise 0 the optimum is exact (no error), so the errors are shown as values, not as multiples "
+              "of zero.</p>")
 
 
 class Explorer(widgets.VBox):
@@ -190,15 +192,8 @@ class Explorer(widgets.VBox):
     def show_progress(self, progress, seconds):
         """The epoch bar and the status line for ``progress``, ``seconds`` into the run."""
         self.progress.max, self.progress.value = progress.budget, progress.epoch
-        loss = "" if progress.loss is None else f", training loss {progress.loss:.4g}"
-        if progress.batch:
-            doing = f"epoch {progress.epoch + 1}, batch {progress.batch} of {progress.batches}"
-        elif progress.curve:
-            doing = f"{progress.epoch} of at most {progress.budget} epochs done"
-        else:
-            doing = "building the network"
         if not self.life.stopping:
-            self.status.value = f"Training ({seconds:.0f} s): {doing}{loss}."
+            self.status.value = f"Training ({seconds:.0f} s): {_doing(progress)}."
 
     def draw_curve(self, scores, references, budget, best_epoch):
         settings, past = self.life.settings or self.settings(), tuple(self.past)
@@ -223,12 +218,8 @@ class Explorer(widgets.VBox):
         self.draw_view(result.view, result.best_epoch)
         self.progress.value = result.epochs
         self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
-        why = {"converged": "its validation loss stopped improving", "budget": "its epoch budget was spent",
-               "stopped": "you stopped it"}[result.ended]
-        self.status.value = (f"Run {n} done after {result.epochs} epoch{'' if result.epochs == 1 else 's'} "
-                             f"({result.seconds:.1f} s): {why}; it keeps epoch {result.best_epoch}.")
-        note = ("<p>At noise 0 the optimum is exact (no error), so the errors are shown as values, "
-                "not as multiples of zero.</p>") if result.exact else ""
+        self.status.value = _done(n, result)
+        note = EXACT_NOTE if result.exact else ""
         self.result_html.value = (f"<b>Run {n}: scores on {N_TEST:,} fresh test {self.spec.items}</b>"
                                   f"{note}{run_table(result, self.spec)._repr_html_()}")
         self.history_html.value = f"<b>All runs so far</b>{self.history_table()._repr_html_()}"
@@ -248,6 +239,24 @@ class Explorer(widgets.VBox):
             self.draw_preview()
         except Exception as error:  # noqa: BLE001 -- else it would only reach JupyterLab's log
             _show_traceback(self.preview_out, error)
+
+
+def _doing(progress):
+    """What a run is doing, for its status line."""
+    loss = "" if progress.loss is None else f", training loss {progress.loss:.4g}"
+    if progress.batch:
+        return f"epoch {progress.epoch + 1}, batch {progress.batch} of {progress.batches}{loss}"
+    if progress.curve:
+        return f"{progress.epoch} of at most {progress.budget} epochs done{loss}"
+    return f"building the network{loss}"
+
+
+def _done(n, result):
+    """How run ``n`` ended, for its status line."""
+    why = {"converged": "its validation loss stopped improving", "budget": "its epoch budget was spent",
+           "stopped": "you stopped it"}[result.ended]
+    return (f"Run {n} done after {result.epochs} epoch{'' if result.epochs == 1 else 's'} "
+            f"({result.seconds:.1f} s): {why}; it keeps epoch {result.best_epoch}.")
 
 
 def _show_traceback(out, error):
