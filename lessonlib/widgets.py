@@ -356,12 +356,8 @@ def explorer(name, *, seed=0):
     curve = functools.partial(plot_curve, measure=task.measure, metric=spec.metric, items=spec.items)
     title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
              f"watch the network learn, and Stop it whenever you like. {INTERRUPT_NOTE}")
-
-    def run(settings, *, should_stop, on_update):
-        return explore.run(task, settings, should_stop=should_stop, on_update=on_update)
-
-    return Explorer(run, controls(task, spec), spec, settings=functools.partial(task.settings, seed=seed),
-                    curve=curve, title=title)
+    return Explorer(functools.partial(explore.run, task), controls(task, spec), spec, curve=curve, title=title,
+                    settings=functools.partial(task.settings, seed=seed))
 
 
 def controls(task, spec):
