@@ -225,6 +225,7 @@ def test_stop_ends_the_run_within_an_epoch_and_keeps_it_in_the_table(monkeypatch
     assert panel.progress.bar_style == "warning"
     assert panel.history_table().rows[0][7] == "stopped"
     assert panel.train_button.description == "Train" and not panel.controls["noise"].disabled
+    script.epochs = 3  # a short second run: a loaded machine draws 50 epochs' pictures slowly
     panel.train_button.click()  # and Train works again, without the old stop request
     assert panel.wait(TIMEOUT) and panel.last_result.ended == "budget" and len(panel.results) == 2
 
