@@ -37,16 +37,16 @@ from lessonlib.models import CELL_TYPES
 
 SETUP = """
 import json
-import lessonlib, lessonlib.widgets
+import lessonlib, lessonlib.panel, lessonlib.widgets
 with lessonlib.quiet_startup():
     import keras
 from IPython.display import display
 
-panel = lessonlib.widgets.explorer(lessonlib.lessons.by_name({panel!r}).task)  # as the lesson builds it
+panel = lessonlib.widgets.explorer({panel!r})  # as the lesson builds it
 display(panel)
 print("IDS " + json.dumps({{"button": panel.train_button.model_id, "curve": panel.curve_image.model_id}}))
 """
-SUMMARY = """print("SUMMARY " + json.dumps({**panel.last_result.summary(),
+SUMMARY = """print("SUMMARY " + json.dumps({**lessonlib.panel.run_summary(panel.last_result, panel.spec),
                                          "errors": [repr(e) for e in panel.errors]}))"""
 
 

@@ -4,8 +4,8 @@ its time, then per cell the median and the worst run (the largest multiple of th
 
 A one-in-three failure (a run stuck at chance) is invisible on three seeds, so the default is 10.
 The runs are ``explore.run`` calls in this process, as a panel makes them, one after another. A
-lesson with choices (lesson 4's strategies) runs every cell with its default choice, then the LSTM
-with each other choice.
+lesson with choices of its own (lesson 4's strategies) runs every cell with its default choice, then
+the LSTM with each other choice.
 
     .venv/bin/python benchmarks/explorer_seeds.py [--seeds 10] [--lessons forecast ...] [--cells LSTM]
 """
@@ -27,11 +27,11 @@ from lessonlib.models import CELL_TYPES  # noqa: E402
 FIRST_SEED = 100  # the lessons use seeds 0 to 4 (make bench), the tests small ones
 
 
-def held_out_runs(task, cell, seeds, choice=None):
-    """``[(seed, relative score, epochs, seconds)]`` for runs at ``task``'s default settings."""
+def held_out_runs(task, seeds, **settings):
+    """``[(seed, relative score, epochs, seconds)]`` for runs at ``task``'s default settings but ``settings``."""
     results = []
     for seed in seeds:
-        run = explore.run(task, task.noise, task.length, cell, seed=seed, choice=choice)
+        run = explore.run(task, task.settings(**settings, seed=seed))
         results.append((seed, run.network.relative, run.epochs, run.seconds))
     return results
 
@@ -47,17 +47,21 @@ def main():
     print(f"\n## Explorer runs at the default settings, seeds {seeds.start}-{seeds.stop - 1} "
           f"(never used by a lesson)\n")
     for name in args.lessons:
-        task = by_name(name).task
-        default, *others = task.choices or [None]
-        pairs = [(cell, default) for cell in args.cells] + [("LSTM", choice) for choice in others
-                                                             if "LSTM" in args.cells]
-        for cell, choice in pairs:
+        lesson = by_name(name)
+        task = lesson.task
+        choices = {field: values for field, values in task.choices.items() if field != "cell"}
+        defaults = {field: values[0] for field, values in choices.items()}
+        others = [{field: value} for field, values in choices.items() for value in values[1:]]
+        arms = [{"cell": cell, **defaults} for cell in args.cells] + [
+            {"cell": "LSTM", **defaults, **other} for other in others if "LSTM" in args.cells]
+        for arm in arms:
             began = time.perf_counter()
-            runs = held_out_runs(task, cell, seeds, choice)
+            runs = held_out_runs(task, seeds, **arm)
             scores = [score for _, score, _, _ in runs]
             seconds = [s for _, _, _, s in runs]
-            label = cell if choice is None else f"{cell}, {task.choice_name} {choice}"
-            print(f"    lesson {task.lesson} {label:9s} {task.relative}: median {statistics.median(scores):.2f}, "
+            label = ", ".join([arm["cell"], *(f"{field} {value}" for field, value in arm.items() if field != "cell")])
+            print(f"    lesson {task.lesson} {label:9s} {lesson.panel.relative}: "
+                  f"median {statistics.median(scores):.2f}, "
                   f"worst {max(scores):.2f}; run time median {statistics.median(seconds):.1f} s, "
                   f"longest {max(seconds):.1f} s ({time.perf_counter() - began:.0f} s in all)")
             print("        " + ", ".join(f"{seed}: {score:.2f} ({epochs} ep, {s:.1f} s)"

@@ -237,9 +237,10 @@ def check_correct(name, correct):
     return correct
 
 
-def check_inexact_reference(reference, errors):
-    """Raise unless some of the reference method's ``errors`` are not 0: a ratio to it must exist."""
-    if not np.any(errors):
+def check_inexact_reference(reference, measure, costs):
+    """Raise if the reference method is exact by ``measure``'s rule (``Measure.exact``), from its items'
+    ``costs``: a ratio to it must exist."""
+    if measure.exact(measure.aggregate(costs)):
         raise ValueError(f"`reference` must name a method that makes some error: no ratio to an exact one "
                          f"exists. Received: reference={reference!r}, whose every error is 0.")
 

@@ -1,9 +1,11 @@
 """The run behind every explorer panel: train one network live, score it against the lesson's
 yardsticks and its optimum on a large fresh test set.
 
-What differs between lessons (data, yardsticks, names, recipes, pictures) is a ``Task``, which each
-lesson's module in ``lessonlib.lessons`` defines; this module knows nothing of any lesson. A panel
-(``lessonlib.widgets``) calls ``run`` on a thread and renders what it reports: everything worth
+What differs between lessons is split by who reads it: what a run needs and how it trains is a
+``Task`` (here), with the lesson's own settings type and its ``metrics.Measure``; the panel's labels
+and pictures are a ``panel.Panel``. Each lesson's module in ``lessonlib.lessons`` defines both; this
+module knows nothing of any lesson. A panel (``lessonlib.widgets``) builds one settings value from its
+controls and calls ``run`` with it on a thread, then renders what it reports: everything worth
 testing happens here, without widgets. Keras is imported inside the functions.
 """
 
@@ -17,10 +19,9 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validation import check_callback, check_choice, check_float, check_int
-from .metrics import accuracy, mse, rmse
+from .metrics import Measure
 from .models import CELL_TYPES, build_rnn
 from .quiet import quiet_startup
-from .report import ScoreTable, score_fresh
 from .training import fit_live
 from .windows import stack_steps
 
@@ -30,7 +31,7 @@ N_CURVE = 2_000  # the first of them, scored after every epoch: the live curve
 N_VALIDATION = 8_000  # drawn with the training data, for early stopping: its loss must resolve late gains
 N_VIEW = 500  # test items in the picture of the current predictions, when it is not a stretch of series
 TEST_SEED = 2**31 - 1  # the test sets' seed; runs' seeds are below it, so never trained on
-EXACT = 1e-12  # an error below this is rounding: shown as "0 (exact)"
+MAX_SEED = 2**31 - 4  # the largest run seed: build_rnn's (its layers' initializers take seed + 0 to 3)
 
 
 class Recipe(NamedTuple):
@@ -72,18 +73,6 @@ class Recipe(NamedTuple):
         return self.steps_per_epoch * self.epochs_per_pass * self.batch_size
 
 
-class Settings(NamedTuple):
-    """What a student chose for one run: ``length`` is the number of values in each input
-    sequence (the window in lessons 1 and 2, the samples per sequence in lesson 3; lesson 4's
-    horizon); ``choice`` one of ``Task.choices`` (lesson 4's strategy), or None."""
-
-    noise: float
-    length: int
-    cell: str
-    seed: int
-    choice: str | None = None
-
-
 class Score(NamedTuple):
     """One method on a run's fresh test set: ``value`` in the lesson's measure; ``relative`` a multiple
     of the optimum's error (None when the optimum is exact) or, for accuracies, the points below it;
@@ -123,10 +112,12 @@ class Progress(NamedTuple):
 
 
 class Data(NamedTuple):
-    """A run's arrays, from ``Task.prepare``: inputs ``(n, length, 1)`` and targets (``(n, length)``:
-    one after each input value, for a network that outputs after every step); the test inputs
-    and their ``truth``; ``yardsticks``, name -> outputs on ``x_test`` (``deferred`` if slow; a number
-    for a bound), the optimum among them; the picture's inputs (None: the first test items) and view."""
+    """A run's arrays, from ``Task.prepare``: inputs ``(n, steps, 1)``, ``steps`` the network's input
+    length (the window, or the samples per sequence; lesson 4's window whatever its horizon), and
+    targets ``(n,)`` (or ``(n, steps)``: one after each input value, for a network that outputs after
+    every step); the test inputs and their ``truth``; ``yardsticks``, name -> outputs on ``x_test``
+    (``deferred`` if slow; a number for a bound), the optimum among them; the picture's inputs (None:
+    the first test items) and view. ``run`` regroups every input to the recipe's values per step."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -139,42 +130,66 @@ class Data(NamedTuple):
     view: View
 
 
+def predict_directly(predict, x, settings):
+    """A ``Task.forecast`` for a lesson whose network's output is its forecast: ``predict(x)``."""
+    return predict(x)
+
+
 class Task(NamedTuple):
-    """One lesson's explorer. ``measure`` is ``"mse"``, ``"accuracy"`` (a sigmoid output) or ``"rmse"``
-    (``report.score_fresh``); ``recipe`` serves every cell but for ``overrides[cell]``;
-    ``prepare(settings, recipe)`` returns ``Data``; ``preview(settings, ax, seed=...)`` draws the data,
-    ``plot(view, ax, title)`` the predictions; ``to_units`` maps outputs to the lesson's units.
-    ``choices`` (a name, e.g. a strategy, to its recipe overrides; the first is the default) adds a
-    control named ``choice_name``; ``forecast(predict, x, settings)``, if given, makes the network's
-    forecasts for the inputs ``x`` from ``predict``, its outputs for any such inputs (e.g. fed back)."""
+    """What one lesson's explorer run needs and how it trains (the panel reads a ``panel.Panel``).
+
+    ``settings`` is the lesson's settings type: a NamedTuple with ``noise``, its own integer settings
+    (e.g. ``window``: the name the lesson gives the slider's quantity, everywhere), ``cell``, any choice
+    of its own (lesson 4's ``strategy``) and ``seed``; its defaults are the run's and the panel's.
+    ``ranges`` bounds each integer setting (``{"window": (2, 120)}``). ``overrides`` maps a setting to
+    its values' recipe overrides, applied in order, the later winning (``{"cell": {"SimpleRNN": {...}}}``);
+    a setting other than ``cell`` found there is a choice among its values. ``prepare(settings, recipe)``
+    returns ``Data``; ``forecast(predict, x, settings)`` makes the network's forecasts in the lesson's
+    units for the (regrouped) inputs ``x`` from ``predict``, its last-step outputs for any such inputs."""
 
     name: str  # e.g. "forecast": the panel's name (lessonlib.forecast_explorer)
     lesson: int
-    row_label: str  # the first column of a run's table
-    metric: str  # the column of ``Score.value``
-    relative: str  # the column of ``Score.relative``
+    settings: type
+    ranges: dict
+    measure: Measure
     optimum: str  # the optimum's name in ``Data.yardsticks``
-    measure: str
     recipe: Recipe
     overrides: dict
     prepare: Callable
-    preview: Callable
-    plot: Callable
-    length_name: str = "window"  # the run function's argument, e.g. "window" or "n_points"
-    length_label: str = "window"  # its slider and its column in the table of runs
-    length_range: tuple = (2, 120)
-    length: int = 50  # the run function's default length, where the panel's slider starts
-    noise: float = 0.5  # the default noise
-    items: str = "windows"  # what the test set holds, e.g. "windows" or "sequences"
-    to_units: Callable = np.asarray
-    window: int | None = None  # the network's input length when the slider sets another (lesson 4: the horizon)
-    choices: dict | None = None
-    choice_name: str = "strategy"
-    forecast: Callable | None = None
+    forecast: Callable = predict_directly
 
-    def recipe_for(self, cell, choice=None):
-        """The recipe of ``cell``: the lesson's base recipe with the choice's, then the cell's, overrides."""
-        return self.recipe._replace(**{**(self.choices or {}).get(choice, {}), **self.overrides.get(cell, {})})
+    @property
+    def choices(self):
+        """Each setting chosen among values, ``{name: values}``: ``cell`` and the lesson's own."""
+        return {"cell": CELL_TYPES, **{name: tuple(values) for name, values in self.overrides.items()
+                                       if name != "cell"}}
+
+    def recipe_for(self, cell="LSTM", **settings):
+        """The recipe of ``cell`` (with the lesson's other ``settings``, e.g. ``strategy="recursive"``):
+        the base recipe with each setting's overrides, in ``overrides``' order.
+
+        Examples
+        --------
+        >>> from lessonlib.lessons import by_name
+        >>> by_name("many_steps").task.recipe_for("GRU", strategy="sequence to sequence").every_step
+        True
+        """
+        chosen = {"cell": cell, **settings}
+        changes = [values.get(chosen.get(name), {}) for name, values in self.overrides.items()]
+        return self.recipe._replace(**{field: value for change in changes for field, value in change.items()})
+
+    def check(self, settings):
+        """``settings``, each field checked against its range or its choices (ValueError, TypeError)."""
+        if not isinstance(settings, self.settings):
+            raise TypeError(f"`settings` must be a {self.settings.__name__} (lessonlib.lessons."
+                            f"{self.name}'s settings type). Received: settings={settings!r}")
+        checked = {"noise": check_float("noise", settings.noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1]),
+                   "seed": check_int("seed", settings.seed, low=0, high=MAX_SEED)}
+        for name, (low, high) in self.ranges.items():
+            checked[name] = check_int(name, getattr(settings, name), low=low, high=high)
+        for name, values in self.choices.items():
+            checked[name] = check_choice(name, getattr(settings, name), values)
+        return settings._replace(**checked)
 
 
 class Run(NamedTuple):
@@ -185,7 +200,7 @@ class Run(NamedTuple):
     ``"stopped"``; ``model`` reads ``per_step`` values per step (``predict`` feeds it)."""
 
     task: Task
-    settings: Settings
+    settings: tuple
     scores: dict
     curve: tuple
     references: dict
@@ -198,7 +213,8 @@ class Run(NamedTuple):
     per_step: int = 1
 
     def predict(self, x):
-        """The network's forecasts for inputs ``x`` of shape ``(n, length, 1)``, in the lesson's units."""
+        """The network's forecasts for inputs ``x`` shaped as the test items, ``(n, steps, 1)`` (lesson 4:
+        windows of 50 values, forecast ``horizon`` steps on), in the lesson's units."""
         return _forecasts(self.task, self.model, stack_steps(np.asarray(x, dtype="float32"), self.per_step),
                           self.settings)
 
@@ -210,23 +226,7 @@ class Run(NamedTuple):
     @property
     def exact(self):
         """True when the optimum makes no error (noise 0, for an error measure): no ratios then."""
-        return self.task.measure != "accuracy" and self.scores[self.task.optimum].value < EXACT
-
-    def table(self):
-        """The scores as a ScoreTable: the network, the yardsticks, the optimum."""
-        header = [self.task.row_label, self.task.metric, self.task.relative, "train s"]
-        rows = [[name, _format_value(self.task, s.value), _format_relative(s),
-                 "-" if s.seconds is None else f"{s.seconds:.1f}"] for name, s in self.scores.items()]
-        return ScoreTable(header, rows)
-
-    def summary(self):
-        """One row for a table of runs: the settings, the network's scores, how the run went."""
-        s, net = self.settings, self.network
-        choice = {} if s.choice is None else {self.task.choice_name: s.choice}
-        return {"noise": f"{s.noise:.2f}", self.task.length_label: str(s.length), "cell": s.cell, **choice,
-                self.task.metric: _format_value(self.task, net.value), self.task.relative: _format_relative(net),
-                "epochs": f"{self.epochs} (kept {self.best_epoch})", "ended": self.ended,
-                "train s": f"{net.seconds:.1f}"}
+        return self.task.measure.exact(self.scores[self.task.optimum].value)
 
 
 def network_name(cell):
@@ -240,58 +240,34 @@ def network_name(cell):
     return f"{cell} network"
 
 
-def _format_value(task, value):
-    if task.measure == "accuracy":
-        return f"{value:.1%}"
-    return "0 (exact)" if value < EXACT else f"{value:.3g}"
+def run(task, settings, *, should_stop=None, on_update=None):
+    """Train a network of ``settings.cell`` live on ``task``'s data and score it: one explorer run.
 
-
-def _format_relative(score):
-    if score.relative is None:
-        return "-"
-    return f"{score.relative:.2f}" if score.interval is None else str(score.interval)
-
-
-def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update=None, choice=None):
-    """Train a network of ``cell`` live on ``task``'s data and score it: one explorer run.
-
-    It trains on ``Recipe.windows`` fresh items drawn with ``seed``, stops early on ``N_VALIDATION``
-    more, and is scored on ``N_TEST`` items drawn with ``TEST_SEED``, the same for every run at the
-    same noise and length. Each lesson's module calls it with its ``Task`` (``lessonlib.run_forecast``...).
+    It trains on ``Recipe.windows`` fresh items drawn with ``settings.seed``, stops early on
+    ``N_VALIDATION`` more, and is scored on ``N_TEST`` items drawn with ``TEST_SEED``, the same for
+    every run at the same noise and length. Each lesson's run function (``lessonlib.run_forecast``...)
+    and panel call it with the lesson's ``Task`` and a value of its settings type.
 
     Parameters
     ----------
-    noise : float
-        Standard deviation of the Gaussian noise, between 0 and 2 (the sine's amplitude is 1).
-    length : int
-        Values per input sequence, in ``task.length_range``.
-    seed : int, default 0
-        Seeds the data, the initial weights and the shuffling, with generators of the run's own (no
-        global random state moves): the same settings give the same run. Below ``TEST_SEED``.
+    task : Task
+    settings : task.settings
+        The noise (between 0 and 2: the sine's amplitude is 1), the lesson's integer settings (in
+        ``task.ranges``), the cell (``models.CELL_TYPES``), the lesson's choices, and the seed (0 to
+        ``MAX_SEED``), which seeds the data, the initial weights and the shuffling with generators of
+        the run's own (no global random state moves): the same settings give the same run.
     should_stop : callable, optional
         Asked after every batch: ``True`` ends the run at once, without scoring the epoch under way;
         the network it keeps is then scored (see ``Run``).
     on_update : callable, optional
         Called as ``on_update(progress)`` with a ``Progress`` after every batch and every epoch.
-    choice : str, optional
-        One of ``task.choices`` (default: its first); only for a task that has choices.
 
     Raises
     ------
     ValueError, TypeError
         For a setting outside the ranges above, or a callback that is not callable, before any work.
     """
-    low, high = task.length_range
-    if task.choices:
-        choice = next(iter(task.choices)) if choice is None else check_choice(task.choice_name, choice,
-                                                                                tuple(task.choices))
-    elif choice is not None:
-        raise ValueError(f"Lesson {task.lesson}'s explorer has no choice of {task.choice_name}: leave `choice` "
-                         f"as None. Received: {choice!r}")
-    settings = Settings(check_float("noise", noise, low=NOISE_RANGE[0], high=NOISE_RANGE[1]),
-                        check_int(task.length_name, length, low=low, high=high),
-                        check_choice("cell", cell, CELL_TYPES),
-                        check_int("seed", seed, low=0, high=TEST_SEED - 1), choice)
+    settings = task.check(settings)
     check_callback("should_stop", should_stop, arguments="()")
     check_callback("on_update", on_update, arguments="(progress)")
     return _train_and_score(task, settings, should_stop, on_update)
@@ -300,11 +276,13 @@ def run(task, noise, length, cell="LSTM", *, seed=0, should_stop=None, on_update
 def _train_and_score(task, settings, should_stop, on_update):
     """One run: data and yardsticks, then the network trained live, then every score."""
     start = time.perf_counter()
-    recipe = task.recipe_for(settings.cell, settings.choice)
-    window = task.window or settings.length  # the network's input length
+    recipe = task.recipe_for(**settings._asdict())
+    data = task.prepare(settings, recipe)
+    window = data.x_train.shape[1]  # the network's input length
     per_step = max(d for d in range(1, recipe.per_step + 1) if window % d == 0)
-    data = _stacked(task.prepare(settings, recipe), per_step)
-    references = {name: _measure(task, _head(out), data.truth[:N_CURVE]) for name, out in data.yardsticks.items()}
+    data = _stacked(data, per_step)
+    references = {name: _score_of(task.measure, _head(out), data.truth[:N_CURVE])
+                  for name, out in data.yardsticks.items()}
     report = _Reporter(task, settings, data, references, recipe, on_update)
     report.update(0, None, None)  # the yardsticks are known: the curve can show them
     model = report.model = _build_network(task, settings, recipe, window, per_step)
@@ -336,13 +314,14 @@ def _stacked(data, per_step):
                          y_val=per_step_targets(data.y_val))
 
 
-def _forecasts(task, model, x, settings):
-    """The network's forecasts for the (regrouped) inputs ``x``, in the lesson's units: its output, at
-    the last step if it outputs after every step, or ``task.forecast``'s."""
+def _forecasts(task, model, x, settings, outputs=None):
+    """The network's forecasts for the (regrouped) inputs ``x``, in the lesson's units (``task.forecast``
+    from its last-step outputs); ``outputs``, if given, are the model's outputs on ``x`` itself, already
+    computed."""
     def predict(inputs):
-        return _last_step(_predict(model, inputs))
+        return _last_step(outputs if outputs is not None and inputs is x else _predict(model, inputs))
 
-    return task.to_units(predict(x) if task.forecast is None else task.forecast(predict, x, settings))
+    return task.forecast(predict, x, settings)
 
 
 def _last_step(outputs):
@@ -350,30 +329,26 @@ def _last_step(outputs):
     return outputs[:, -1] if outputs.ndim == 2 else outputs
 
 
-def _measure(task, outputs, truth):
-    """The lesson's measure of ``outputs`` (probabilities, for accuracies), or a bound as it is."""
-    if np.ndim(outputs) == 0:
-        return float(outputs)
-    if task.measure == "accuracy":
-        return accuracy(np.asarray(outputs) > 0.5, truth)
-    return (mse if task.measure == "mse" else rmse)(outputs, truth)
+def _score_of(measure, outputs, truth):
+    """The measure of ``outputs`` against ``truth``, or a bound (a number) as it is."""
+    return float(outputs) if np.ndim(outputs) == 0 else measure.score(outputs, truth)
 
 
 def _scores(task, outputs, truth):
     """Every method's ``Score`` on the whole test set; relative to the optimum unless it is exact."""
+    measure = task.measure
     bounds = {name: float(out) for name, out in outputs.items() if np.ndim(out) == 0}
-    predictions = {name: out for name, out in outputs.items() if name not in bounds}
-    if task.measure == "accuracy":
-        predictions = {name: (np.asarray(out) > 0.5).astype(int) for name, out in predictions.items()}
-    reference = bounds.get(task.optimum, task.optimum)
-    if task.measure != "accuracy" and _measure(task, outputs[task.optimum], truth) < EXACT:
-        plain = {name: Score(_measure(task, out, truth), None, None, None) for name, out in predictions.items()}
-        return {**plain, **{name: Score(value, None, None, None) for name, value in bounds.items()}}
-    fresh = score_fresh(predictions, truth, measure=task.measure, reference=reference)
-    scale = 0.01 if task.measure == "accuracy" else 1  # accuracies as fractions, like metrics.accuracy
-    scores = {name: Score(s.value.estimate * scale, s.relative.estimate,
-                          None if name == task.optimum else s.relative, None) for name, s in fresh.items()}
-    return {**scores, **{name: Score(value, 1.0, None, None) for name, value in bounds.items()}}
+    costs = {name: measure.per_item(measure.decide(out), truth) for name, out in outputs.items() if name not in bounds}
+    values = {**{name: measure.aggregate(items) for name, items in costs.items()}, **bounds}
+    if measure.exact(values[task.optimum]):
+        return {name: Score(value, None, None, None) for name, value in values.items()}
+    reference = costs.get(task.optimum, values[task.optimum])  # the optimum's costs, or a bound
+    scores = {}
+    for name, items in costs.items():
+        relative = measure.intervals(items, reference)[1]
+        scores[name] = Score(values[name], relative.estimate, None if name == task.optimum else relative, None)
+    return {**scores, **{name: Score(value, measure.relative(value, value), None, None)
+                         for name, value in bounds.items()}}
 
 
 class _Reporter:
@@ -385,19 +360,16 @@ class _Reporter:
         self.model = None
         parts = [data.x_val, data.x_test[:N_CURVE]] + ([] if data.x_view is None else [data.x_view])
         self.inputs = np.concatenate(parts).astype("float32")
+        self.rest = self.inputs[len(data.x_val):]  # the curve's and the picture's inputs
         self.curve, self.views, self.epoch = [], [], 0
 
     def evaluate(self, epoch):
         """Score the network after ``epoch`` epochs; report it; return the validation loss."""
         n_val = len(self.data.x_val)
-        if self.task.forecast is None:  # one batch for everything (one traced function per model)
-            outputs = _predict(self.model, self.inputs)
-            loss = _loss(self.task, outputs[:n_val], self.data.y_val)
-            forecasts = self.task.to_units(_last_step(outputs[n_val:]))
-        else:
-            loss = _loss(self.task, _predict(self.model, self.inputs[:n_val]), self.data.y_val)
-            forecasts = _forecasts(self.task, self.model, self.inputs[n_val:], self.settings)
-        self.curve.append(_measure(self.task, forecasts[:N_CURVE], self.data.truth[:N_CURVE]))
+        outputs = _predict(self.model, self.inputs)  # one batch for everything: one traced function per model
+        loss = self.task.measure.loss(outputs[:n_val], self.data.y_val)
+        forecasts = _forecasts(self.task, self.model, self.rest, self.settings, outputs[n_val:])
+        self.curve.append(self.task.measure.score(forecasts[:N_CURVE], self.data.truth[:N_CURVE]))
         self.views.append(self._view(forecasts))
         self.epoch = epoch
         self.update(0, None, self.views[-1])
@@ -419,14 +391,6 @@ class _Reporter:
         return data.view._replace(predictions=forecasts[:len(data.view.target)])
 
 
-def _loss(task, outputs, targets):
-    """The training loss on the validation items: binary cross-entropy or mean squared error."""
-    if task.measure == "accuracy":
-        p = np.clip(outputs, 1e-7, 1 - 1e-7)
-        return float(-np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p)))
-    return float(np.mean((outputs - targets) ** 2))
-
-
 def _build_network(task, settings, recipe, window, per_step):
     """A compiled one-layer network of ``settings.cell`` for ``recipe``, seeded by the run's seed
     without touching Keras's global random state, Adam ready."""
@@ -435,7 +399,7 @@ def _build_network(task, settings, recipe, window, per_step):
 
     decay_steps = recipe.epochs * recipe.steps_per_epoch if recipe.schedule == "cosine" else None
     model = build_rnn(settings.cell, window=window, units=recipe.units,
-                      head="sigmoid" if task.measure == "accuracy" else "linear",
+                      head=task.measure.head,
                       learning_rate=recipe.learning_rate, decay_steps=decay_steps, clipnorm=recipe.clipnorm,
                       pooling=recipe.pooling, every_step=recipe.every_step, per_step=per_step, seed=settings.seed)
     # Creating Adam's variables now, not inside fit's first step, saves TensorFlow a second

@@ -9,8 +9,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validation import check_choice, check_float, check_inexact_reference, check_paired, check_series
-from .metrics import mse
-from .uncertainty import Interval, difference_interval, mean_interval, ratio_interval
+from .metrics import MEASURES, MSE, Measure, mse
+from .uncertainty import Interval
 
 
 class ForecastScore(NamedTuple):
@@ -55,12 +55,12 @@ def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
     (noise-free) targets of the same windows: a dict of name to ``ForecastScore``.
 
     ``reference`` is the key of the yardstick whose clean MSE divides every other one (the "x optimum"
-    column); if it is exact (MSE 0, e.g. without noise) every ratio is NaN. ``seconds`` maps a method
+    column); if it is exact (``metrics.MSE.exact``, e.g. without noise) every ratio is NaN. ``seconds`` maps a method
     to its training time; methods without an entry show "-".
     """
     check_choice("reference", reference, list(predictions))
     clean = {name: mse(pred, y_clean) for name, pred in predictions.items()}
-    scale = clean[reference] if clean[reference] > 0 else float("nan")  # an exact yardstick: no ratio
+    scale = float("nan") if MSE.exact(clean[reference]) else clean[reference]  # an exact yardstick: no ratio
     return {name: ForecastScore(mse(pred, y_noisy), clean[name], clean[name] / scale, (seconds or {}).get(name))
             for name, pred in predictions.items()}
 
@@ -82,9 +82,6 @@ class FreshScore(NamedTuple):
     relative: Interval
 
 
-MEASURES = ("mse", "accuracy", "rmse")
-
-
 def score_fresh(predictions, truth, *, measure, reference):
     """Score each method on the same independent windows or sequences, with 95 % intervals: a dict of
     name to ``FreshScore``.
@@ -95,7 +92,7 @@ def score_fresh(predictions, truth, *, measure, reference):
 
     Parameters
     ----------
-    measure : {'mse', 'accuracy', 'rmse'}
+    measure : {'mse', 'accuracy', 'rmse'} or metrics.Measure
         'mse': ``value`` is the mean squared error, ``relative`` the ratio of MSEs to the reference's.
         'accuracy': ``value`` is the accuracy in percent, ``relative`` the reference's accuracy minus
         this one's, in points. 'rmse': ``value`` is the root of the MSE, ``relative`` the ratio of
@@ -117,42 +114,23 @@ def score_fresh(predictions, truth, *, measure, reference):
     >>> print(score_fresh({"net": noisy}, truth, measure="rmse", reference=0.02)["net"].relative)
     2.0 (95% CI 1.8–2.1)
     """
-    measure = check_choice("measure", measure, MEASURES)
-    if measure == "rmse" and not isinstance(reference, str):
+    measure = _measure(measure)
+    if measure.takes_bound and not isinstance(reference, str):
         reference = check_float("reference", reference, low=0, low_open=True)
     else:
         check_choice("reference", reference, list(predictions))
     truth = check_series("truth", np.ravel(truth))
-    per_item = {name: _per_item(name, values, truth, measure) for name, values in predictions.items()}
-    if measure != "accuracy" and isinstance(reference, str):
-        check_inexact_reference(reference, per_item[reference])
-    return {name: _fresh_score(items, per_item, measure, reference) for name, items in per_item.items()}
-
-
-def _per_item(name, values, truth, measure):
-    """Each item's squared error, or for 'accuracy' 1.0 where the label is right and 0.0 where not."""
-    values, _ = check_paired(f"predictions[{name!r}]", np.ravel(values), "truth", truth)
-    return (values == truth).astype(float) if measure == "accuracy" else (values - truth) ** 2
-
-
-def _fresh_score(items, per_item, measure, reference):
-    if measure == "accuracy":
-        return FreshScore(_map(mean_interval(items), lambda v: 100 * v),
-                          difference_interval(per_item[reference], items))
-    if measure == "mse":
-        return FreshScore(mean_interval(items), ratio_interval(items, per_item[reference]))
-    rmse = _map(mean_interval(items), _root)
+    per_item = {name: measure.per_item(check_paired(f"predictions[{name!r}]", np.ravel(values), "truth", truth)[0],
+                                       truth) for name, values in predictions.items()}
     if isinstance(reference, str):
-        return FreshScore(rmse, _map(ratio_interval(items, per_item[reference]), _root))
-    return FreshScore(rmse, _map(rmse, lambda v: v / reference))
+        check_inexact_reference(reference, measure, per_item[reference])
+        reference = per_item[reference]
+    return {name: FreshScore(*measure.intervals(items, reference)) for name, items in per_item.items()}
 
 
-def _root(value):
-    return float(np.sqrt(max(value, 0.0)))
-
-
-def _map(interval, function):
-    return Interval(*(function(v) for v in interval[:3]), interval.level)
+def _measure(measure):
+    """A ``Measure`` from itself or its name."""
+    return measure if isinstance(measure, Measure) else MEASURES[check_choice("measure", measure, tuple(MEASURES))]
 
 
 def interval_table(scores, header):

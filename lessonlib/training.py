@@ -65,10 +65,12 @@ def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_e
     x, y : arrays
         Training inputs and targets, as ``model.fit`` takes them, read in their order (not shuffled:
         the caller shuffles, with a generator of its own, so that no global random state moves).
-    evaluate : callable
+    evaluate : callable or None
         ``evaluate(epoch)`` returns the validation loss (lower is better). It is called with 0
         before training and with ``epoch`` after each whole epoch, and is the place to score and
-        report the network. A stopped epoch is not evaluated: Stop should end a run at once.
+        report the network. A stopped epoch is not evaluated: Stop should end a run at once. None:
+        nothing is scored, so nothing stops early: the run spends its budget (unless stopped) and the
+        model keeps its last weights (``best_epoch`` is the last epoch).
     epochs : int
         The budget: at most this many epochs.
     patience : int
@@ -107,7 +109,8 @@ def fit_live(model, x, y, *, evaluate, epochs, batch_size, patience, steps_per_e
     else:
         model.fit(x, y, epochs=epochs, batch_size=batch_size, steps_per_epoch=steps_per_epoch, shuffle=False,
                   verbose=0, callbacks=[watch.callback()])
-    model.set_weights(watch.best_weights)
+    if watch.best_weights is not None:  # else the model holds the weights it ends with
+        model.set_weights(watch.best_weights)
     ended = "stopped" if watch.stopped else "converged" if watch.converged else "budget"
     return LiveFit(watch.epoch, watch.best_epoch, ended, time.perf_counter() - start)
 
@@ -124,6 +127,9 @@ class _Watch:
     def score(self, epoch):
         """Evaluate after ``epoch`` epochs; keep the weights if they are the best so far."""
         self.epoch = epoch
+        if self.evaluate is None:  # no validation loss: the latest weights are the ones kept
+            self.best_epoch = epoch
+            return False
         loss = float(self.evaluate(epoch))
         if self.best_loss is None or loss < self.best_loss:
             self.best_epoch, self.best_loss = epoch, loss

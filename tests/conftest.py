@@ -131,8 +131,8 @@ def lesson_variables():
 
 
 # --- every registered lesson's explorer, shrunk to a tiny recipe ---------------------------------
-# For tests that train real networks through a lesson's run function or panel: both read their
-# module's TASK when called, so replacing it is enough. Nothing here names a lesson.
+# For tests that train real networks through a lesson's run function or panel: both look their task up
+# in the registry when called, so configuring it there is enough. Nothing here names a lesson.
 
 from lessonlib.explore import Recipe  # noqa: E402 (numpy only, no Keras)
 
@@ -141,24 +141,29 @@ TINY = Recipe(units=8, learning_rate=0.01, batch_size=64, n_train=256, passes=2,
 
 
 @pytest.fixture
-def set_task(monkeypatch):
-    """``set_task(lesson, task)``: make ``task`` the TASK of ``lesson``'s module for this test (its run
-    function and its panel use it); returns ``task``."""
+def configure_lesson():
+    """``configure_lesson(name, **changes)``: lesson ``name``'s task with ``changes`` (``explore.Task``
+    fields) for this test, in the registry (``lessonlib.lessons.configured``); returns that task."""
+    import contextlib
 
-    def set_task(lesson, task):
-        monkeypatch.setattr(importlib.import_module(lesson.module), "TASK", task)
-        return task
+    from lessonlib.lessons import configured
 
-    return set_task
+    with contextlib.ExitStack() as stack:
+        yield lambda name, **changes: stack.enter_context(configured(name, **changes))
 
 
 @pytest.fixture
-def tiny_tasks(set_task):
-    """Every registered lesson's task with TINY for every cell (no overrides), by lesson name, installed
-    as its module's TASK for this test. The data, test sets, yardsticks and scores stay the real ones."""
+def tiny_tasks(configure_lesson):
+    """Every registered lesson's task with TINY for every cell (the cells' overrides gone, the lesson's
+    own choices kept), by lesson name, configured for this test. The data, test sets, yardsticks and
+    scores stay the real ones."""
     from lessonlib.lessons import LESSONS
 
-    return {lesson.name: set_task(lesson, lesson.task._replace(recipe=TINY, overrides={})) for lesson in LESSONS}
+    def tiny(task):
+        own = {name: values for name, values in task.overrides.items() if name != "cell"}  # e.g. strategies
+        return {"recipe": TINY, "overrides": own}
+
+    return {lesson.name: configure_lesson(lesson.name, **tiny(lesson.task)) for lesson in LESSONS}
 
 
 @pytest.fixture(scope="session")

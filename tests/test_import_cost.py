@@ -20,7 +20,9 @@ HEAVY = (*BACKENDS, "matplotlib", "ipywidgets", "scipy", "sklearn", "lessonlib.w
     ("lessonlib.explore", (), HEAVY),
     ("lessonlib.lessons", (), HEAVY),
     ("lessonlib.exercises", (), HEAVY),
-    ("lessonlib.widgets", ("ipywidgets", "matplotlib.pyplot"), (*BACKENDS, "scipy", "sklearn")),
+    ("lessonlib.panel", (), HEAVY),
+    ("lessonlib.live", (), HEAVY),
+    ("lessonlib.widgets", ("ipywidgets", "matplotlib"), (*BACKENDS, "scipy", "sklearn")),  # figures, no pyplot
 ])
 def test_importing_loads_only_what_it_needs(module, loads, never):
     probe = (*loads, *never, module)

@@ -15,6 +15,7 @@ from lessonlib.classical import matched_filter_classify
 from lessonlib.explore import N_TEST, N_VIEW, TEST_SEED, View
 from lessonlib.lessons import classification
 from lessonlib.lessons.classification import BAYES_CLASSIFIER, MATCHED_FILTER, run_classification
+from lessonlib.panel import run_table
 from lessonlib.signals import STEP, two_sine_windows
 
 
@@ -33,8 +34,9 @@ def test_classification_gap_is_bayes_accuracy_minus_the_networks_on_fresh_window
     assert run.scores[BAYES_CLASSIFIER].relative == 0.0
     assert -1 < run.scores[MATCHED_FILTER].relative < 3  # the GLRT: a little below the optimum
     assert 0.65 < bayes < 0.8  # window 30: less drift between the two sines than at 50 (90 %)
-    assert run.table().header == ["classifier", "test accuracy", "points below optimum", "train s"]
-    assert run.table().rows[-1][:3] == [BAYES_CLASSIFIER, f"{bayes:.1%}", "0.00"]
+    table = run_table(run, classification.PANEL)
+    assert table.header == ["classifier", "test accuracy", "points below optimum", "train s"]
+    assert table.rows[-1][:3] == [BAYES_CLASSIFIER, f"{bayes:.1%}", "0.00"]
     assert not run.exact
     assert np.array_equal(run.view.target, test.labels[:N_VIEW])
     assert run.view.predictions == pytest.approx(network_outputs(run, test.x[:N_VIEW]), rel=1e-4, abs=1e-6)
@@ -60,6 +62,6 @@ def test_the_preview_shows_a_window_of_each_class():
 
 def test_the_predictions_are_drawn_as_histograms_of_the_test_windows():
     ax = Figure().add_subplot()
-    classification.TASK.plot(View(np.linspace(0, 1, 6), np.array([0, 0, 0, 1, 1, 1])), ax, "GRU, noise 0.50")
+    classification.PANEL.plot(View(np.linspace(0, 1, 6), np.array([0, 0, 0, 1, 1, 1])), ax, "GRU, noise 0.50")
     assert ax.get_title() == f"GRU, noise 0.50: {N_VIEW} test windows"
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["true class sin t", "true class sin 1.1t"]

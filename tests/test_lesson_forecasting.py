@@ -10,12 +10,12 @@ import pytest
 from matplotlib.figure import Figure
 
 import lessonlib
-from lessonlib import explore
 from lessonlib.bayes import forecast_bayes
 from lessonlib.classical import forecast_last_value, forecast_sine_fit
-from lessonlib.explore import N_CURVE, N_TEST, TEST_SEED, Settings, View
+from lessonlib.explore import N_CURVE, N_TEST, TEST_SEED, View
 from lessonlib.lessons import forecasting
-from lessonlib.lessons.forecasting import BAYES_FORECAST, LAST_VALUE, LINEAR_AR, SINE_FIT, run_forecast
+from lessonlib.lessons.forecasting import BAYES_FORECAST, LAST_VALUE, LINEAR_AR, SINE_FIT, Settings, run_forecast
+from lessonlib.panel import run_summary, run_table
 from lessonlib.signals import STEP, noisy_sine, sine_windows
 from lessonlib.windows import split_and_windowize
 
@@ -70,11 +70,11 @@ def test_noise_zero_shows_errors_as_values_and_no_ratio_to_an_exact_optimum(tiny
     assert run.scores[SINE_FIT].value < 1e-20  # exact too, up to rounding
     assert all(score.relative is None and score.interval is None for score in run.scores.values())
     assert run.network.value > 0
-    table = run.table()
+    table = run_table(run, forecasting.PANEL)
     assert table.header == ["method", "MSE vs clean", "x optimum", "train s"]
     assert table.rows[-1] == [BAYES_FORECAST, "0 (exact)", "-", "-"]
     assert table.rows[0][1] == f"{run.network.value:.3g}" and table.rows[0][2] == "-"
-    assert run.summary()["x optimum"] == "-"
+    assert run_summary(run, forecasting.PANEL)["x optimum"] == "-"
     assert np.array_equal(run.view.optimum, run.view.clean)
 
 
@@ -90,10 +90,10 @@ def test_the_preview_shows_the_series_and_one_input_window():
 def test_the_predictions_are_drawn_over_the_lessons_test_stretch():
     view = View(np.zeros(5), np.ones(5), t=np.arange(5.0), clean=np.zeros(5), optimum=np.zeros(5))
     ax = Figure().add_subplot()
-    forecasting.TASK.plot(view, ax, "GRU, noise 0.50, after epoch 3")
+    forecasting.PANEL.plot(view, ax, "GRU, noise 0.50, after epoch 3")
     assert ax.get_title() == "GRU, noise 0.50, after epoch 3: forecasts over the lesson's test stretch"
 
 
-def test_lesson_1_has_no_choice_of_strategy():
-    with pytest.raises(ValueError, match=r"Lesson 1's explorer has no choice of strategy: leave `choice` as None"):
-        explore.run(forecasting.TASK, 0.5, 20, "LSTM", choice="direct")
+def test_a_lesson_without_choices_has_no_such_setting():
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'strategy'"):
+        forecasting.TASK.settings(strategy="direct")

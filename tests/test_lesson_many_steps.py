@@ -29,7 +29,7 @@ def test_a_run_forecasts_horizon_steps_ahead_against_the_clean_value(tiny_tasks,
 
 def test_the_recursive_strategy_trains_one_step_ahead_and_feeds_the_network_its_forecasts(tiny_tasks, network_outputs):
     run = lessonlib.run_many_steps(0.5, 6, "GRU", "recursive", seed=1)
-    assert run.settings.choice == "recursive" and run.model.output_shape == (None, 1)
+    assert run.settings.strategy == "recursive" and run.model.output_shape == (None, 1)
     test = lessonlib.sine_windows_ahead(explore.N_TEST, window=50, horizon=6, noise=0.5, seed=explore.TEST_SEED)
     windows = test.x[:, :, 0].copy()
     for _ in range(6):  # by hand: forecast the next value, append it, drop the oldest
@@ -52,10 +52,10 @@ def test_each_strategy_trains_on_its_own_targets():
     recipe = many_steps.TASK.recipe_for("LSTM")._replace(n_train=64)
     windows = lessonlib.sine_windows_ahead(recipe.windows + explore.N_VALIDATION, window=many_steps.WINDOW,
                                            horizon=6, noise=0.5, seed=3)  # independently; a run's horizon
-    settings = explore.Settings(0.5, 6, "LSTM", 3, "direct")
+    settings = many_steps.Settings(0.5, 6, "LSTM", "direct", 3)
 
     def targets(choice):
-        return many_steps.TASK.prepare(settings._replace(choice=choice), recipe).y_train
+        return many_steps.TASK.prepare(settings._replace(strategy=choice), recipe).y_train
 
     np.testing.assert_array_equal(targets("direct"), windows.y[:recipe.windows, -1])  # 6 steps after the window
     np.testing.assert_array_equal(targets("recursive"), windows.y[:recipe.windows, 0])  # the next value
@@ -66,7 +66,7 @@ def test_each_strategy_trains_on_its_own_targets():
 
 def test_the_picture_forecasts_each_target_from_the_window_horizon_steps_earlier():
     recipe = many_steps.TASK.recipe_for("LSTM")._replace(n_train=64)
-    data = many_steps.TASK.prepare(explore.Settings(0.5, 12, "LSTM", 2, "direct"), recipe)
+    data = many_steps.TASK.prepare(many_steps.Settings(0.5, 12, "LSTM", "direct", 2), recipe)
     noisy = noisy_sine(500, noise=0.5, seed=2).noisy  # lesson 1's series, drawn again
     assert data.x_view.shape == (many_steps.N_SHOWN, many_steps.WINDOW, 1)
     np.testing.assert_array_equal(data.view.target, noisy[-many_steps.N_SHOWN:])
@@ -95,6 +95,6 @@ def test_an_unknown_strategy_is_named_with_the_choices(strategy):
 def test_the_panel_has_a_horizon_slider_and_a_strategy_choice():
     panel = lessonlib.many_steps_explorer()
     assert list(panel.controls) == ["noise", "horizon", "cell", "strategy"]
-    assert (panel.controls["horizon"].min, panel.controls["horizon"].max) == many_steps.TASK.length_range
+    assert (panel.controls["horizon"].min, panel.controls["horizon"].max) == many_steps.TASK.ranges["horizon"]
     assert panel.controls["strategy"].options == ("direct", "recursive", "sequence to sequence")
     assert panel.controls["strategy"].value == "direct"

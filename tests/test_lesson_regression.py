@@ -12,9 +12,10 @@ from matplotlib.figure import Figure
 
 import lessonlib
 from lessonlib.classical import cramer_rao_bound, estimate_frequency
-from lessonlib.explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Settings, View
+from lessonlib.explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, View
 from lessonlib.lessons import regression
-from lessonlib.lessons.regression import BOUND, ESTIMATOR, run_regression, scale_frequency, unscale_frequency
+from lessonlib.lessons.regression import BOUND, ESTIMATOR, Settings, run_regression, scale_frequency, unscale_frequency
+from lessonlib.panel import run_table
 from lessonlib.signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
 
 DESIGN_20 = {"n_points": 20, "duration": 10 * 19 / 49, "freq_range": (1.0, 5.0), "noise": 0.3}  # lesson 3's
@@ -33,7 +34,8 @@ def test_the_network_learns_the_frequency_scaled_onto_minus_one_to_one():
     assert data.x_train == pytest.approx(train.signals[:recipe.windows, :, None])
     assert data.y_train == pytest.approx((train.frequencies[:recipe.windows] - 3) / 2)
     assert data.y_val == pytest.approx((train.frequencies[recipe.windows:] - 3) / 2)
-    assert np.all(np.abs(data.y_train) <= 1) and regression.TASK.to_units is unscale_frequency
+    assert np.all(np.abs(data.y_train) <= 1)
+    assert regression.TASK.forecast(lambda x: x, np.array([-1.0, 1.0]), None) == pytest.approx([1.0, 5.0])
 
 
 def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequences(tiny_tasks, network_outputs):
@@ -62,8 +64,9 @@ def test_regression_at_noise_zero_shows_rmses_as_values(tiny_tasks):
     run = run_regression(0.0, 10, "SimpleRNN")
     assert run.exact and run.network.relative is None and run.scores[BOUND].value == 0
     assert run.scores[ESTIMATOR].value < 1e-6 and run.network.value > 0
-    assert [row[2] for row in run.table().rows] == ["-", "-", "-"]
-    assert run.table().rows[-1][:2] == [BOUND, "0 (exact)"]
+    table = run_table(run, regression.PANEL)
+    assert [row[2] for row in table.rows] == ["-", "-", "-"]
+    assert table.rows[-1][:2] == [BOUND, "0 (exact)"]
 
 
 def test_the_preview_shows_sequences_of_the_chosen_length():
@@ -76,5 +79,5 @@ def test_the_preview_shows_sequences_of_the_chosen_length():
 
 def test_the_predictions_are_drawn_against_the_true_frequencies():
     ax = Figure().add_subplot()
-    regression.TASK.plot(View(np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0])), ax, "GRU, noise 0.30")
+    regression.PANEL.plot(View(np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0])), ax, "GRU, noise 0.30")
     assert ax.get_title() == f"GRU, noise 0.30, {N_VIEW} sequences: RMSE {np.sqrt(1 / 3):.3f}"

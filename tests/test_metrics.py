@@ -5,7 +5,8 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 import lessonlib
-from lessonlib.metrics import accuracy, mse, rmse, roc_auc
+from lessonlib.metrics import ACCURACY, EXACT, MEASURES, MSE, RMSE, accuracy, mse, rmse, roc_auc
+from lessonlib.uncertainty import difference_interval, mean_interval, ratio_interval
 
 
 def test_the_lessons_reach_every_metric_as_lessonlib_name():
@@ -72,3 +73,44 @@ def test_roc_auc_extremes():
 def test_metrics_reject_bad_arguments(func, args, error, message):
     with pytest.raises(error, match=message):
         func(*args)
+
+
+# --- Measure: a lesson's measure as one object ------------------------------------------------------
+
+def test_each_measure_scores_as_its_plain_metric():
+    rng = np.random.default_rng(1)
+    truth, outputs = rng.normal(size=200), rng.normal(size=200)
+    assert MSE.score(outputs, truth) == mse(outputs, truth)
+    assert RMSE.score(outputs, truth) == pytest.approx(rmse(outputs, truth), rel=1e-15)
+    labels, probabilities = rng.integers(0, 2, 200), rng.uniform(size=200)
+    assert ACCURACY.score(probabilities, labels) == accuracy(probabilities > 0.5, labels)
+    assert ACCURACY.score(probabilities[:, None], labels) == ACCURACY.score(probabilities, labels)  # Keras's (n, 1)
+    assert list(MEASURES) == ["mse", "accuracy", "rmse"] and all(MEASURES[m].name == m for m in MEASURES)
+
+
+def test_a_measure_compares_with_the_optimum_as_a_ratio_or_in_points():
+    assert MSE.relative(0.03, 0.01) == pytest.approx(3.0) and RMSE.relative(0.3, 0.1) == pytest.approx(3.0)
+    assert ACCURACY.relative(0.85, 0.90) == pytest.approx(5.0)  # points below the optimum
+    costs, reference = np.array([0.1, 0.4, 0.2, 0.3]), np.array([0.05, 0.1, 0.1, 0.15])
+    assert MSE.intervals(costs, reference) == (mean_interval(costs), ratio_interval(costs, reference))
+    value, relative = RMSE.intervals(costs, 0.2)  # to a bound, a number
+    assert value.estimate == pytest.approx(np.sqrt(0.25)) and relative.estimate == pytest.approx(np.sqrt(0.25) / 0.2)
+    right, wrong = np.array([1.0, 1.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 1.0])
+    value, relative = ACCURACY.intervals(wrong, right)
+    assert value.estimate == 50 and relative == difference_interval(right, wrong)  # percent, and points
+
+
+def test_one_rule_says_when_an_optimum_is_exact():
+    assert MSE.exact(0.0) and MSE.exact(EXACT / 2) and not MSE.exact(EXACT)
+    assert RMSE.exact(0.0) and not RMSE.exact(1e-3)
+    assert not ACCURACY.exact(0.0) and not ACCURACY.exact(1.0)  # an accuracy's optimum is never "exact"
+    assert MSE.format(1e-31) == "0 (exact)" and MSE.format(0.01234) == "0.0123" and ACCURACY.format(0.9) == "90.0%"
+
+
+def test_a_measure_gives_the_networks_head_loss_and_axis():
+    assert (MSE.head, RMSE.head, ACCURACY.head) == ("linear", "linear", "sigmoid")
+    assert MSE.loss(np.array([1.0, 2.0]), np.array([1.0, 4.0])) == 2.0
+    p, y = np.array([0.9, 0.2]), np.array([1.0, 0.0])
+    assert ACCURACY.loss(p, y) == pytest.approx(-np.mean(np.log([0.9, 0.8])))  # binary cross-entropy
+    assert (MSE.log_axis, ACCURACY.log_axis, MSE.shown, ACCURACY.shown) == (True, False, 1, 100)
+    assert (MSE.chance, ACCURACY.chance) == (None, 0.5)

@@ -191,3 +191,62 @@ def test_input_gradients_names_the_backend_it_needs(monkeypatch):
                                          r"Received: a model on the 'jax' backend. Set the environment "
                                          r"variable KERAS_BACKEND=tensorflow"):
         input_gradients(object(), np.ones((2, 3)))
+
+
+# --- fit_live: the explorers' training loop ---------------------------------------------------------
+
+def _live_model():
+    from lessonlib.quiet import quiet_startup
+
+    with quiet_startup():
+        import keras
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    x = np.random.default_rng(0).normal(size=(32, 3))
+    return model, x, x.sum(axis=1)
+
+
+@pytest.mark.parametrize("losses, patience, expected", [
+    ([1.0, 0.5, 0.7, 0.6, 0.8, 0.1], 2, (3, 1, "converged")),  # two epochs without a lower loss
+    ([1.0, 0.9, 0.8, 0.7], 5, (3, 3, "budget")),
+    ([1.0, 0.9, 1.1, 1.2], 1, (2, 1, "converged")),
+])
+def test_fit_live_stops_early_and_keeps_the_best_weights(losses, patience, expected):
+    from lessonlib.training import fit_live
+
+    model, x, y = _live_model()
+    snapshots, batches = [], []
+
+    def evaluate(epoch):
+        snapshots.append(model.get_weights())
+        return losses[epoch]
+
+    fit = fit_live(model, x, y, evaluate=evaluate, epochs=len(losses) - 1, batch_size=16,
+                   patience=patience, on_batch=lambda *args: batches.append(args[:3]))
+    assert (fit.epochs, fit.best_epoch, fit.ended) == expected
+    assert len(snapshots) == fit.epochs + 1
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), snapshots[fit.best_epoch], strict=True))
+    assert not np.array_equal(snapshots[0][0], snapshots[1][0])  # it did train
+    assert batches[:3] == [(1, 1, 2), (1, 2, 2), (2, 1, 2)]
+
+
+def test_fit_live_without_evaluate_spends_its_budget_and_keeps_the_last_weights():
+    from lessonlib.training import fit_live
+
+    model, x, y = _live_model()
+    before = model.get_weights()
+    fit = fit_live(model, x, y, evaluate=None, epochs=3, batch_size=16, patience=1)  # raised TypeError before
+    assert (fit.epochs, fit.best_epoch, fit.ended) == (3, 3, "budget")
+    assert not np.array_equal(model.get_weights()[0], before[0])  # trained, and not reset to epoch 0's
+    stopped = fit_live(model, x, y, evaluate=None, epochs=3, batch_size=16, patience=1, should_stop=lambda: True)
+    assert (stopped.epochs, stopped.best_epoch, stopped.ended) == (0, 0, "stopped")
+
+
+def test_fit_live_rejects_bad_arguments():
+    from lessonlib.training import fit_live
+
+    with pytest.raises(ValueError, match="`patience` must be at least 1. Received: patience=0."):
+        fit_live(None, None, None, evaluate=len, epochs=3, batch_size=8, patience=0)
+    with pytest.raises(TypeError, match=r"`evaluate` must be a function of \(epoch\), or None"):
+        fit_live(None, None, None, evaluate=0.5, epochs=3, batch_size=8, patience=1)

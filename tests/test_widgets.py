@@ -9,32 +9,43 @@ is checked with real runs, its recipes shrunk to a few small epochs (conftest.py
 What a lesson's preview and pictures say is in test_lesson_<module>.py.
 """
 
-import inspect
+import functools
 import threading
+from typing import NamedTuple
 
 import numpy as np
 import pytest
 
 import lessonlib
 from lessonlib import widgets
-from lessonlib.explore import NOISE_RANGE, TEST_SEED, Progress, Recipe, Run, Score, Settings, Task, View
+from lessonlib.explore import NOISE_RANGE, TEST_SEED, Progress, Recipe, Run, Score, Task, View
 from lessonlib.lessons import LESSONS
+from lessonlib.metrics import ACCURACY, MSE
 from lessonlib.models import CELL_TYPES
+from lessonlib.panel import Panel, run_summary
 from lessonlib.widgets import Explorer
 
 TIMEOUT = 120  # s, the most a test waits for a run's thread
 
 
-def _preview(settings, ax, *, seed):
-    ax.set_title(f"noise {settings['noise']:.2f}, window {settings['window']}, seed {seed}")
+class ScriptedSettings(NamedTuple):
+    noise: float = 0.5
+    window: int = 50
+    cell: str = "LSTM"
+    seed: int = 0
+
+
+def _preview(settings, ax):
+    ax.set_title(f"noise {settings.noise:.2f}, window {settings.window}, seed {settings.seed}")
     return ax
 
 
-SCRIPTED = Task(  # a task of no lesson, for the scripted runs; only its names and ranges are used
-    name="scripted", lesson=0, length_name="window", length_label="window", length_range=(2, 120), noise=0.5,
-    items="windows", row_label="method", metric="MSE", relative="x optimum", optimum="the optimum",
-    measure="mse", recipe=Recipe(units=8, learning_rate=0.01, batch_size=64, n_train=256, passes=2, patience=3),
-    overrides={}, prepare=None, preview=_preview, plot=lambda view, ax, title: ax.set_title(title))
+SCRIPTED = Task(  # a task of no lesson, for the scripted runs; only its settings, ranges and measure are used
+    name="scripted", lesson=0, settings=ScriptedSettings, ranges={"window": (2, 120)}, measure=MSE,
+    optimum="the optimum", recipe=Recipe(units=8, learning_rate=0.01, batch_size=64, n_train=256, passes=2,
+                                         patience=3), overrides={}, prepare=None)
+SPEC = Panel(row_label="method", metric="MSE", relative="x optimum", items="windows", preview=_preview,
+             plot=lambda view, ax, title: ax.set_title(title))
 OPTIMUM = SCRIPTED.optimum
 
 
@@ -58,8 +69,8 @@ class Script:
         self.calls, self.disabled_seen = [], []
         self.panel = None
 
-    def __call__(self, *, noise, window, cell, should_stop, on_update):
-        self.calls.append({"noise": noise, "window": window, "cell": cell})
+    def __call__(self, settings, *, should_stop, on_update):
+        self.calls.append(settings)
         references = {"yardstick": 0.0105, OPTIMUM: 0.0 if self.exact else 0.005}
         curve, view = [], View(np.zeros(5), np.zeros(5), t=np.arange(5.0), clean=np.zeros(5))
         on_update(Progress(0, 0, 3, None, (), references, self.epochs, None))
@@ -87,7 +98,7 @@ class Script:
             self.waiting.clear()
         optimum = Score(0.0, None, None, None) if self.exact else Score(0.005, 1.0, None, None)
         network = Score(curve[-1], None if self.exact else curve[-1] / 0.005, None, 1.0)
-        return Run(SCRIPTED, Settings(noise, window, cell, 0), {f"{cell} network": network, OPTIMUM: optimum},
+        return Run(SCRIPTED, settings, {f"{settings.cell} network": network, OPTIMUM: optimum},
                    tuple(curve), references, len(curve) - 1, len(curve) - 1, ended, 1.5, view)
 
     def _disabled(self):
@@ -99,9 +110,9 @@ def _curve(ax, scores, references, budget, best_epoch, **_):
     ax.set_title(f"kept {best_epoch}")
 
 
-def _panel(script):
-    panel = Explorer(script, widgets.explorer(SCRIPTED).controls, preview=lambda settings, ax: ax,
-                     plot=lambda view, ax, title: ax.set_title(title), curve=_curve)
+def _panel(script, curve=_curve, seed=0):
+    panel = Explorer(script, widgets.controls(SCRIPTED, SPEC), SPEC, curve=curve,
+                     settings=functools.partial(ScriptedSettings, seed=seed))
     script.panel = panel
     return panel
 
@@ -115,16 +126,18 @@ def _shown(out):
 def test_a_lessons_panel_starts_with_its_settings_a_preview_and_an_empty_history(lesson):
     task = lesson.task
     panel = explorer_of(lesson)()
-    parameters = inspect.signature(lesson.exports[f"run_{lesson.name}"]).parameters
-    assert panel.settings() == {"noise": task.noise, task.length_name: parameters[task.length_name].default,
-                                "cell": "LSTM", **_first_choice(task)}
-    assert all(parameters[name].default == value for name, value in panel.settings().items())  # the run's
-    noise, length, cell = list(panel.controls.values())[:3]
-    assert (noise.min, noise.max) == NOISE_RANGE and (length.min, length.max) == task.length_range
-    assert length.description == task.length_label and cell.options == CELL_TYPES
+    assert panel.settings() == task.settings()  # the run function's defaults (test_explore.py), seed 0
+    assert list(panel.controls) == [name for name in task.settings._fields if name != "seed"]
+    assert (panel.controls["noise"].min, panel.controls["noise"].max) == NOISE_RANGE
+    for name, (low, high) in task.ranges.items():
+        control = panel.controls[name]
+        assert (control.min, control.max) == (low, high) and control.description == lesson.panel.label(name)
+    assert all(panel.controls[name].options == values for name, values in task.choices.items())
+    assert panel.controls["cell"].options == CELL_TYPES
     assert f"lesson {task.lesson}" in panel.children[0].value
     assert panel.results == [] and panel.last_result is None and panel.errors == []
-    assert f"noise {task.noise:.2f}" in panel.preview_figure.axes[0].get_title()
+    assert f"noise {panel.settings().noise:.2f}" in panel.preview_figure.axes[0].get_title()
+    assert bytes(panel.preview_image.value).startswith(b"\x89PNG")  # drawn as the live pictures are
     assert panel.history_table().header == ["run"] and panel.history_table().rows == []
     assert not panel.running and panel.train_button.description == "Train"
     assert panel.curve_image.value == b"" and panel.frames == 0
@@ -132,23 +145,18 @@ def test_a_lessons_panel_starts_with_its_settings_a_preview_and_an_empty_history
 
 @each_lesson
 def test_moving_a_slider_redraws_the_preview_and_clamps_out_of_range_values(lesson):
-    length, (low, high) = lesson.task.length_name, lesson.task.length_range
+    (length, (low, high)), *_ = lesson.task.ranges.items()
     panel = explorer_of(lesson)()
     first = panel.preview_figure
     panel.controls["noise"].value = NOISE_RANGE[1] + 3
     panel.controls[length].value = high + 100
     assert panel.preview_figure is not first
     assert f"noise {NOISE_RANGE[1]:.2f}" in panel.preview_figure.axes[0].get_title()
-    assert panel.settings()[length] == high
+    assert getattr(panel.settings(), length) == high
     panel.controls[length].value = low - 5
-    assert panel.settings()[length] == low
+    assert getattr(panel.settings(), length) == low
     panel.controls["cell"].value = "GRU"
-    assert panel.settings() == {"noise": NOISE_RANGE[1], length: low, "cell": "GRU", **_first_choice(lesson.task)}
-
-
-def _first_choice(task):
-    """``{name: its default}`` for a task with a choice (lesson 4's strategy), else nothing."""
-    return {task.choice_name: next(iter(task.choices))} if task.choices else {}
+    assert panel.settings() == lesson.task.settings(noise=NOISE_RANGE[1], **{length: low}, cell="GRU")
 
 
 def test_train_turns_into_stop_disables_the_controls_and_gives_them_back():
@@ -157,7 +165,7 @@ def test_train_turns_into_stop_disables_the_controls_and_gives_them_back():
     panel.controls["window"].value = 30
     panel.train_button.click()
     assert panel.wait(TIMEOUT)
-    assert script.calls == [{"noise": 0.5, "window": 30, "cell": "LSTM"}]
+    assert script.calls == [ScriptedSettings(0.5, 30, "LSTM", 0)]  # the settings value, as the preview got it
     assert script.disabled_seen == [[True, True, True, "Stop"]] * 4  # during every epoch
     assert [control.disabled for control in panel.controls.values()] == [False, False, False]
     assert panel.train_button.description == "Train" and not panel.running
@@ -194,7 +202,7 @@ def test_a_second_click_or_start_during_a_run_starts_nothing(monkeypatch):
     assert script.waiting.wait(TIMEOUT)
     panel.train_button.click()  # a double click: within STOP_GRACE of the first, ignored
     assert panel.start() is False  # nor can code start a second run
-    assert panel.running and not panel._stop.is_set()
+    assert panel.running and not panel.life.stopping
     script.gate.set()
     assert panel.wait(TIMEOUT)
     assert len(script.calls) == 1 and len(panel.results) == 1 and panel.results[0].ended == "budget"
@@ -217,6 +225,7 @@ def test_stop_ends_the_run_within_an_epoch_and_keeps_it_in_the_table(monkeypatch
     assert panel.progress.bar_style == "warning"
     assert panel.history_table().rows[0][7] == "stopped"
     assert panel.train_button.description == "Train" and not panel.controls["noise"].disabled
+    script.epochs = 3  # a short second run: a loaded machine draws 50 epochs' pictures slowly
     panel.train_button.click()  # and Train works again, without the old stop request
     assert panel.wait(TIMEOUT) and panel.last_result.ended == "budget" and len(panel.results) == 2
 
@@ -240,7 +249,7 @@ def test_an_error_ends_the_run_with_a_message_and_gives_the_controls_back():
 def test_a_failure_while_drawing_is_an_error_of_the_run_too():
     script = Script(epochs=1)
     panel = _panel(script)
-    panel.plot = lambda view, ax, title: ax.plot([1, 2], [1, 2, 3])
+    panel.spec = panel.spec._replace(plot=lambda view, ax, title: ax.plot([1, 2], [1, 2, 3]))
     panel.start()
     assert panel.wait(TIMEOUT)
     assert len(panel.errors) == 1 and panel.status.value.startswith("The run failed: ValueError: ")
@@ -257,22 +266,23 @@ def test_noise_zero_says_the_optimum_is_exact():
 
 
 def test_a_failing_preview_is_shown_in_the_preview_and_does_not_break_the_panel():
-    panel = widgets.explorer(SCRIPTED, seed=7)
-    working = panel.preview
-    panel.preview = lambda settings, ax: 1 / 0
+    panel = _panel(Script(), seed=7)
+    working = panel.spec
+    panel.spec = panel.spec._replace(preview=lambda settings, ax: 1 / 0)
     panel.controls["window"].value = 20  # raises inside the slider's callback
     shown = _shown(panel.preview_out)  # the preview's area, not JupyterLab's log or the error area
     assert shown.startswith("Traceback (most recent call last)")
     assert shown.endswith("ZeroDivisionError: division by zero\n")
     assert _shown(panel.error_out) == "" and panel.errors == []
-    panel.preview = working
+    panel.spec = working
     panel.controls["window"].value = 30
     assert panel.preview_figure.axes[0].get_title() == "noise 0.50, window 30, seed 7"  # the panel's seed
 
 
 @pytest.mark.parametrize("seed, error, message", [
-    (-1, ValueError, r"`seed` must be between 0 and 2147483646. Received: seed=-1\."),
-    (TEST_SEED, ValueError, rf"`seed` must be between 0 and {TEST_SEED - 1}. Received: seed={TEST_SEED}\."),
+    (-1, ValueError, r"`seed` must be between 0 and 2147483644. Received: seed=-1\."),
+    (2**31 - 3, ValueError, r"`seed` must be between 0 and 2147483644. Received: seed=2147483645\."),  # build_rnn's
+    (TEST_SEED, ValueError, rf"`seed` must be between 0 and 2147483644. Received: seed={TEST_SEED}\."),
     (1.5, TypeError, r"`seed` must be an integer"),
 ])
 @each_lesson
@@ -286,9 +296,10 @@ def test_lesson_panels_reject_a_bad_seed(lesson, seed, error, message):
 @each_lesson
 def test_real_runs_in_every_lesson(tiny_tasks, lesson):
     task = tiny_tasks[lesson.name]
-    length = min(max(12, task.length_range[0]), task.length_range[1])
+    (name, (low, high)), *_ = task.ranges.items()
+    length = min(max(12, low), high)
     panel = explorer_of(lesson)(seed=1)
-    panel.controls["noise"].value, panel.controls[task.length_name].value = 0.25, length
+    panel.controls["noise"].value, panel.controls[name].value = 0.25, length
     panel.controls["cell"].value = "GRU"
     frames = []
     panel.curve_image.observe(lambda change: frames.append(panel.running), names="value")
@@ -296,30 +307,30 @@ def test_real_runs_in_every_lesson(tiny_tasks, lesson):
     assert panel.wait(TIMEOUT)
     assert panel.errors == [], panel.errors
     run = panel.last_result
-    choice = next(iter(task.choices)) if task.choices else None  # the first is the default
-    assert run.task == task and run.settings == Settings(0.25, length, "GRU", 1, choice)
-    assert run.epochs == task.recipe.epochs  # the panel runs the lesson's TASK as it is when Train is clicked
+    assert run.task == task and run.settings == task.settings(noise=0.25, **{name: length}, cell="GRU", seed=1)
+    assert run.epochs == task.recipe.epochs  # the panel runs the lesson as configured when it was built
     assert frames.count(True) >= 3  # live (the lines, then epochs as fast as they are drawn), and the final one
     curve = panel.curve_figure.axes[0]
     legend = [t.get_text() for t in curve.get_legend().get_texts()]
-    assert task.metric in curve.get_ylabel() and f"kept: epoch {run.best_epoch}" in legend
+    assert lesson.panel.metric in curve.get_ylabel() and f"kept: epoch {run.best_epoch}" in legend
     assert all(any(text.startswith(f"{name}: ") for text in legend) for name in run.references), legend
-    choices = f", {task.choice_name} {choice}" if choice else ""
+    choices = "".join(f", {lesson.panel.label(field)} {getattr(run.settings, field)}" for field in task.choices
+                      if field != "cell")
     assert panel.view_figure.axes[0].get_title().startswith(
-        f"GRU, noise 0.25, {task.length_label} {length}{choices}, after epoch {run.best_epoch}")
-    assert f"Run 1: scores on 10,000 fresh test {task.items}" in panel.result_html.value
+        f"GRU, noise 0.25, {lesson.panel.label(name)} {length}{choices}, after epoch {run.best_epoch}")
+    assert f"Run 1: scores on 10,000 fresh test {lesson.panel.items}" in panel.result_html.value
     assert len(panel.history_table().rows) == 1 and panel.history_table().rows[0][3] == "GRU"
-    assert panel.history_table().header == ["run", *run.summary()]
+    assert panel.history_table().header == ["run", *run_summary(run, lesson.panel)]
 
 
 @each_lesson
-def test_a_real_run_stopped_from_the_panel(tiny_tasks, set_task, lesson):
+def test_a_real_run_stopped_from_the_panel(tiny_tasks, configure_lesson, lesson):
     endless = tiny_tasks[lesson.name].recipe._replace(passes=200, patience=400)
-    set_task(lesson, tiny_tasks[lesson.name]._replace(recipe=endless))
-    task = lesson.task
+    task = configure_lesson(lesson.name, recipe=endless)
+    (name, (low, high)), *_ = task.ranges.items()
     panel = explorer_of(lesson)(seed=2)
     panel.controls["noise"].value = 0.25  # and the length of the real runs above: their test set, cached
-    panel.controls[task.length_name].value = min(max(12, task.length_range[0]), task.length_range[1])
+    panel.controls[name].value = min(max(12, low), high)
 
     def stop_after_two_epochs(change):  # on the run's thread, as soon as the bar shows epoch 2 done
         if change["new"] == 2:
@@ -336,42 +347,37 @@ def test_a_real_run_stopped_from_the_panel(tiny_tasks, set_task, lesson):
 
 
 def test_the_curve_shows_an_exact_optimum_in_its_legend_not_as_a_line_at_zero():
-    from lessonlib.widgets import _plot_curve, _render
+    from lessonlib.widgets import plot_curve, render
 
     references = {"last value": 0.016, "sine fit": 1e-31, OPTIMUM: 0.0}
-    figure, png = _render(lambda ax: _plot_curve(ax, (0.4, 3e-3, 2e-5), references, 16, 2, metric="MSE",
-                                                 log=True, percent=False, items="windows"))
+    figure, png = render(lambda ax: plot_curve(ax, (0.4, 3e-3, 2e-5), references, 16, 2, measure=MSE, metric="MSE",
+                                               items="windows"))
     ax = figure.axes[0]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["last value: 0.016", "sine fit: 0 (exact)", f"{OPTIMUM}: 0 (exact)", "this run: LSTM",
                       "kept: epoch 2"]
     assert [line.get_ydata()[0] for line in ax.lines if line.get_linestyle() == "--"] == [0.016]
-    assert ax.get_ylim()[0] >= 2e-6 and png.startswith(b"\x89PNG")
+    assert ax.get_ylim()[0] >= 2e-6 and png.startswith(b"\x89PNG") and ax.get_yscale() == "log"
 
 
 def test_the_curve_of_an_accuracy_is_in_percent_with_chance_marked():
-    from lessonlib.widgets import _plot_curve, _render
+    from lessonlib.widgets import plot_curve, render
 
-    figure, _ = _render(lambda ax: _plot_curve(ax, (0.5, 0.75), {"matched filter": 0.8, OPTIMUM: 0.9}, 4, None,
-                                               metric="accuracy (%)", log=False, percent=True, items="windows"))
+    figure, _ = render(lambda ax: plot_curve(ax, (0.5, 0.75), {"matched filter": 0.8, OPTIMUM: 0.9}, 4, None,
+                                             measure=ACCURACY, metric="accuracy", items="windows"))
     ax = figure.axes[0]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["matched filter: 80%", f"{OPTIMUM}: 90%", "this run: LSTM", "chance: 50%"]
     assert ax.lines[2].get_ydata().tolist() == [50, 75] and ax.get_yscale() == "linear"
+    assert ax.get_ylabel() == "accuracy (%)"
     assert ax.get_title() == "accuracy (%) per epoch on 2,000 of the 10,000 fresh test\nwindows"  # wrapped
 
 
 # --- a run ends with its panel; earlier runs' curves; only the latest network kept --------------
 
 def _scripted_panel(script):
-    """A panel with the real curve picture (``_plot_curve``), driven by ``script``."""
-    import functools
-
-    curve = functools.partial(widgets._plot_curve, metric="MSE", log=True, percent=False, items="windows")
-    panel = Explorer(script, widgets.explorer(SCRIPTED).controls, preview=lambda settings, ax: ax,
-                     plot=lambda view, ax, title: ax.set_title(title), curve=curve)
-    script.panel = panel
-    return panel
+    """A panel with the real curve picture (``plot_curve``), driven by ``script``."""
+    return _panel(script, curve=functools.partial(widgets.plot_curve, measure=MSE, metric="MSE", items="windows"))
 
 
 def _legend(panel):
@@ -428,17 +434,17 @@ def test_a_run_ends_with_its_panel_within_a_batch_and_is_not_scored(end):
 
 def test_only_the_latest_result_keeps_its_network():
     class WithModel(Script):
-        def __call__(self, **kwargs):
-            return super().__call__(**kwargs)._replace(model=object())
+        def __call__(self, settings, **kwargs):
+            return super().__call__(settings, **kwargs)._replace(model=object())
 
     panel = _scripted_panel(WithModel(epochs=1))
     for _ in range(3):
         assert panel.start() and panel.wait(TIMEOUT)
-    assert [result.model is None for result in panel.results] == [True, True, False]
+    assert [result.model is None for result in panel.results] == [True, True, False] and panel.errors == []
 
 
 def test_the_panel_says_that_stop_not_the_kernels_interrupt_ends_a_run():
-    assert widgets.INTERRUPT_NOTE in widgets.explorer(SCRIPTED).children[0].value
+    assert widgets.INTERRUPT_NOTE in explorer_of(LESSONS[0])().children[0].value
 
 
 def test_the_curves_key_names_the_runs_the_picture_shows():
@@ -449,3 +455,59 @@ def test_the_curves_key_names_the_runs_the_picture_shows():
     assert panel.start() and panel.wait(TIMEOUT)
     assert panel.curves_html.value == ("<small>Curves: this run (SimpleRNN, bold); faded: "
                                        "run 1: GRU, noise 0.50, window 50.</small>")
+
+
+class Foreground:
+    """A life that trains in the caller's thread: what a foreground mode plugs into ``Explorer(life=...)``
+    (see lessonlib.live), written here from the seam's description alone."""
+
+    def __init__(self, view):
+        self.view, self.settings, self.started, self.running, self.stopping = view, None, 0.0, False, False
+
+    def start(self, settings):
+        self.settings, self.running = settings, True
+        self.view.set_running(True)
+        try:
+            self.view.show_result(self.view.run(settings, should_stop=lambda: self.stopping, on_update=self._update))
+        except Exception as error:  # noqa: BLE001 -- shown by the view, as the background life does
+            self.view.show_error(error)
+        finally:
+            self.view.set_running(False)
+            self.running = False
+        return True
+
+    def _update(self, progress):
+        self.view.show_progress(progress, 0.0)
+        if progress.batch == 0:
+            self.view.draw_curve(progress.curve, progress.references, progress.budget, None)
+            if progress.view is not None:
+                self.view.draw_view(progress.view, progress.epoch)
+
+    def stop(self):
+        self.stopping = True
+
+    abandon = stop
+
+    def close(self):
+        self.stop()
+
+    def wait(self, timeout=None):
+        return not self.running
+
+    def drawn(self, timeout=None):
+        return True
+
+
+def test_a_life_in_the_foreground_plugs_into_the_same_view():
+    script = Script(epochs=2)
+    panel = Explorer(script, widgets.controls(SCRIPTED, SPEC), SPEC, curve=_curve, settings=ScriptedSettings,
+                     life=Foreground)
+    script.panel = panel
+    threads = {thread.name for thread in threading.enumerate()}
+    assert panel.start()  # returns once the run has ended: no thread of its own
+    assert {thread.name for thread in threading.enumerate()} <= threads
+    assert len(panel.results) == 1 and panel.errors == [] and not panel.running
+    assert script.disabled_seen == [[True, True, True, "Stop"]] * 3 and panel.train_button.description == "Train"
+    assert panel.frames == 5  # the yardsticks' lines, epochs 0, 1 and 2, and the final picture
+    assert panel.status.value.startswith("Run 1 done after 2 epochs")
+    assert "<td>LSTM</td>" in panel.history_html.value

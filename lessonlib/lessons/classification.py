@@ -4,11 +4,14 @@ matched filter and the Bayes classifier (the optimum)."""
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from .. import explore
 from ..bayes import classify_bayes
 from ..classical import matched_filter_classify
 from ..explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Data, Recipe, Task, View
+from ..metrics import ACCURACY
+from ..panel import Panel
 from ..signals import STEP, two_sine_windows, two_sines
 from ..windows import split_and_windowize, windows_and_labels
 
@@ -27,6 +30,16 @@ CLASS_NAMES = ("sin t", "sin 1.1t")  # the classes of signals.FREQUENCIES
 __all__ = ["run_classification", "classification_explorer"]
 
 
+class Settings(NamedTuple):
+    """One run's settings in lesson 2's explorer, from its controls to its data: the defaults are the
+    run function's and the panel's."""
+
+    noise: float = 0.5
+    window: int = 50  # values per window
+    cell: str = "LSTM"
+    seed: int = 0
+
+
 def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
     """Lesson 2 live: train a network to tell ``sin t`` from ``sin 1.1t``, and score its accuracy
     against the matched filter and the Bayes classifier.
@@ -36,7 +49,10 @@ def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop
     number of values per window, between 2 and 120 (with 2 or 3 even the optimum is barely better than
     a coin); ``explore.run`` has the other arguments. ``Score.relative`` is in points below the optimum.
     """
-    return explore.run(TASK, noise, window, cell, seed=seed, should_stop=should_stop, on_update=on_update)
+    from . import by_name  # the registry's task: the one a test may have configured
+
+    return explore.run(by_name(TASK.name).task, Settings(noise, window, cell, seed), should_stop=should_stop,
+                       on_update=on_update)
 
 
 def classification_explorer(seed=0):
@@ -44,11 +60,11 @@ def classification_explorer(seed=0):
     test accuracy approach the optimum's. Every run uses ``seed`` (see ``run_classification``)."""
     from ..widgets import explorer
 
-    return explorer(TASK, seed=seed)
+    return explorer(TASK.name, seed=seed)
 
 
 def _prepare(settings, recipe):
-    noise, window = settings.noise, settings.length
+    noise, window = settings.noise, settings.window
     train = two_sine_windows(recipe.windows + N_VALIDATION, window=window, noise=noise, seed=settings.seed)
     x_train, y_train, x_val, y_val = explore.split(train.x, train.labels.astype(float), recipe.windows)
     x_test, truth, yardsticks = _test_set(noise, window)
@@ -65,10 +81,10 @@ def _test_set(noise, window):
     return test.x, test.labels, {MATCHED_FILTER: matched.astype(float), BAYES_CLASSIFIER: bayes}
 
 
-def _preview(settings, ax, *, seed):
+def _preview(settings, ax):
     """The first test window of each class at these settings, noisy values over clean sines."""
-    data = two_sines(N_POINTS, t_max=T_MAX, noise=settings["noise"], seed=seed)
-    window = settings["window"]
+    data = two_sines(N_POINTS, t_max=T_MAX, noise=settings.noise, seed=settings.seed)
+    window = settings.window
     x_test = windows_and_labels(data.noisy_a, data.noisy_b, window)[1]
     start = len(split_and_windowize(data.noisy_a, window)[0]) + window  # see plot_split
     t = data.t[start:start + window]
@@ -77,7 +93,7 @@ def _preview(settings, ax, *, seed):
         ax.plot(t, clean[start:start + window], color=color, lw=1.5, alpha=0.6)
         ax.plot(t, values, ".", color=color, ms=7, label=f"class {label}, {CLASS_NAMES[label]}: what the network sees")
     ax.set(xlabel="t", ylabel="value",
-           title=f"noise {settings['noise']:.2f}: the first test window of {window} values of each "
+           title=f"noise {settings.noise:.2f}: the first test window of {window} values of each "
                  f"class (dots), over the clean sines (lines)")
     ax.legend(loc="upper right", fontsize="small")
     return ax
@@ -92,10 +108,13 @@ def _plot(view, ax, title):
 
 
 TASK = Task(
-    name="classification", lesson=NUMBER, row_label="classifier", metric="test accuracy",
-    relative="points below optimum", optimum=BAYES_CLASSIFIER, measure="accuracy",
+    name="classification", lesson=NUMBER, settings=Settings, ranges={"window": (2, 120)}, measure=ACCURACY,
+    optimum=BAYES_CLASSIFIER,
     recipe=Recipe(units=32, learning_rate=0.01, batch_size=256, n_train=24_000, passes=6, patience=12,
                   epochs_per_pass=4),
-    overrides={"SimpleRNN": {"units": 64, "learning_rate": 0.002, "batch_size": 128, "passes": 4, "clipnorm": 1.0},
-               "GRU": {"pooling": True}},
-    prepare=_prepare, preview=_preview, plot=_plot)
+    overrides={"cell": {"SimpleRNN": {"units": 64, "learning_rate": 0.002, "batch_size": 128, "passes": 4,
+                                      "clipnorm": 1.0},
+                        "GRU": {"pooling": True}}},
+    prepare=_prepare)
+PANEL = Panel(row_label="classifier", metric="test accuracy", relative="points below optimum", items="windows",
+              preview=_preview, plot=_plot)

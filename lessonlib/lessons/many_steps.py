@@ -2,17 +2,18 @@
 lesson's three strategies, against the last value, the sine fit, the linear autoregression fitted
 directly to that horizon and fed its own forecasts (recursive), and the Bayes forecast (the optimum).
 
-The panel is the shared one (``widgets.explorer``): noise, one length slider, the cell type and the
-strategy (``Task.choices``). Here the slider is the horizon and the window stays at lesson 4's 50
-values (``Task.window``). The strategies are the lesson's, for one horizon: *direct* trains on the
-value ``horizon`` steps after each window; *recursive* on the next value, then feeds the network its
-own forecasts ``horizon`` times; *sequence to sequence* on the value ``horizon`` steps after every
-step's last value, scored at the last step.
+The panel is the shared one (``widgets.explorer``), one control per field of ``Settings``: the noise,
+the horizon, the cell type and the strategy (a choice, as its recipe overrides in ``TASK.overrides``
+make it). The window stays at lesson 4's 50 values whatever the horizon. The strategies are the
+lesson's, for one horizon: *direct* trains on the value ``horizon`` steps after each window;
+*recursive* on the next value, then feeds the network its own forecasts ``horizon`` times; *sequence
+to sequence* on the value ``horizon`` steps after every step's last value, scored at the last step.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from .. import explore
 from ..bayes import forecast_bayes
 from ..classical import fit_linear_ar, forecast_last_value, forecast_linear_ar, forecast_recursive, forecast_sine_fit
 from ..explore import N_TEST, N_VALIDATION, TEST_SEED, Data, Recipe, Task, View
+from ..metrics import MSE
+from ..panel import Panel
 from ..signals import STEP, noisy_sine, sine_windows_ahead
 from .forecasting import N_POINTS, T_MAX
 
@@ -41,6 +44,17 @@ STRATEGIES = {DIRECT: {}, RECURSIVE: {"epochs_per_pass": 2}, SEQ2SEQ: {"every_st
 __all__ = ["run_many_steps", "many_steps_explorer"]
 
 
+class Settings(NamedTuple):
+    """One run's settings in lesson 4's explorer, from its controls to its data: the defaults are the
+    run function's and the panel's."""
+
+    noise: float = 0.5
+    horizon: int = 35  # steps from a window's last value to its target
+    cell: str = "LSTM"
+    strategy: str = DIRECT
+    seed: int = 0
+
+
 def run_many_steps(noise=0.5, horizon=35, cell="LSTM", strategy=DIRECT, *, seed=0, should_stop=None,
                    on_update=None):
     """Lesson 4 live: train a network to forecast a noisy sine ``horizon`` steps ahead from a window
@@ -56,11 +70,13 @@ def run_many_steps(noise=0.5, horizon=35, cell="LSTM", strategy=DIRECT, *, seed=
     Examples
     --------
     >>> run = run_many_steps(0.5, 10, "GRU", "recursive", should_stop=lambda: True)  # stopped before training
-    >>> run.epochs, run.ended, run.settings.choice, list(run.scores)[-1]
+    >>> run.epochs, run.ended, run.settings.strategy, list(run.scores)[-1]
     (0, 'stopped', 'recursive', 'Bayes forecast (optimum)')
     """
-    return explore.run(TASK, noise, horizon, cell, seed=seed, should_stop=should_stop, on_update=on_update,
-                       choice=strategy)
+    from . import by_name  # the registry's task: the one a test may have configured
+
+    return explore.run(by_name(TASK.name).task, Settings(noise, horizon, cell, strategy, seed),
+                       should_stop=should_stop, on_update=on_update)
 
 
 def many_steps_explorer(seed=0):
@@ -68,11 +84,11 @@ def many_steps_explorer(seed=0):
     its error at that horizon approach the optimum's. Every run uses ``seed`` (see ``run_many_steps``)."""
     from ..widgets import explorer
 
-    return explorer(TASK, seed=seed)
+    return explorer(TASK.name, seed=seed)
 
 
 def _prepare(settings, recipe):
-    noise, horizon = settings.noise, settings.length
+    noise, horizon = settings.noise, settings.horizon
     train = sine_windows_ahead(recipe.windows + N_VALIDATION, window=WINDOW, horizon=horizon, noise=noise,
                                seed=settings.seed)
     x_train, y_train, x_val, y_val = explore.split(train.x, _targets(train, settings), recipe.windows)
@@ -91,24 +107,24 @@ def _prepare(settings, recipe):
 
 
 def _targets(windows, settings):
-    """The network's training targets for ``settings.choice``: the value ``horizon`` steps after each
+    """The network's training targets for ``settings.strategy``: the value ``horizon`` steps after each
     window (direct), the next one (recursive), or the value ``horizon`` steps after each input value
     (sequence to sequence: ``explore`` keeps those after each step's last value)."""
-    if settings.choice == RECURSIVE:
+    if settings.strategy == RECURSIVE:
         return windows.y[:, 0]
-    if settings.choice == SEQ2SEQ:
+    if settings.strategy == SEQ2SEQ:
         values = np.concatenate([windows.x[:, :, 0], windows.y], axis=1)  # each window, then its future
-        return values[:, settings.length:settings.length + WINDOW]  # column j: horizon steps after value j
+        return values[:, settings.horizon:settings.horizon + WINDOW]  # column j: horizon steps after value j
     return windows.y[:, -1]
 
 
 def _forecast(predict, x, settings):
     """The network's forecasts ``horizon`` steps after each of the (regrouped) windows ``x``: fed its own
     forecasts for the recursive strategy, as it outputs them otherwise."""
-    if settings.choice != RECURSIVE:
+    if settings.strategy != RECURSIVE:
         return predict(x)
     return forecast_recursive(lambda windows: predict(windows.reshape(x.shape)), x.reshape(len(x), -1),
-                              horizon=settings.length)[:, -1]
+                              horizon=settings.horizon)[:, -1]
 
 
 def _view_windows(noisy, horizon):
@@ -130,16 +146,16 @@ def _test_set(noise, horizon):
                            BAYES_FORECAST: bayes}
 
 
-def _preview(settings, ax, *, seed):
+def _preview(settings, ax):
     """The noisy series for these settings, one input window shaded, and its target ``horizon`` on."""
     from ..plots import plot_series
 
-    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=settings["noise"], seed=seed)
-    horizon = settings["horizon"]
+    series = noisy_sine(N_POINTS, t_max=T_MAX, noise=settings.noise, seed=settings.seed)
+    horizon = settings.horizon
     target = len(series.t) - N_SHOWN  # the picture's first forecast
     start = target - horizon + 1 - WINDOW
     plot_series(series.t, series.noisy, clean=series.clean, ax=ax,
-                title=f"noise {settings['noise']:.2f}: shaded, one input window of {WINDOW} values; "
+                title=f"noise {settings.noise:.2f}: shaded, one input window of {WINDOW} values; "
                       f"star: its target, {horizon} step{'s' if horizon > 1 else ''} after the window")
     ax.axvspan(series.t[start], series.t[start + WINDOW - 1], color="tab:orange", alpha=0.25)
     ax.plot(series.t[target], series.noisy[target], "*", color="black", ms=12)
@@ -156,10 +172,11 @@ def _plot(view, ax, title):
 
 
 TASK = Task(
-    name="many_steps", lesson=NUMBER, length_name="horizon", length_label="horizon", length_range=(1, 100), length=35,
-    noise=0.5, items="windows", row_label="method", metric="MSE vs clean", relative="x optimum",
-    optimum=BAYES_FORECAST, measure="mse",
+    name="many_steps", lesson=NUMBER, settings=Settings, ranges={"horizon": (1, 100)}, measure=MSE,
+    optimum=BAYES_FORECAST,
     recipe=Recipe(units=64, learning_rate=0.01, batch_size=128, n_train=16_000, passes=4, patience=6,
                   epochs_per_pass=4),
-    overrides={"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}},
-    prepare=_prepare, preview=_preview, plot=_plot, window=WINDOW, choices=STRATEGIES, forecast=_forecast)
+    overrides={"strategy": STRATEGIES, "cell": {"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}}},
+    prepare=_prepare, forecast=_forecast)
+PANEL = Panel(row_label="method", metric="MSE vs clean", relative="x optimum", items="windows", preview=_preview,
+              plot=_plot)

@@ -4,12 +4,15 @@ classical estimator and the Cramér-Rao bound (the optimum), and defines the sca
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import numpy as np
 
 from .. import explore
 from ..classical import cramer_rao_bound, estimate_frequency
 from ..explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Data, Recipe, Task, View
+from ..metrics import RMSE
+from ..panel import Panel
 from ..signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
 
 NUMBER, NOTEBOOK = 3, "03_regression"
@@ -25,6 +28,16 @@ UNITS, LEARNING_RATE, DECAY_TO, BATCH = 32, 0.01, 0.02, 128
 STEPS, N_MORE, FINAL_STEPS = 200, 12_000, 1250
 ESTIMATOR, BOUND = "classical estimator", "Cramér-Rao bound"
 __all__ = ["run_regression", "regression_explorer", "scale_frequency", "unscale_frequency"]
+
+
+class Settings(NamedTuple):
+    """One run's settings in lesson 3's explorer, from its controls to its data: the defaults are the
+    run function's and the panel's."""
+
+    noise: float = 0.3
+    n_points: int = 50  # samples per sequence
+    cell: str = "LSTM"
+    seed: int = 0
 
 
 def scale_frequency(frequency):
@@ -61,7 +74,10 @@ def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, should_stop=N
     0 at noise 0. It is asymptotic: at low signal-to-noise (high noise, short sequences) even the
     classical estimator lands above it. ``explore.run`` has the other arguments.
     """
-    return explore.run(TASK, noise, n_points, cell, seed=seed, should_stop=should_stop, on_update=on_update)
+    from . import by_name  # the registry's task: the one a test may have configured
+
+    return explore.run(by_name(TASK.name).task, Settings(noise, n_points, cell, seed), should_stop=should_stop,
+                       on_update=on_update)
 
 
 def regression_explorer(seed=0):
@@ -69,15 +85,15 @@ def regression_explorer(seed=0):
     watch its test RMSE approach the Cramér-Rao bound. Every run uses ``seed`` (see ``run_regression``)."""
     from ..widgets import explorer
 
-    return explorer(TASK, seed=seed)
+    return explorer(TASK.name, seed=seed)
 
 
 def _prepare(settings, recipe):
     train = random_frequency_sequences(recipe.windows + N_VALIDATION, seed=settings.seed,
-                                       **_design(settings.noise, settings.length))
+                                       **_design(settings.noise, settings.n_points))
     x_train, y_train, x_val, y_val = explore.split(train.signals[:, :, None], scale_frequency(train.frequencies),
                                                    recipe.windows)
-    x_test, truth, yardsticks = _test_set(settings.noise, settings.length)
+    x_test, truth, yardsticks = _test_set(settings.noise, settings.n_points)
     return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, None, View(None, truth[:N_VIEW]))
 
 
@@ -95,14 +111,14 @@ def _test_set(noise, n_points):
     return test.signals[:, :, None], test.frequencies, {ESTIMATOR: classical, BOUND: bound}
 
 
-def _preview(settings, ax, *, seed, n_shown=3):
+def _preview(settings, ax, *, n_shown=3):
     """A few sequences at these settings, stacked, each labelled with its true frequency."""
-    n_points = settings["n_points"]
-    data = random_frequency_sequences(n_shown, seed=seed, **_design(settings["noise"], n_points))
+    n_points = settings.n_points
+    data = random_frequency_sequences(n_shown, seed=settings.seed, **_design(settings.noise, n_points))
     for i, (signal, frequency) in enumerate(zip(data.signals, data.frequencies, strict=True)):
         ax.plot(data.t, signal + 3.5 * (n_shown - 1 - i), ".-", lw=0.5, label=f"f = {frequency:.2f}")
     ax.set(xlabel="t", yticks=[],
-           title=f"noise {settings['noise']:.2f}: {n_shown} sequences of {n_points} samples over "
+           title=f"noise {settings.noise:.2f}: {n_shown} sequences of {n_points} samples over "
                  f"{data.t[-1]:.1f} time units; the network must read off each one's f")
     ax.legend(loc="upper right", fontsize="small")
     return ax
@@ -115,11 +131,17 @@ def _plot(view, ax, title):
     return plot_true_vs_predicted(view.target, view.predictions, ax=ax, title=f"{title}, {N_VIEW} sequences")
 
 
+def _forecast(predict, x, settings):
+    """The network's frequencies, in radians per time unit: its outputs unscaled."""
+    return unscale_frequency(predict(x))
+
+
 TASK = Task(
-    name="regression", lesson=NUMBER, length_name="n_points", length_label="samples", length_range=(10, 100),
-    noise=0.3, items="sequences", row_label="estimator", metric="test RMSE", relative="x bound",
-    optimum=BOUND, measure="rmse",
+    name="regression", lesson=NUMBER, settings=Settings, ranges={"n_points": (10, 100)}, measure=RMSE,
+    optimum=BOUND,
     recipe=Recipe(units=64, learning_rate=0.01, batch_size=128, n_train=16_000, passes=6, patience=6,
                   epochs_per_pass=2),
-    overrides={"SimpleRNN": {"clipnorm": 1.0}},
-    prepare=_prepare, preview=_preview, plot=_plot, to_units=unscale_frequency)
+    overrides={"cell": {"SimpleRNN": {"clipnorm": 1.0}}},
+    prepare=_prepare, forecast=_forecast)
+PANEL = Panel(row_label="estimator", metric="test RMSE", relative="x bound", items="sequences", preview=_preview,
+              plot=_plot, labels={"n_points": "samples"})

@@ -152,7 +152,7 @@ def exercise_explorer(page, panel, stem):
     train.wait_for(state="visible", timeout=60_000)
     explorer = panel.locator(".lessonlib-explorer").first
     explorer.scroll_into_view_if_needed()
-    images = explorer.locator(".jp-OutputArea-output img")  # the data preview
+    images = explorer.locator("img.lessonlib-preview")  # the data preview
     images.first.wait_for(timeout=60_000)
 
     sliders = explorer.locator(".widget-slider")
