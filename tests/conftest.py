@@ -75,13 +75,16 @@ def lesson_statements(lesson, names):
     import pathlib
 
     import jupytext
+    from IPython.core.inputtransformer2 import TransformerManager
 
     path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / f"{lesson.notebook}.md"
     cells = [cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code"]
     package, _, module = lesson.exercises.rpartition(".")
     imports = (f"import {lesson.exercises}", f"from {package} import {module}")
     first = next(i for i, source in enumerate(cells) if any(text in source for text in imports))
-    statements = [statement for source in cells[:first] for statement in ast.parse(source).body]
+    # IPython syntax (Colab's `%pip install` cell) becomes plain Python first, as the kernel would run it.
+    python = TransformerManager().transform_cell
+    statements = [statement for source in cells[:first] for statement in ast.parse(python(source)).body]
     modules = {(node.asname or node.name).split(".")[0] for node in ast.walk(ast.Module(statements, []))
                if isinstance(node, ast.alias)}
     needed, kept = set(names), []

@@ -54,9 +54,11 @@ def test_the_explorer_class_is_a_lessonlib_name_loaded_on_first_use():
 
 
 def test_every_subpackage_is_in_the_distribution():
-    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     found = [".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "lessonlib").rglob("__init__.py")]
-    assert sorted(packages) == sorted(found), "a wheel (not an editable install) would lack the others"
+    mapped = setuptools["package-dir"]  # packages kept elsewhere in the tree: the diagrams in img/
+    assert {name: (ROOT / folder / "__init__.py").is_file() for name, folder in mapped.items()} == {"lessonlib.img": True}
+    assert sorted(setuptools["packages"]) == sorted(found + list(mapped)), "a wheel would lack the others"
 
 
 def test_the_version_is_pyprojects():
