@@ -57,7 +57,7 @@ def test_every_subpackage_is_in_the_distribution():
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     found = [".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "lessonlib").rglob("__init__.py")]
     mapped = setuptools["package-dir"]  # packages kept elsewhere in the tree: the diagrams in img/
-    assert {name: (ROOT / folder / "__init__.py").is_file() for name, folder in mapped.items()} == {"lessonlib.img": True}
+    assert {name: (ROOT / path / "__init__.py").is_file() for name, path in mapped.items()} == {"lessonlib.img": True}
     assert sorted(setuptools["packages"]) == sorted(found + list(mapped)), "a wheel would lack the others"
 
 

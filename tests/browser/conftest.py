@@ -73,24 +73,31 @@ def find_chromium():
 
 # --- only when asked for ------------------------------------------------------------------------
 
-def _asked_for(config):
-    if os.environ.get("RNN_LESSONS_BROWSER") == "1":
-        return True
-    base = Path(config.invocation_params.dir)
-    for arg in config.args:
-        path = (base / arg.split("::")[0]).resolve()
-        if path == HERE or HERE in path.parents:
+def only_when_asked(folder, variable, reason):
+    """A ``pytest_collection_modifyitems`` hook that skips the tests under ``folder`` (with ``reason``)
+    unless the environment sets ``variable=1`` or the command line names that folder or a file in it:
+    the browser, site and hub tests are slow and need Chromium, so ``make test`` leaves them out."""
+
+    def asked_for(config):
+        if os.environ.get(variable) == "1":
             return True
-    return False
+        base = Path(config.invocation_params.dir)
+        paths = [(base / arg.split("::")[0]).resolve() for arg in config.args]
+        return any(path == folder or folder in path.parents for path in paths)
+
+    def pytest_collection_modifyitems(config, items):
+        if asked_for(config):
+            return
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if folder in Path(str(item.path)).resolve().parents:
+                item.add_marker(skip)
+
+    return pytest_collection_modifyitems
 
 
-def pytest_collection_modifyitems(config, items):
-    if _asked_for(config):
-        return
-    skip = pytest.mark.skip(reason="browser tests: run `make test-browser` or `pytest tests/browser`")
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(skip)
+pytest_collection_modifyitems = only_when_asked(
+    HERE, "RNN_LESSONS_BROWSER", "browser tests: run `make test-browser` or `pytest tests/browser`")
 
 
 # --- the server ---------------------------------------------------------------------------------

@@ -32,30 +32,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser.conftest import only_when_asked
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
 HUB_START_TIMEOUT = 600  # s; the first start installs the environment (about half a minute with uv's cache)
 
 
-def _asked_for(config):
-    if os.environ.get("RNN_LESSONS_HUB") == "1":
-        return True
-    base = Path(config.invocation_params.dir)
-    for arg in config.args:
-        path = (base / arg.split("::")[0]).resolve()
-        if path == HERE or HERE in path.parents:
-            return True
-    return False
-
-
-def pytest_collection_modifyitems(config, items):
-    if _asked_for(config):
-        return
-    skip = pytest.mark.skip(reason="hub test: run `make test-hub` (as root) or `pytest tests/hub`")
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(skip)
+pytest_collection_modifyitems = only_when_asked(
+    HERE, "RNN_LESSONS_HUB", "hub test: run `make test-hub` (as root) or `pytest tests/hub`")
 
 
 def free_port():

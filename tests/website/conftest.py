@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from browser.conftest import CHROMIUM_ARGS, INSTALL_HINT, find_chromium
+from browser.conftest import CHROMIUM_ARGS, INSTALL_HINT, find_chromium, only_when_asked
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
@@ -24,24 +24,8 @@ if not SITE.is_absolute():
     SITE = PROJECT / SITE
 
 
-def _asked_for(config):
-    if os.environ.get("RNN_LESSONS_SITE") == "1":
-        return True
-    base = Path(config.invocation_params.dir)
-    for arg in config.args:
-        path = (base / arg.split("::")[0]).resolve()
-        if path == HERE or HERE in path.parents:
-            return True
-    return False
-
-
-def pytest_collection_modifyitems(config, items):
-    if _asked_for(config):
-        return
-    skip = pytest.mark.skip(reason="site tests: run `make site` then `make test-site`, or `pytest tests/website`")
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(skip)
+pytest_collection_modifyitems = only_when_asked(
+    HERE, "RNN_LESSONS_SITE", "site tests: run `make site` then `make test-site`, or `pytest tests/website`")
 
 
 def pages():
