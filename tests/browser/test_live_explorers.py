@@ -60,12 +60,15 @@ WATCH = """(explorer) => {
 
 
 def explorer_notebook(lab, source):
-    """A notebook of the lesson's first code cell and its explorer cell, in the server's root."""
+    """A notebook of the lesson's code cells up to the one that imports lessonlib (after Colab's install
+    cell), then its explorer cell, in the server's root."""
     cells = [cell for cell in lesson_notebook(source).cells if cell.cell_type == "code"]
     explorer = [cell for cell in cells if EXPLORER_CALL.search(cell.source)]
     assert explorer, f"{source.name}: no explorer cell"
+    setup = next((i for i, cell in enumerate(cells) if "import lessonlib" in cell.source), None)
+    assert setup is not None, f"{source.name}: no cell imports lessonlib"
     notebook = lesson_notebook(source)
-    notebook.cells = [cells[0], explorer[0]]
+    notebook.cells = cells[:setup + 1] + [explorer[0]]
     path = f"live/{source.stem}.ipynb"
     (lab.root / "live").mkdir(exist_ok=True)
     nbformat.write(notebook, lab.root / path)
@@ -167,6 +170,7 @@ def test_runs_side_by_side_and_a_rerun_cell_leaves_one_run(lab, page):
     source = SOURCES[0]
     stem = source.stem
     path, cell_sources = explorer_notebook(lab, source)
+    explorer_at = len(cell_sources) - 1  # the explorer's code cell; the probe comes after it
     notebook = nbformat.read(lab.root / path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(THREADS_PROBE))
     nbformat.write(notebook, lab.root / path)
@@ -189,14 +193,14 @@ def test_runs_side_by_side_and_a_rerun_cell_leaves_one_run(lab, page):
         train.click()  # a third run, under way while the cell is run again
         _wait_until(lambda: "Stop" in train.inner_text(), 30, f"{stem}: the third run did not start")
         time.sleep(2)
-        _run_cell(page, panel, 1)
+        _run_cell(page, panel, explorer_at)
         fresh = panel.locator(".lessonlib-explorer").first
         _wait_until(lambda: fresh.locator("button.lessonlib-train").inner_text().strip() == "Train", 60,
               f"{stem}: the re-run cell shows no new panel")
         fresh.locator("button.lessonlib-train").click()
         time.sleep(2)  # the old run has had a second to end; the new one trains
-        _run_cell(page, panel, 2)
-        probe = panel.locator(".jp-CodeCell").nth(2).locator(".jp-OutputArea-output")
+        _run_cell(page, panel, explorer_at + 1)
+        probe = panel.locator(".jp-CodeCell").nth(explorer_at + 1).locator(".jp-OutputArea-output")
         _wait_until(lambda: "explorer runs:" in probe.inner_text(), 60, f"{stem}: the probe cell printed nothing")
         print(f"{stem}: during the new panel's run: {probe.inner_text().strip()!r}")
         assert probe.inner_text().strip() == "explorer runs: 1", probe.inner_text()
