@@ -76,8 +76,9 @@ def install_environment(prefix, uv):
         print(f"hub: installing the lessons' environment into {venv} (Python {python}) ...", flush=True)
         env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(venv))
         env.pop("VIRTUAL_ENV", None)
-        check([uv, "sync", "--locked", "--no-editable", "--extra", "hub", "--python", python, "--quiet"],
-              "installing the environment", cwd=PROJECT, env=env)
+        # JupyterLab and the kernel are the `lab` extra (lessonlib itself does not need them); the hub's are `hub`.
+        check([uv, "sync", "--locked", "--no-editable", "--extra", "lab", "--extra", "hub", "--python", python,
+               "--quiet"], "installing the environment", cwd=PROJECT, env=env)
         settings = venv / "share" / "jupyter" / "lab" / "settings"
         settings.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT / "jupyter" / "overrides.json", settings / "overrides.json")
