@@ -1,6 +1,7 @@
-"""No measured figure in TEACHING.md or README.md is typed by hand: each must be one the project computes.
+"""No measured figure in TEACHING.md, README.md or a lesson's prose is typed by hand: the project computes each.
 
-Every *figure* quoted in those two files must appear, written the same way, among the numbers of the
+Every *figure* quoted in those files (of a lesson's text source, ``notebooks/NN_*.md``, its markdown
+cells: code cells are skipped) must appear, written the same way, among the numbers of the
 notebooks' stored text outputs (``notebooks/*.ipynb``: streams and ``text/plain`` results) or of
 the reports ``make bench`` writes: ``benchmarks/RESULTS.md`` (timings, memory, seed spreads) and
 ``benchmarks/ABLATIONS.md`` (the one-change comparisons of ``benchmarks/ablations.py``), or of the
@@ -39,7 +40,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "TEACHING.md", ROOT / "README.md"]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))  # a lesson's prose: its markdown cells
+DOCUMENTS = [ROOT / "TEACHING.md", ROOT / "README.md", *LESSONS]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 ABLATIONS = ROOT / "benchmarks" / "ABLATIONS.md"  # benchmarks/ablations.py, also run by make bench
 SIZING = ROOT / "hub" / "SIZING.md"  # make test-hub (tests/hub, hub/sizing.py): a class on one server
@@ -68,7 +70,7 @@ def _normalize(number):
 def prose(markdown):
     """The text in which figures are looked for: code, link targets and HTML tags blanked out."""
     for pattern in (FENCED_CODE, INLINE_CODE, LINK_TARGET, HTML_TAG):
-        markdown = pattern.sub(lambda match: " " * len(match.group()), markdown)
+        markdown = pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), markdown)  # lines kept
     return markdown
 
 
@@ -147,6 +149,21 @@ def test_every_quoted_figure_is_computed_by_the_project(document):
 
 
 @pytest.mark.skipif(not ABLATIONS.is_file(), reason="benchmarks/ABLATIONS.md not written yet: run make bench")
+def test_a_figure_planted_in_a_lesson_fails():
+    """A lesson's sentence quoting a number no output prints is caught; the same sentence with a printed one is not."""
+    in_notebooks, in_results = output_numbers()
+    lesson = LESSONS[0].read_text(encoding="utf-8")
+    planted = 1.01
+    while _normalize(f"{planted:.2f}") in in_notebooks | in_results:
+        planted += 0.01
+    figure = f"{planted:.2f}x"
+    lines = lesson.count("\n") + 2  # the line after a blank one
+    assert uncomputed(lesson + f"\nThe LSTM comes within {figure} of the optimum.\n", in_notebooks, in_results) == [
+        *uncomputed(lesson, in_notebooks, in_results), (figure, lines)]
+    as_code = f"Within `{figure}` as code, or as a setting: noise = {figure[:-1]}."
+    assert uncomputed(as_code, in_notebooks, in_results) == []
+
+
 def test_a_figure_of_the_ablations_counts_and_a_drifted_one_does_not():
     in_notebooks, in_results = output_numbers()
     row = next(line for line in ABLATIONS.read_text(encoding="utf-8").splitlines()
