@@ -359,6 +359,26 @@ def report(lesson, results, seeds, out):
         out(f"* {row}: here {here}; in RESULTS.md {there}")
 
 
+def merged(previous, sections):
+    """The report with ``sections`` ({lesson number: its text}) in place of those lessons' old ones, in order.
+
+    A run of some lessons (``--lessons 2``) rewrites their sections only: each section says when and on
+    which seeds it was run, so a report can hold sections of different runs."""
+    kept = {}
+    for chunk in re.split(r"(?m)^(?=## Lesson \d+ )", previous)[1:]:
+        kept[int(re.match(r"## Lesson (\d+) ", chunk).group(1))] = chunk.rstrip("\n")
+    kept.update(sections)
+    return "\n\n".join([HEADER, *(kept[number] for number in sorted(kept))]) + "\n"
+
+
+HEADER = ("# make bench: one change at a time\n\nWritten by benchmarks/ablations.py; never edited by hand (`make "
+          "bench` rewrites it, `--lessons N` rewrites lesson N's section). Each lesson's final recipe, as its code "
+          "cell has it (\"nothing undone\"), next to the same recipe with one change set back to the original "
+          "recipe's value, trained on each seed and scored on the lesson's 10,000 fresh test cases for that seed: "
+          "the same test cases for every arm of a seed. \"worse than nothing undone\" counts the seeds on which the "
+          "arm's figure is higher than the final recipe's; \"train s\" is the training time on this machine.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
@@ -366,27 +386,23 @@ def main():
     parser.add_argument("--lessons", nargs="+", type=int, choices=numbers, default=numbers)
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "benchmarks" / "ABLATIONS.md")
     args = parser.parse_args()
-    lines = []
-
-    def out(line=""):
-        print(line, flush=True)
-        lines.append(line)
-
-    began = time.perf_counter()
-    out("# make bench: one change at a time\n")
-    out(f"Written by benchmarks/ablations.py on {time.strftime('%Y-%m-%d')}, seeds {', '.join(map(str, args.seeds))}; "
-        "never edited by hand (`make bench` rewrites it). Each lesson's final recipe, as its code cell has it "
-        "(\"nothing undone\"), next to the same recipe with one change set back to the original recipe's value, "
-        "trained on each seed and scored on the lesson's 10,000 fresh test cases for that seed: the same test "
-        "cases for every arm of a seed. \"worse than nothing undone\" counts the seeds on which the arm's figure "
-        "is higher than the final recipe's; \"train s\" is the training time on this machine.")
+    print(HEADER, flush=True)
+    sections = {}
     for lesson in LESSONS:
         if lesson.number in args.lessons:
+            lines = []
+
+            def out(line="", lines=lines):
+                print(line, flush=True)
+                lines.append(line)
+
+            began = time.perf_counter()
             report(lesson, run_lesson(lesson, args.seeds), args.seeds, out)
-    minutes = (time.perf_counter() - began) / 60
-    out(f"\nThe whole run took {minutes:.0f} min.")
-    if sorted(args.lessons) == numbers:  # a partial run does not overwrite the full report
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            out(f"\nRun on {time.strftime('%Y-%m-%d')}, seeds {', '.join(map(str, args.seeds))}, in "
+                f"{(time.perf_counter() - began) / 60:.0f} min.")
+            sections[lesson.number] = "\n".join(lines).strip("\n")
+    previous = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    args.out.write_text(merged(previous, sections), encoding="utf-8")
 
 
 if __name__ == "__main__":
