@@ -1,27 +1,29 @@
-"""The life of an explorer panel's runs: a thread per run, Stop, abandonment, the live pictures.
+"""The life of an explorer panel's runs: Train, Stop, abandonment, the live pictures, in two modes.
 
 ``BackgroundRun`` runs a panel's ``run`` on a thread of its own, so that the kernel stays free and a
 click on Stop reaches the panel; the run's thread only sets widget values, which ipywidgets sends from
 any thread (never ``with output:``), and the pictures are drawn on a second thread, the painter, so that
-training never waits for them. At most one run trains in a kernel: starting one, building a panel or
-closing one abandons the others' (they end within a batch, unscored). The panel (``widgets.Explorer``)
-is the view: it lays the widgets out and renders what this module hands it.
+training never waits for them. ``ForegroundRun`` trains in the kernel's own thread, for front ends where
+a background thread's widget updates do not reach the page (Colab) and for ipywidgets 7: the click on
+Train returns when the run ends, the pictures are drawn between epochs, and the kernel's interrupt
+stops the run after its batch. ``default_life()`` picks one. At most one run trains in a kernel:
+starting one, building a panel or closing one abandons the others' (they end within a batch, unscored).
+The panel (``widgets.Explorer``) is the view: it lays the widgets out and renders what a life hands it.
 
-The seam for a foreground mode (a run trained in the cell's own thread, for front ends where a
-background thread cannot update the page: Colab, ipywidgets 7): a panel takes its life as a class,
-``Explorer(..., life=BackgroundRun)``. Another life class needs the same members (``start(settings)``,
-``stop``, ``abandon``, ``close``, ``wait``, ``drawn``, and ``running``, ``stopping``, ``settings``,
-``started``) and calls the same view methods:
-``view.run(settings, should_stop=..., on_update=...)`` for the run, then ``view.show_status``,
-``view.draw_curve``, ``view.draw_view`` while it trains, ``view.show_result`` or ``view.show_error``
-at the end and ``view.set_running`` around it. A foreground life would call them in the caller's
-thread, draw at once instead of through a ``_Painter``, and take Stop from the cell's interrupt
-(``KeyboardInterrupt``) or from UI events polled between batches.
+A panel takes its life as a class, ``Explorer(..., life=BackgroundRun)``. A life has the members
+``start(settings)``, ``stop``, ``abandon``, ``close``, ``wait``, ``drawn``, ``running``, ``stopping``,
+``settings``, ``started`` and ``NOTE`` (how a run is stopped, shown in the panel's title), and calls the
+view's ``run(settings, should_stop=..., on_update=...)``, then ``show_status``, ``show_progress``,
+``draw_curve``, ``draw_view`` while it trains, ``show_result`` or ``show_error`` at the end and
+``set_running(running, stoppable=...)`` around it.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import signal
+import sys
 import threading
 import time
 import weakref
@@ -29,6 +31,7 @@ import weakref
 REFRESH = 0.25  # s: the fewest seconds between two redraws of the curve (or of the status line)
 REFRESH_VIEW = 1.0  # s: the same for the picture of the predictions, which costs as much again
 _LIVES = weakref.WeakSet()  # every panel's life in this kernel: at most one of them runs
+MODE_VARIABLE = "LESSONLIB_EXPLORER"  # "foreground" or "background": overrides default_life's guess
 
 
 class BackgroundRun:
@@ -42,6 +45,8 @@ class BackgroundRun:
     started : float
         When the last run started (``time.perf_counter``).
     """
+
+    NOTE = "The kernel's interrupt (■) does not reach a run: Stop ends it."
 
     def __init__(self, view):
         self.view, self.settings, self.started = view, None, 0.0
@@ -136,19 +141,150 @@ class BackgroundRun:
         return self._stop.is_set()
 
     def _on_update(self, progress):
-        """On the run's thread, after batches and epochs: the status line, and the pictures after an
-        epoch or when the yardsticks are known, at most every REFRESH seconds."""
-        now = time.perf_counter()
-        if now - self._drawn < REFRESH and progress.batch != 0:
-            return
-        self.view.show_progress(progress, now - self.started)
-        if progress.batch == 0:
-            self._painter.submit("curve", functools.partial(
-                self.view.draw_curve, progress.curve, progress.references, progress.budget, None))
-            if progress.view is not None and now - self._view_drawn >= REFRESH_VIEW:
-                self._view_drawn = now
-                self._painter.submit("view", functools.partial(self.view.draw_view, progress.view, progress.epoch))
-        self._drawn = now
+        """On the run's thread: the status line, and the pictures handed to the painter."""
+        _report(self, progress, self._painter.submit)
+
+
+class ForegroundRun:
+    """A panel's runs, one at a time, in the caller's thread (the kernel's, on a click on Train),
+    reported to ``view``: for front ends where a background thread cannot update the page.
+
+    ``start`` returns when the run has ended. While it trains, the kernel handles no other event, so
+    Train cannot turn into Stop: the kernel's interrupt stops the run instead, after its current batch,
+    and the run is scored on what it has learnt, as Stop does (a second interrupt abandons it unscored).
+    The pictures are drawn between batches, at most every ``REFRESH`` seconds, as in the background.
+    """
+
+    NOTE = ("This panel trains in the foreground (Colab, ipywidgets 7): while a run trains, the kernel's "
+            "interrupt (■, or Runtime → Interrupt execution) stops it after its current batch.")
+
+    def __init__(self, view):
+        self.view, self.settings, self.started, self.running = view, None, 0.0, False
+        self._stop = self._abandoned = self._told = False
+        self._drawn = self._view_drawn = 0.0
+        for other in list(_LIVES):
+            other.abandon()
+        _LIVES.add(self)
+
+    @property
+    def stopping(self):
+        """True once an interrupt (or ``stop``) asked the run under way to end."""
+        return self._stop
+
+    def start(self, settings):
+        """Run ``settings`` to its end in this thread; False (and nothing) if a run is under way."""
+        if self.running:
+            return False
+        for other in list(_LIVES):
+            if other is not self:
+                other.abandon()
+        self.settings, self.running = settings, True
+        self._stop = self._abandoned = self._told = False
+        self.started, self._drawn, self._view_drawn = time.perf_counter(), 0.0, 0.0
+        self.view.set_running(True, stoppable=False)
+        previous = _catch_interrupts(self)
+        try:
+            result = self.view.run(settings, should_stop=self._should_stop,
+                                   on_update=lambda progress: _report(self, progress, _draw_now))
+            self.view.show_result(result)
+        except (_Abandoned, KeyboardInterrupt):
+            self.view.show_status("Ended unscored: interrupted twice, or another explorer was started.")
+        except Exception as error:  # noqa: BLE001 -- shown to the student and recorded by the view
+            self.view.show_error(error)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+            self.view.set_running(False)
+            self.running = False
+        return True
+
+    def stop(self):
+        """Ask the run to end after its current batch (what the kernel's interrupt does)."""
+        self._stop = self.running
+
+    def abandon(self):
+        """End the run (if any) within a batch without scoring it."""
+        if self.running:
+            self._abandoned = self._stop = True
+
+    def close(self):
+        """Abandon the run under way and leave the kernel's panels."""
+        self.abandon()
+        _LIVES.discard(self)
+
+    def wait(self, timeout=None):
+        """True: a run in the foreground has ended when ``start`` returns (False only from inside one)."""
+        return not self.running
+
+    def drawn(self, timeout=None):
+        """True: the pictures are drawn before the run goes on."""
+        return True
+
+    def interrupt(self, *_signal):
+        """The kernel's interrupt while a run trains: the first one stops it, a second abandons it."""
+        if self._stop:
+            raise KeyboardInterrupt
+        self._stop = True
+
+    def _should_stop(self):
+        if self._abandoned:
+            raise _Abandoned
+        if self._stop and not self._told:  # said here, not in the signal handler: no widget traffic there
+            self._told = True
+            self.view.show_status("Interrupted: the run ends after this batch, then it is scored.")
+        return self._stop
+
+
+def default_life():
+    """The life a new panel gets: ``ForegroundRun`` on Colab (its kernel has imported ``google.colab``),
+    whose page a background thread's widget updates do not reach, and with ipywidgets 7;
+    ``BackgroundRun`` elsewhere. The environment variable ``LESSONLIB_EXPLORER`` (``foreground`` or
+    ``background``) decides instead, for a front end this guess gets wrong.
+
+    Raises
+    ------
+    ValueError
+        If ``LESSONLIB_EXPLORER`` is set to anything else.
+    """
+    chosen = os.environ.get(MODE_VARIABLE, "").strip().lower()
+    lives = {"foreground": ForegroundRun, "background": BackgroundRun}
+    if chosen:
+        if chosen not in lives:
+            raise ValueError(f"{MODE_VARIABLE} must be 'foreground' or 'background', not {chosen!r}")
+        return lives[chosen]
+    import ipywidgets
+
+    old_widgets = int(ipywidgets.__version__.split(".")[0]) < 8
+    return ForegroundRun if "google.colab" in sys.modules or old_widgets else BackgroundRun
+
+
+def _catch_interrupts(life):
+    """Route the interrupt signal to ``life.interrupt`` while it trains; return the handler to put back
+    (None off the main thread, where Python cannot catch signals: there only ``stop`` ends a run)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, life.interrupt)
+
+
+def _draw_now(_kind, draw):
+    draw()
+
+
+def _report(life, progress, hand_over):
+    """After a batch or an epoch of ``life``'s run: the status line, at most every REFRESH seconds, and
+    after an epoch (or once the yardsticks are known) the curve, and the predictions at most every
+    REFRESH_VIEW seconds, handed to ``hand_over(kind, draw)`` to be drawn."""
+    now = time.perf_counter()
+    if now - life._drawn < REFRESH and progress.batch != 0:
+        return
+    life.view.show_progress(progress, now - life.started)
+    if progress.batch == 0:
+        hand_over("curve", functools.partial(
+            life.view.draw_curve, progress.curve, progress.references, progress.budget, None))
+        if progress.view is not None and now - life._view_drawn >= REFRESH_VIEW:
+            life._view_drawn = now
+            hand_over("view", functools.partial(life.view.draw_view, progress.view, progress.epoch))
+    life._drawn = now
 
 
 class _Abandoned(Exception):

@@ -1,8 +1,9 @@
 """The explorer panel: sliders, a Train button that turns into Stop, and a network that learns live.
 
 A panel (``Explorer``, the view) lays out one control per field of its lesson's settings type, builds
-one settings value from them, previews the data for it, and hands it to its life (``live.BackgroundRun``),
-which runs ``explore.run`` on a thread and hands back what to render: after every epoch the curve of the
+one settings value from them, previews the data for it, and hands it to its life (``live.BackgroundRun``,
+or ``live.ForegroundRun`` where a thread cannot update the page), which runs ``explore.run`` and hands
+back what to render: after every epoch the curve of the
 network's test score against the yardsticks (with the last runs' curves, faded) and its current
 predictions; at the end the run's table and a table of every run. Every picture goes the same way:
 drawn on a figure of its own (``render``, no ``pyplot``: safe on any thread) into an ``Image``. Nothing
@@ -28,7 +29,7 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 from . import explore
 from ._validation import check_int
 from .explore import N_CURVE, N_TEST, NOISE_RANGE
-from .live import BackgroundRun
+from .live import BackgroundRun, default_life
 from .panel import run_summary, run_table
 from .report import ScoreTable
 
@@ -36,7 +37,6 @@ STOP_GRACE = 0.5  # s: a click this soon after Train is the second half of a dou
 LIVE_FIGSIZE, PREVIEW_FIGSIZE = (6.6, 3.4), (12, 2.8)
 PAST_RUNS = 4  # earlier runs' curves kept, faded, in the curve picture
 CELL_COLORS = {"SimpleRNN": "tab:red", "LSTM": "tab:blue", "GRU": "tab:purple"}
-INTERRUPT_NOTE = "The kernel's interrupt (■) does not reach a run: Stop ends it."
 EXACT_NOTE = ("<p>At noise 0 the optimum is exact (no error), so the errors are shown as values, not as multiples "
               "of zero.</p>")
 
@@ -62,8 +62,8 @@ class Explorer(widgets.VBox):
     title : str, default ""
         HTML shown above the controls.
     life : class, default live.BackgroundRun
-        What runs the runs: called with the panel; see ``lessonlib.live`` (the seam for a run in the
-        cell's foreground).
+        What runs the runs, called with the panel: ``live.BackgroundRun`` (a thread per run) or
+        ``live.ForegroundRun`` (in the kernel's thread, stopped by its interrupt); see ``lessonlib.live``.
 
     A run ends with its panel: closing it, building another panel (re-running the cell) or starting
     a run in another panel stops it within a batch, unscored. Only the latest result keeps its
@@ -174,13 +174,16 @@ class Explorer(widgets.VBox):
 
     # --- what the life calls (see lessonlib.live) ------------------------------------------------
 
-    def set_running(self, running):
-        """Disable the controls and turn Train into Stop while a run is under way, and back."""
+    def set_running(self, running, *, stoppable=True):
+        """Disable the controls and turn Train into Stop while a run is under way, and back; a run that
+        no click can reach (``stoppable=False``: in the foreground) disables the button instead."""
         for control in self.controls.values():
             control.disabled = running
         button = self.train_button
-        button.description, button.icon = ("Stop", "stop") if running else ("Train", "play")
+        button.description, button.icon = (("Stop", "stop") if stoppable else ("Training...", "hourglass")) \
+            if running else ("Train", "play")
         button.button_style = "danger" if running else "primary"
+        button.disabled = running and not stoppable
         if running:
             self.progress.value, self.progress.bar_style = 0, ""
             self.error_out.outputs = ()
@@ -336,10 +339,11 @@ def plot_curve(ax, scores, references, budget, best_epoch, *, cell="LSTM", past=
     return ax
 
 
-def explorer(name, *, seed=0):
+def explorer(name, *, seed=0, life=None):
     """The explorer panel of lesson ``name`` (``"forecast"``, ...; ``lessonlib.lessons``): one control
     per field of its settings type (the noise and its integer settings as sliders, the cell and its
-    choices as buttons), Train (then Stop); every run and preview uses ``seed``.
+    choices as buttons), Train (then Stop); every run and preview uses ``seed``. ``life`` runs the runs
+    (``live.BackgroundRun`` or ``live.ForegroundRun``); by default ``live.default_life()`` picks one.
 
     Lessons reach it through their module in ``lessonlib.lessons``, e.g. ``lessonlib.forecast_explorer()``.
 
@@ -354,10 +358,11 @@ def explorer(name, *, seed=0):
     lesson = by_name(name)
     task, spec = lesson.task, lesson.panel
     curve = functools.partial(plot_curve, measure=task.measure, metric=spec.metric, items=spec.items)
+    life = default_life() if life is None else life
     title = (f"<b>Explore lesson {task.lesson}</b>: move the sliders, pick a cell, click Train; "
-             f"watch the network learn, and Stop it whenever you like. {INTERRUPT_NOTE}")
+             f"watch the network learn, and stop it whenever you like. {life.NOTE}")
     return Explorer(functools.partial(explore.run, task), controls(task, spec), spec, curve=curve, title=title,
-                    settings=functools.partial(task.settings, seed=seed))
+                    settings=functools.partial(task.settings, seed=seed), life=life)
 
 
 def controls(task, spec):

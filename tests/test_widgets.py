@@ -20,6 +20,7 @@ import lessonlib
 from lessonlib import widgets
 from lessonlib.explore import NOISE_RANGE, TEST_SEED, Progress, Recipe, Run, Score, Task, View
 from lessonlib.lessons import LESSONS
+from lessonlib.live import ForegroundRun
 from lessonlib.metrics import ACCURACY, MSE
 from lessonlib.models import CELL_TYPES
 from lessonlib.panel import Panel, run_summary
@@ -443,8 +444,12 @@ def test_only_the_latest_result_keeps_its_network():
     assert [result.model is None for result in panel.results] == [True, True, False] and panel.errors == []
 
 
-def test_the_panel_says_that_stop_not_the_kernels_interrupt_ends_a_run():
-    assert widgets.INTERRUPT_NOTE in explorer_of(LESSONS[0])().children[0].value
+def test_the_panel_says_how_its_runs_are_stopped(monkeypatch):
+    monkeypatch.setenv("LESSONLIB_EXPLORER", "background")
+    assert "does not reach a run: Stop ends it" in explorer_of(LESSONS[0])().children[0].value
+    monkeypatch.setenv("LESSONLIB_EXPLORER", "foreground")
+    panel = explorer_of(LESSONS[0])()
+    assert isinstance(panel.life, ForegroundRun) and "interrupt (■" in panel.children[0].value
 
 
 def test_the_curves_key_names_the_runs_the_picture_shows():
@@ -457,57 +462,18 @@ def test_the_curves_key_names_the_runs_the_picture_shows():
                                        "run 1: GRU, noise 0.50, window 50.</small>")
 
 
-class Foreground:
-    """A life that trains in the caller's thread: what a foreground mode plugs into ``Explorer(life=...)``
-    (see lessonlib.live), written here from the seam's description alone."""
-
-    def __init__(self, view):
-        self.view, self.settings, self.started, self.running, self.stopping = view, None, 0.0, False, False
-
-    def start(self, settings):
-        self.settings, self.running = settings, True
-        self.view.set_running(True)
-        try:
-            self.view.show_result(self.view.run(settings, should_stop=lambda: self.stopping, on_update=self._update))
-        except Exception as error:  # noqa: BLE001 -- shown by the view, as the background life does
-            self.view.show_error(error)
-        finally:
-            self.view.set_running(False)
-            self.running = False
-        return True
-
-    def _update(self, progress):
-        self.view.show_progress(progress, 0.0)
-        if progress.batch == 0:
-            self.view.draw_curve(progress.curve, progress.references, progress.budget, None)
-            if progress.view is not None:
-                self.view.draw_view(progress.view, progress.epoch)
-
-    def stop(self):
-        self.stopping = True
-
-    abandon = stop
-
-    def close(self):
-        self.stop()
-
-    def wait(self, timeout=None):
-        return not self.running
-
-    def drawn(self, timeout=None):
-        return True
-
-
-def test_a_life_in_the_foreground_plugs_into_the_same_view():
+def test_a_life_in_the_foreground_drives_the_same_view_without_a_thread():
     script = Script(epochs=2)
     panel = Explorer(script, widgets.controls(SCRIPTED, SPEC), SPEC, curve=_curve, settings=ScriptedSettings,
-                     life=Foreground)
+                     life=ForegroundRun)
     script.panel = panel
     threads = {thread.name for thread in threading.enumerate()}
     assert panel.start()  # returns once the run has ended: no thread of its own
     assert {thread.name for thread in threading.enumerate()} <= threads
     assert len(panel.results) == 1 and panel.errors == [] and not panel.running
-    assert script.disabled_seen == [[True, True, True, "Stop"]] * 3 and panel.train_button.description == "Train"
+    # no click reaches a run in the foreground: the button is disabled, not turned into Stop
+    assert script.disabled_seen == [[True, True, True, "Training..."]] * 3
+    assert panel.train_button.description == "Train" and not panel.train_button.disabled
     assert panel.frames == 5  # the yardsticks' lines, epochs 0, 1 and 2, and the final picture
     assert panel.status.value.startswith("Run 1 done after 2 epochs")
     assert "<td>LSTM</td>" in panel.history_html.value

@@ -7,7 +7,9 @@ text comparison: numbers may differ from the stored outputs, the lesson's claims
 
 - ``colab``: Google Colab's preinstalled versions (envs/colab.txt, with the date they were read) on
   Python 3.13, lessonlib installed as a lesson's first cell installs it on Colab (``--no-deps``). It
-  also checks that ``pip install`` of lessonlib with its dependencies would change none of Colab's packages.
+  also checks that ``pip install`` of lessonlib with its dependencies would change none of Colab's packages,
+  and runs the panels' tests there (tests/test_foreground.py, tests/test_panel.py), where the explorers
+  train in the foreground (ipywidgets 7).
 - ``oldest``: the lowest versions pyproject.toml declares for lessonlib's dependencies (uv's
   ``--resolution lowest-direct``) on the oldest supported Python (3.11). It fails when a declared
   lower bound cannot be installed as such: the declared bounds are the tested ones.
@@ -194,6 +196,24 @@ def run_lessons(name, env):
     return results
 
 
+PANEL_TESTS = ["tests/test_foreground.py", "tests/test_panel.py"]
+
+
+def run_panel_tests(env):
+    """Run the panels' tests with the env's Python (pytest added: a test tool, not one of the pins); True if
+    they pass. In Colab's versions a panel trains in the foreground, as it does on Colab."""
+    python = env / "bin" / "python"
+    _uv("pip", "install", "pytest", python=python)
+    began = time.perf_counter()
+    run = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *PANEL_TESTS],
+                         cwd=ROOT, capture_output=True, text=True)
+    summary = (run.stdout.strip().splitlines() or ["no output"])[-1]
+    print(f"panels' tests ({', '.join(PANEL_TESTS)}): {summary} ({time.perf_counter() - began:.0f} s)", flush=True)
+    if run.returncode != 0:
+        print(run.stdout[-6000:], run.stderr[-2000:], sep="\n", flush=True)
+    return run.returncode == 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("env", choices=["colab", "oldest", "latest"])
@@ -212,6 +232,8 @@ def main(argv=None):
     print(f"{args.env}: built in {built:.0f} s: Python {python} · "
           + " · ".join(f"{p} {installed[p]}" for p in KEY_PACKAGES if p in installed), flush=True)
     results = run_lessons(args.env, env)
+    if args.env == "colab" and not run_panel_tests(env):
+        problems.append("the panels' tests failed in Colab's versions (above)")
     broken = [f"{notebook}: {len(r['errors'])} error(s), {sum(not h for h in r['claims'].values())} claim(s) failed"
               for notebook, r in results.items() if r["errors"] or not all(r["claims"].values())
               or not r["claims"]]
