@@ -6,11 +6,24 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import matplotlib  # noqa: E402
 import pytest  # noqa: E402
 
 matplotlib.use("Agg")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(relative):
+    """The project's script at ``relative`` (``tools/envs.py``, ``hub/limits.py``, ...) as a module, named
+    after its folder and file (``tools_envs``): scripts are run, not installed, so tests load them by path."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(f"{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

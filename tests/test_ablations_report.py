@@ -1,16 +1,14 @@
 """benchmarks/ablations.py rewrites only the sections of the lessons it ran, so lessons can be re-run one at a time."""
 
-import importlib.util
 from pathlib import Path
+
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _ablations():
-    spec = importlib.util.spec_from_file_location("ablations", ROOT / "benchmarks" / "ablations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/ablations.py")
 
 
 def test_a_partial_run_replaces_its_lessons_sections_and_keeps_the_others_in_order():

@@ -1,6 +1,5 @@
 """Tests for tools/figures.py: the four diagrams are written, readable, reproducible and labelled."""
 
-import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -8,12 +7,11 @@ import sys
 import matplotlib.image
 import numpy as np
 import pytest
+from conftest import load_script
 from matplotlib.figure import Figure
 
 TOOL = pathlib.Path(__file__).resolve().parent.parent / "tools" / "figures.py"
-_spec = importlib.util.spec_from_file_location("figures", TOOL)
-figures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(figures)
+figures = load_script("tools/figures.py")
 
 EXPECTED = ["simple-mlp.png", "rnn.png", "rnn-unrolled-labeled.png", "rnn-2-layer-unrolled.png"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -4,25 +4,18 @@ The sizing arithmetic and TEACHING.md's table against hub/sizing.json, the Zero 
 nbgitpuller links against pyproject.toml, the launcher's warnings, memory sizes and cgroup lookup.
 """
 
-import importlib.util
 import json
 import tomllib
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"hub_{name}", ROOT / "hub" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sizing, z2jh, limits = _load("sizing"), _load("z2jh"), _load("limits")
+sizing, z2jh, limits = (load_script(f"hub/{name}.py") for name in ("sizing", "z2jh", "limits"))
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
@@ -134,9 +127,7 @@ def test_the_hubs_own_memory_cgroup_is_found_in_v1_and_v2(tmp_path):
 
 
 def test_the_launcher_says_what_a_real_class_needs_when_not_on_loopback():
-    spec = importlib.util.spec_from_file_location("hub_launch", ROOT / "hub" / "launch.py")
-    launch = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(launch)
+    launch = load_script("hub/launch.py")
     assert launch.is_loopback("127.0.0.1") and launch.is_loopback("::1") and launch.is_loopback("localhost")
     assert not launch.is_loopback("0.0.0.0") and not launch.is_loopback("192.168.1.5")
     warning = launch.exposure_warning("0.0.0.0", 8000)

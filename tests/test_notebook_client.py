@@ -1,16 +1,14 @@
 """tools/notebook_client.py: the shell-channel wait is cut into slices, and still honours its timeout."""
 
 import asyncio
-import importlib.util
 import pathlib
 from queue import Empty
 
 import pytest
+from conftest import load_script
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("notebook_client", ROOT / "tools" / "notebook_client.py")
-notebook_client = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(notebook_client)
+notebook_client = load_script("tools/notebook_client.py")
 
 
 def _fake_get_msg(empty_slices):

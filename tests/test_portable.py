@@ -7,7 +7,6 @@ installing lessonlib there changes nothing), and `show_versions` on Colab instal
 """
 
 import base64
-import importlib.util
 import json
 import pathlib
 import re
@@ -17,6 +16,7 @@ import types
 
 import jupytext
 import pytest
+from conftest import load_script
 from packaging.requirements import Requirement
 
 from lessonlib import versions
@@ -28,14 +28,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 SOURCES = [ROOT / "notebooks" / f"{lesson.notebook}.md" for lesson in LESSONS]
 
 
-def _load_envs():
-    spec = importlib.util.spec_from_file_location("envs", ROOT / "tools" / "envs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-envs = _load_envs()
+envs = load_script("tools/envs.py")
 
 
 def install_cell():

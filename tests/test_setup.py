@@ -3,7 +3,6 @@
 Nothing here installs anything: the install itself is what `make venv` does on every CI run.
 """
 
-import importlib.util
 import pathlib
 import re
 import subprocess
@@ -11,6 +10,7 @@ import sys
 import tomllib
 
 import pytest
+from conftest import load_script
 
 from lessonlib.versions import locked_versions, version_report
 
@@ -18,14 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 UV = pathlib.Path(sys.executable).with_name("uv")
 
 
-def _load_install():
-    spec = importlib.util.spec_from_file_location("install", ROOT / "tools" / "install.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-install = _load_install()
+install = load_script("tools/install.py")
 BOUNDS = install.requires_python()
 
 
