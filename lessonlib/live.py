@@ -153,6 +153,9 @@ class ForegroundRun:
     Train cannot turn into Stop: the kernel's interrupt stops the run instead, after its current batch,
     and the run is scored on what it has learnt, as Stop does (a second interrupt abandons it unscored).
     The pictures are drawn between batches, at most every ``REFRESH`` seconds, as in the background.
+    A front end that sends widget messages to a kernel subshell (JupyterLab 4.4+, whose default is the
+    background mode anyway) runs the click off the main thread, where no interrupt arrives: there a run
+    ends by itself.
     """
 
     NOTE = ("This panel trains in the foreground (Colab, ipywidgets 7): while a run trains, the kernel's "

@@ -119,9 +119,12 @@ class Lab:
         """The address that opens ``path`` (relative to the root) in a fresh workspace."""
         return f"{self.url}/lab/tree/{path}?token={self.token}&reset"
 
-    def api(self, method, path, timeout=10):
-        request = urllib.request.Request(self.url + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+    def api(self, method, path, timeout=10, body=None):
+        """Call the server's REST API; ``body`` (JSON-able) is sent as JSON."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, method=method, data=data,
+                                         headers={"Authorization": f"token {self.token}",
+                                                  "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None

@@ -18,6 +18,7 @@ Fixtures (the server, the browser) are in conftest.py. Run with `make test-brows
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -205,3 +206,65 @@ def test_runs_side_by_side_and_a_rerun_cell_leaves_one_run(lab, page):
         print(f"{stem}: during the new panel's run: {probe.inner_text().strip()!r}")
         assert probe.inner_text().strip() == "explorer runs: 1", probe.inner_text()
         fresh.locator("button.lessonlib-train").click()  # Stop, so that the module's server ends calmly
+
+
+FOREGROUND = 'import os\nos.environ["LESSONLIB_EXPLORER"] = "foreground"  # as on Colab, or with ipywidgets 7'
+KERNEL_SETTINGS = "/lab/api/settings/@jupyterlab/apputils-extension:kernels-settings"
+
+
+@pytest.fixture
+def comms_on_the_main_shell(lab):
+    """JupyterLab 4.4+ sends widget messages to a kernel subshell (a thread of their own); Colab's front end
+    and older ones send them to the kernel's main thread, where a foreground run trains and the interrupt
+    lands. This test's page does the same, then the server's setting is put back."""
+    lab.api("PUT", KERNEL_SETTINGS, body={"raw": '{"commsOverSubshells": "disabled"}'})
+    yield
+    lab.api("PUT", KERNEL_SETTINGS, body={"raw": "{}"})
+
+
+def test_a_foreground_panel_updates_the_page_and_the_kernels_interrupt_stops_it(lab, page, comms_on_the_main_shell):
+    """Lesson 1's explorer in the foreground mode (what Colab gets): the page's curve still moves while a
+    run trains in the kernel's own thread, Train is disabled meanwhile, and JupyterLab's interrupt
+    (Kernel > Interrupt Kernel) stops the next run after its batch, scored."""
+    source = SOURCES[0]
+    stem = source.stem
+    path, cell_sources = explorer_notebook(lab, source)
+    notebook = nbformat.read(lab.root / path, as_version=4)
+    notebook.cells.insert(len(cell_sources) - 1, nbformat.v4.new_code_cell(FOREGROUND))
+    nbformat.write(notebook, lab.root / path)
+    cell_sources = [*cell_sources[:-1], FOREGROUND, cell_sources[-1]]
+    with diagnosed(page, lab, f"{stem}-foreground-FAILED.png"):
+        panel = open_notebook(page, lab, path)
+        run_all_cells(page, lab, panel, path, cell_sources)
+        explorer = panel.locator(".lessonlib-explorer").first
+        explorer.wait_for(timeout=60_000)
+        assert "trains in the foreground" in explorer.inner_text()
+        explorer.evaluate(WATCH)
+        train = explorer.locator("button.lessonlib-train")
+        status = explorer.locator(".lessonlib-status")
+
+        train.click()  # 1. a run to its end: the curve moves while the kernel's thread trains
+        log = wait_for(page, ended, TRAIN_TIMEOUT, f"{stem}: the foreground run did not end")
+        click = next(e["t"] for e in log if e["what"] == "click")
+        end = next(e["t"] for e in log if e["what"] == "label" and e["label"] == "Train" and e["t"] > click)
+        live = [e["t"] for e in log if e["what"] == "curve" and click < e["t"] < end]
+        labels = {e["label"] for e in log if e["what"] == "label" and click < e["t"] < end}
+        print(f"{stem}: foreground run: {len(live)} curve updates in {(end - click) / 1000:.1f} s, labels {labels}")
+        assert len(live) >= 2 and "Training..." in labels, (live, labels)
+        assert RUN_DONE.search(status.inner_text()), status.inner_text()
+
+        before = len(events(page))  # 2. another run, interrupted from the Kernel menu
+        train.click()
+        wait_for(page, lambda log: sum(e["what"] == "curve" for e in log) >= 3, TRAIN_TIMEOUT,
+                 f"{stem}: the second foreground run's curve did not move", since=before)
+        assert train.is_disabled()
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Kernel$")).click()  # as a student interrupts
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Interrupt Kernel$")).click()
+        wait_for(page, lambda log: ended(log, click=0), 60, f"{stem}: the interrupt did not end the run",
+                 since=before)
+        explorer.locator(".widget-html", has_text="All runs so far").last.wait_for(timeout=30_000)
+        screenshot(explorer, f"{stem}-foreground-interrupted.png")
+        assert "you stopped it" in status.inner_text(), status.inner_text()
+        rows = explorer.locator(".widget-html", has_text="All runs so far").last.locator("tbody tr")
+        assert rows.count() == 2 and "stopped" in rows.last.inner_text()
+        assert not error_texts(explorer), error_texts(explorer)
