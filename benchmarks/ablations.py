@@ -133,27 +133,28 @@ def _scores(test, outputs, truth, measure):
 # autoregression (least squares: only the data arms apply).
 F = forecasting
 DENSE, LINEAR = "Dense", "linear autoregression"
-NETWORKS = ("LSTM", "SimpleRNN", DENSE)
+RECURRENT = ("LSTM", "SimpleRNN")
+NETWORKS = (*RECURRENT, DENSE)
 FORECAST_RECIPE = {"history": F.HISTORY, "layers": 1, "units": F.UNITS, "per_step": F.PER_STEP, "optimizer": "Adam",
                    "learning_rate": F.LEARNING_RATE, "decay": True, "decay_to": F.DECAY_TO, "clipnorm": F.CLIPNORM,
                    "batch_size": F.BATCH, "epochs": F.EPOCHS, "steps": None, "loss": "mse"}
 FORECAST_ARMS = [
-    Arm("nothing undone", "section 10's recipe and windows", {}),
+    Arm("nothing undone", "section 10's improved recipe", {}),
     Arm("230 windows, 480 steps", "data undone: section 5's 230 training windows, repeated to fill the same "
         "480 batches of 256", {"history": 0, "steps": 480}, NETWORKS),
     Arm("230 windows", "data undone: fitted on section 5's 230 training windows, as in section 6", {"history": 0},
         (LINEAR,)),
-    Arm("two layers", "depth undone: two stacked layers of 32, as section 7", {"layers": 2}, ("LSTM", "SimpleRNN")),
-    Arm("1 value per step", "values per step undone: 50 steps of 1 value", {"per_step": 1}, ("LSTM", "SimpleRNN")),
+    Arm("two layers", "depth undone: two stacked layers of 32, as section 7", {"layers": 2}, RECURRENT),
+    Arm("1 value per step", "values per step undone: 50 steps of 1 value", {"per_step": 1}, RECURRENT),
     Arm("RMSprop", "optimizer undone: RMSprop, with the same learning-rate schedule", {"optimizer": "RMSprop"},
-        NETWORKS),
+        RECURRENT),
     Arm("no clipping", "clipping undone: gradients as they come (section 8's clipnorm off)", {"clipnorm": None},
-        NETWORKS),
+        RECURRENT),
     Arm("constant learning rate", "decay undone: 0.01 throughout", {"decay": False}, NETWORKS),
     Arm("learning rate 0.001", "rate undone: the original's 0.001 (RMSprop's and Adam's default), decaying as "
-        "in section 10", {"learning_rate": 0.001}, NETWORKS),
+        "in section 10", {"learning_rate": 0.001}, RECURRENT),
     Arm("batches of 32, 480 steps", "batch undone at the same number of steps: one pass over 15,360 of "
-        "the windows, drawn at random", {"batch_size": 32, "steps": 480}, NETWORKS),
+        "the windows, drawn at random", {"batch_size": 32, "steps": 480}, RECURRENT),
     Arm("batches of 32, 6 epochs", "batch undone at the same passes: 6 epochs of batches of 32, about "
         "3,800 steps", {"batch_size": 32}, NETWORKS),
 ]
@@ -338,13 +339,14 @@ LESSONS = [
 ]
 
 
-def run_lesson(lesson, seeds):
-    """``{(cell, arm name): [(figure, seconds) per seed]}``: every arm trained and scored on every seed."""
+def run_lesson(lesson, seeds, cells=None):
+    """``{(cell, arm name): [(figure, seconds) per seed]}``: every arm trained and scored on every seed, for
+    ``cells`` of the lesson's (all of them if None)."""
     results = {}
     for seed in seeds:
         began = time.perf_counter()
         test = lesson.test(seed)
-        for cell in lesson.cells:
+        for cell in [cell for cell in lesson.cells if cells is None or cell in cells]:
             outputs, seconds = {}, {}
             for arm in arms_for(lesson, cell):
                 spent = []
@@ -372,8 +374,11 @@ def results_row(notebook, row):
     return None
 
 
-def report(lesson, results, seeds, out):
-    """One lesson's table: each arm's median and per-seed figure, how often it is worse than nothing undone."""
+def report(lesson, results, seeds, out, kept=""):
+    """One lesson's table: each arm's median and per-seed figure, how often it is worse than nothing undone.
+
+    A cell that did not run (``--cells``) keeps its rows, and its reference lines, from ``kept``, the
+    lesson's section as it was."""
     out(f"\n## {lesson.title}\n")
     out(f"Measure: {lesson.measure}; lower is better. Each arm changes one thing from the recipe "
         f"(notebooks/{lesson.notebook}.md), on seeds {', '.join(map(str, seeds))}.\n")
@@ -381,6 +386,11 @@ def report(lesson, results, seeds, out):
         f"| worse than nothing undone | train s (median) |")
     out("|---|---|---|---|---|---|---|")
     for cell in lesson.cells:
+        if (cell, "nothing undone") not in results:
+            for line in kept.splitlines():
+                if line.startswith(f"| {cell} | "):
+                    out(line)
+            continue
         base = [figure for figure, _ in results[(cell, "nothing undone")]]
         for arm in arms_for(lesson, cell):
             figures = [figure for figure, _ in results[(cell, arm.name)]]
@@ -392,8 +402,13 @@ def report(lesson, results, seeds, out):
     out("\n\"Nothing undone\" against the lesson itself, as `make bench` ran it (benchmarks/RESULTS.md, "
         "median (per seed)):\n")
     for cell, arm, row in lesson.reference_rows:
-        figures = [figure for figure, _ in results[(cell, arm)]]
-        here = f"{statistics.median(figures):g} ({', '.join(f'{f:g}' for f in figures)})"
+        if (cell, arm) in results:
+            figures = [figure for figure, _ in results[(cell, arm)]]
+            here = f"{statistics.median(figures):g} ({', '.join(f'{f:g}' for f in figures)})"
+        else:  # a kept row: its median and per-seed figures
+            kept_row = next((line.split(" | ") for line in kept.splitlines()
+                             if line.startswith(f"| {cell} | {arm} | ")), None)
+            here = f"{kept_row[3]} ({kept_row[4]})" if kept_row else "not run"
         there = results_row(lesson.notebook, row) or "not in benchmarks/RESULTS.md"
         out(f"* {row}: here {here}; in RESULTS.md {there}")
 
@@ -424,8 +439,13 @@ def main():
     numbers = [lesson.number for lesson in LESSONS]
     parser.add_argument("--lessons", nargs="+", type=int, choices=numbers, default=numbers)
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "benchmarks" / "ABLATIONS.md")
+    parser.add_argument("--cells", nargs="+", help="run only these cells (networks) of the lessons; the "
+                        "others keep their rows from the report as it is (run on the same seeds)")
     args = parser.parse_args()
     print(HEADER, flush=True)
+    previous = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    old_sections = {int(re.match(r"## Lesson (\d+) ", chunk).group(1)): chunk
+                    for chunk in re.split(r"(?m)^(?=## Lesson \d+ )", previous)[1:]}
     sections = {}
     for lesson in LESSONS:
         if lesson.number in args.lessons:
@@ -436,11 +456,14 @@ def main():
                 lines.append(line)
 
             began = time.perf_counter()
-            report(lesson, run_lesson(lesson, args.seeds), args.seeds, out)
+            report(lesson, run_lesson(lesson, args.seeds, args.cells), args.seeds, out,
+                   kept=old_sections.get(lesson.number, ""))
+            ran = [cell for cell in lesson.cells if args.cells is None or cell in args.cells]
+            some = "" if len(ran) == len(lesson.cells) else (
+                f" ({', '.join(ran)} only; the other rows are kept from the section's run before)")
             out(f"\nRun on {time.strftime('%Y-%m-%d')}, seeds {', '.join(map(str, args.seeds))}, in "
-                f"{(time.perf_counter() - began) / 60:.0f} min.")
+                f"{(time.perf_counter() - began) / 60:.0f} min{some}.")
             sections[lesson.number] = "\n".join(lines).strip("\n")
-    previous = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
     args.out.write_text(merged(previous, sections), encoding="utf-8")
 
 
