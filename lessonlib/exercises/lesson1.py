@@ -205,12 +205,13 @@ def _check_gru_forecast(model, *, seed=0):
                         f"{error / linear:.2f}x the linear autoregression's {linear:.4f}, fitted on the "
                         f"{len(x_long):,} windows of section 10 (x_long, y_long). Section 10's recipe, with a "
                         f"GRU in place of the LSTM, trained on those windows, gets there.")
-    return (f"your GRU's MSE against the clean signal is {error:.4f}, {error / linear:.2f}x the linear "
-            f"autoregression's ({linear:.4f}) fitted on the same {len(x_long):,} windows, and {error / best_linear:.2f}x "
-            f"the best linear forecast's ({best_linear:.4f}). On the same data a weighted sum of the window cannot "
-            f"do better than that best linear forecast: below it, your GRU has learnt something no linear "
-            f"forecast can, that the amplitude is always 1. These are {len(y_test)} overlapping test "
-            f"windows: section 11's 10,000 fresh ones would decide it.")
+    beyond = ("below it too: your GRU has learnt something no weighted sum of the window can, that the amplitude "
+              "is always 1" if error < best_linear else "not below that one: section 11's 10,000 fresh windows, "
+              "not these overlapping ones, would tell whether it learnt more than a linear forecast can")
+    return (f"your GRU's MSE against the clean signal is {error:.4f}, {error / linear:.2f}x that of the linear "
+            f"autoregression ({linear:.4f}) fitted on the same {len(x_long):,} windows, and "
+            f"{error / best_linear:.2f}x the best linear forecast's ({best_linear:.4f}): {beyond}. These are the "
+            f"lesson's {len(y_test)} test windows.")
 
 
 gru_forecast = Exercise(
