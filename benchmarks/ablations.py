@@ -52,11 +52,18 @@ N_FRESH = 10_000
 
 
 class Arm(NamedTuple):
-    """One row: its name, what it changes from the lesson's final recipe, and the recipe's fields it sets."""
+    """One row: its name, what it changes from the lesson's final recipe, and the recipe's fields it sets;
+    ``cells``, the networks (or models) it applies to, if not all of the lesson's."""
 
     name: str
     change: str
     overrides: dict
+    cells: tuple | None = None
+
+
+def arms_for(lesson, cell):
+    """The arms of ``lesson`` that apply to ``cell``."""
+    return [arm for arm in lesson.arms if arm.cells is None or cell in arm.cells]
 
 
 def _optimizer(recipe, steps):
@@ -121,26 +128,35 @@ def _scores(test, outputs, truth, measure):
 # ---------------------------------------------------------------- lesson 1 (notebooks/01_forecasting.md)
 
 # Section 10's code cell, from lesson 1's wiring module: its history, one layer, its values per step, Adam
-# with a cosine decay, gradients clipped, its batches and epochs.
+# with a cosine decay, gradients clipped, its batches and epochs. Beside the two recurrent networks, the
+# non-recurrent rivals on the same windows: section 10's dense network (same recipe) and the linear
+# autoregression (least squares: only the data arms apply).
 F = forecasting
+DENSE, LINEAR = "Dense", "linear autoregression"
+RECURRENT = ("LSTM", "SimpleRNN")
+NETWORKS = (*RECURRENT, DENSE)
 FORECAST_RECIPE = {"history": F.HISTORY, "layers": 1, "units": F.UNITS, "per_step": F.PER_STEP, "optimizer": "Adam",
                    "learning_rate": F.LEARNING_RATE, "decay": True, "decay_to": F.DECAY_TO, "clipnorm": F.CLIPNORM,
                    "batch_size": F.BATCH, "epochs": F.EPOCHS, "steps": None, "loss": "mse"}
 FORECAST_ARMS = [
     Arm("nothing undone", "section 10's improved recipe", {}),
     Arm("230 windows, 480 steps", "data undone: section 5's 230 training windows, repeated to fill the same "
-        "480 batches of 256", {"history": 0, "steps": 480}),
-    Arm("two layers", "depth undone: two stacked layers of 32, as section 7", {"layers": 2}),
-    Arm("1 value per step", "values per step undone: 50 steps of 1 value", {"per_step": 1}),
-    Arm("RMSprop", "optimizer undone: RMSprop, with the same learning-rate schedule", {"optimizer": "RMSprop"}),
-    Arm("no clipping", "clipping undone: gradients as they come (section 8's clipnorm off)", {"clipnorm": None}),
-    Arm("constant learning rate", "decay undone: 0.01 throughout", {"decay": False}),
+        "480 batches of 256", {"history": 0, "steps": 480}, NETWORKS),
+    Arm("230 windows", "data undone: fitted on section 5's 230 training windows, as in section 6", {"history": 0},
+        (LINEAR,)),
+    Arm("two layers", "depth undone: two stacked layers of 32, as section 7", {"layers": 2}, RECURRENT),
+    Arm("1 value per step", "values per step undone: 50 steps of 1 value", {"per_step": 1}, RECURRENT),
+    Arm("RMSprop", "optimizer undone: RMSprop, with the same learning-rate schedule", {"optimizer": "RMSprop"},
+        RECURRENT),
+    Arm("no clipping", "clipping undone: gradients as they come (section 8's clipnorm off)", {"clipnorm": None},
+        RECURRENT),
+    Arm("constant learning rate", "decay undone: 0.01 throughout", {"decay": False}, NETWORKS),
     Arm("learning rate 0.001", "rate undone: the original's 0.001 (RMSprop's and Adam's default), decaying as "
-        "in section 10", {"learning_rate": 0.001}),
+        "in section 10", {"learning_rate": 0.001}, RECURRENT),
     Arm("batches of 32, 480 steps", "batch undone at the same number of steps: one pass over 15,360 of "
-        "the windows, drawn at random", {"batch_size": 32, "steps": 480}),
+        "the windows, drawn at random", {"batch_size": 32, "steps": 480}, RECURRENT),
     Arm("batches of 32, 6 epochs", "batch undone at the same passes: 6 epochs of batches of 32, about "
-        "3,800 steps", {"batch_size": 32}),
+        "3,800 steps", {"batch_size": 32}, NETWORKS),
 ]
 
 
@@ -154,13 +170,33 @@ def forecasting_test(seed):
 
 
 def forecasting_arm(test, cell, recipe, seconds):
-    """Section 10's ``improved_rnn(cell)`` and its training, with ``recipe``'s fields; the fresh forecasts."""
+    """Section 10's ``improved_rnn(cell)``, ``dense_network()`` or linear autoregression and its training,
+    with ``recipe``'s fields; the fresh forecasts."""
     def windows(history):  # section 5's training windows (history 0) or section 10's
         longer = lessonlib.noisy_sine(F.N_POINTS, t_max=F.T_MAX, noise=F.NOISE, seed=test["seed"], n_history=history)
         return lessonlib.split_and_windowize(longer.noisy, F.WINDOW, n_history=history)[::2]
 
-    return _train_network(*_windows(test, recipe["history"], windows), test["fresh"].x, recipe,
-                          [cell] * recipe["layers"], test["seed"], seconds)
+    x, y = _windows(test, recipe["history"], windows)
+    if cell == LINEAR:
+        return lessonlib.forecast_linear_ar(x, y, test["fresh"].x)
+    if cell == DENSE:
+        return _train_dense(x, y, test["fresh"].x, recipe, test["seed"], seconds)
+    return _train_network(x, y, test["fresh"].x, recipe, [cell] * recipe["layers"], test["seed"], seconds)
+
+
+def _train_dense(x, y, x_fresh, recipe, seed, seconds):
+    """Section 10's ``dense_network()``: the regrouped window flattened, ``units`` tanh units, a linear output,
+    trained as ``_train_network`` trains the recurrent ones; its outputs on ``x_fresh``."""
+    per_step, steps = recipe["per_step"], recipe["steps"]
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input(shape=(x.shape[1] // per_step, per_step)), keras.layers.Flatten(),
+                              keras.layers.Dense(recipe["units"], activation="tanh"), keras.layers.Dense(1)])
+    total = steps or recipe["epochs"] * int(np.ceil(len(x) / recipe["batch_size"]))
+    model.compile(optimizer=_optimizer(recipe, total), loss=recipe["loss"])
+    x, y = _for_steps(lessonlib.stack_steps(x, per_step), y, steps, recipe["batch_size"], seed)
+    seconds.append(lessonlib.fit_quietly(model, x, y, batch_size=recipe["batch_size"],
+                                         epochs=1 if steps else recipe["epochs"]).seconds)
+    return model.predict(lessonlib.stack_steps(x_fresh, per_step), batch_size=1000, verbose=0)[:, 0]
 
 
 def forecasting_score(test, predictions):
@@ -281,11 +317,15 @@ class Lesson(NamedTuple):
 
 
 LESSONS = [
-    Lesson(F.NUMBER, F.NOTEBOOK, "Lesson 1 · section 10's improved recipe, one change undone at a time",
-           "x optimum (MSE against the clean signal over the Bayes forecast's, 10,000 fresh windows)",
-           ("LSTM", "SimpleRNN"), FORECAST_RECIPE, FORECAST_ARMS, forecasting_test, forecasting_arm,
-           forecasting_score, [("LSTM", "nothing undone", "LSTM (more data, Adam)"),
-                               ("SimpleRNN", "nothing undone", "SimpleRNN (more data, Adam)")]),
+    Lesson(F.NUMBER, F.NOTEBOOK, "Lesson 1 · section 10's recipe, one change undone at a time, and its rivals "
+           "without a loop on the same windows",
+           "x optimum (MSE ratio: MSE against the clean signal over the Bayes forecast's, 10,000 fresh windows)",
+           (*NETWORKS, LINEAR), FORECAST_RECIPE, FORECAST_ARMS, forecasting_test, forecasting_arm,
+           forecasting_score, [("LSTM", "nothing undone", "LSTM (more data, new recipe)"),
+                               ("SimpleRNN", "nothing undone", "SimpleRNN (more data, new recipe)"),
+                               (DENSE, "nothing undone", "dense, no loop (more data, new recipe)"),
+                               (LINEAR, "nothing undone", "linear autoregression (more data)"),
+                               (LINEAR, "230 windows", "linear autoregression (230 windows)")]),
     Lesson(C.NUMBER, C.NOTEBOOK, "Lesson 2 · section 5's final recipe, one change undone at a time",
            "points below the optimum (the Bayes classifier's accuracy minus the network's, 10,000 fresh windows)",
            ("LSTM",), CLASSIFY_RECIPE, CLASSIFY_ARMS, classification_test, classification_arm,
@@ -299,20 +339,21 @@ LESSONS = [
 ]
 
 
-def run_lesson(lesson, seeds):
-    """``{(cell, arm name): [(figure, seconds) per seed]}``: every arm trained and scored on every seed."""
+def run_lesson(lesson, seeds, cells=None):
+    """``{(cell, arm name): [(figure, seconds) per seed]}``: every arm trained and scored on every seed, for
+    ``cells`` of the lesson's (all of them if None)."""
     results = {}
     for seed in seeds:
         began = time.perf_counter()
         test = lesson.test(seed)
-        for cell in lesson.cells:
+        for cell in [cell for cell in lesson.cells if cells is None or cell in cells]:
             outputs, seconds = {}, {}
-            for arm in lesson.arms:
+            for arm in arms_for(lesson, cell):
                 spent = []
                 outputs[arm.name] = lesson.arm(test, cell, {**lesson.recipe, **arm.overrides}, spent)
                 seconds[arm.name] = sum(spent)
             scores = lesson.score(test, outputs)
-            for arm in lesson.arms:
+            for arm in arms_for(lesson, cell):
                 results.setdefault((cell, arm.name), []).append((scores[arm.name], seconds[arm.name]))
                 print(f"lesson {lesson.number} seed {seed} {cell} {arm.name}: {scores[arm.name]:g} "
                       f"({seconds[arm.name]:.1f} s)", file=sys.stderr, flush=True)
@@ -333,8 +374,11 @@ def results_row(notebook, row):
     return None
 
 
-def report(lesson, results, seeds, out):
-    """One lesson's table: each arm's median and per-seed figure, how often it is worse than nothing undone."""
+def report(lesson, results, seeds, out, kept=""):
+    """One lesson's table: each arm's median and per-seed figure, how often it is worse than nothing undone.
+
+    A cell that did not run (``--cells``) keeps its rows, and its reference lines, from ``kept``, the
+    lesson's section as it was."""
     out(f"\n## {lesson.title}\n")
     out(f"Measure: {lesson.measure}; lower is better. Each arm changes one thing from the recipe "
         f"(notebooks/{lesson.notebook}.md), on seeds {', '.join(map(str, seeds))}.\n")
@@ -342,8 +386,13 @@ def report(lesson, results, seeds, out):
         f"| worse than nothing undone | train s (median) |")
     out("|---|---|---|---|---|---|---|")
     for cell in lesson.cells:
+        if (cell, "nothing undone") not in results:
+            for line in kept.splitlines():
+                if line.startswith(f"| {cell} | "):
+                    out(line)
+            continue
         base = [figure for figure, _ in results[(cell, "nothing undone")]]
-        for arm in lesson.arms:
+        for arm in arms_for(lesson, cell):
             figures = [figure for figure, _ in results[(cell, arm.name)]]
             seconds = statistics.median(s for _, s in results[(cell, arm.name)])
             worse = "-" if arm.name == "nothing undone" else \
@@ -353,8 +402,13 @@ def report(lesson, results, seeds, out):
     out("\n\"Nothing undone\" against the lesson itself, as `make bench` ran it (benchmarks/RESULTS.md, "
         "median (per seed)):\n")
     for cell, arm, row in lesson.reference_rows:
-        figures = [figure for figure, _ in results[(cell, arm)]]
-        here = f"{statistics.median(figures):g} ({', '.join(f'{f:g}' for f in figures)})"
+        if (cell, arm) in results:
+            figures = [figure for figure, _ in results[(cell, arm)]]
+            here = f"{statistics.median(figures):g} ({', '.join(f'{f:g}' for f in figures)})"
+        else:  # a kept row: its median and per-seed figures
+            kept_row = next((line.split(" | ") for line in kept.splitlines()
+                             if line.startswith(f"| {cell} | {arm} | ")), None)
+            here = f"{kept_row[3]} ({kept_row[4]})" if kept_row else "not run"
         there = results_row(lesson.notebook, row) or "not in benchmarks/RESULTS.md"
         out(f"* {row}: here {here}; in RESULTS.md {there}")
 
@@ -385,8 +439,13 @@ def main():
     numbers = [lesson.number for lesson in LESSONS]
     parser.add_argument("--lessons", nargs="+", type=int, choices=numbers, default=numbers)
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "benchmarks" / "ABLATIONS.md")
+    parser.add_argument("--cells", nargs="+", help="run only these cells (networks) of the lessons; the "
+                        "others keep their rows from the report as it is (run on the same seeds)")
     args = parser.parse_args()
     print(HEADER, flush=True)
+    previous = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    old_sections = {int(re.match(r"## Lesson (\d+) ", chunk).group(1)): chunk
+                    for chunk in re.split(r"(?m)^(?=## Lesson \d+ )", previous)[1:]}
     sections = {}
     for lesson in LESSONS:
         if lesson.number in args.lessons:
@@ -397,11 +456,14 @@ def main():
                 lines.append(line)
 
             began = time.perf_counter()
-            report(lesson, run_lesson(lesson, args.seeds), args.seeds, out)
+            report(lesson, run_lesson(lesson, args.seeds, args.cells), args.seeds, out,
+                   kept=old_sections.get(lesson.number, ""))
+            ran = [cell for cell in lesson.cells if args.cells is None or cell in args.cells]
+            some = "" if len(ran) == len(lesson.cells) else (
+                f" ({', '.join(ran)} only; the other rows are kept from the section's run before)")
             out(f"\nRun on {time.strftime('%Y-%m-%d')}, seeds {', '.join(map(str, args.seeds))}, in "
-                f"{(time.perf_counter() - began) / 60:.0f} min.")
+                f"{(time.perf_counter() - began) / 60:.0f} min{some}.")
             sections[lesson.number] = "\n".join(lines).strip("\n")
-    previous = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
     args.out.write_text(merged(previous, sections), encoding="utf-8")
 
 

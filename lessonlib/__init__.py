@@ -103,3 +103,9 @@ def __getattr__(name):
 
 def __dir__():
     return sorted([*globals(), "Explorer"])
+
+
+# Lesson 1's best linear forecast (issue 23), kept apart so that other additions do not collide.
+from .classical import forecast_wiener  # noqa: E402
+
+__all__ += ["forecast_wiener"]

@@ -329,3 +329,49 @@ def test_sine_fit_many_steps_ahead_extrapolates_the_fitted_sine():
     for h in [1, 5, 20]:
         assert lessonlib.forecast_sine_fit([window], frequency=1.0, step=STEP, horizon=h)[0] == pytest.approx(
             0.7 * np.sin(t[39 + h] + 1.2))
+
+
+# --- the best linear forecast (lesson 1, issue 23) ----------------------------------------------
+
+def test_wiener_is_the_least_squares_linear_forecast_on_many_random_phase_windows():
+    """On many fresh windows, no weighted sum of the window does better: least squares fitted on them
+    (with their clean targets) finds the same weights, and the sine fit does slightly worse."""
+    from lessonlib.classical import forecast_wiener
+    from lessonlib.signals import sine_windows
+
+    data = sine_windows(100_000, window=10, step=STEP, noise=0.5, seed=3)
+    x = data.x[:, :, 0]
+    fitted = np.linalg.lstsq(x, data.y_clean, rcond=None)[0]
+    identity = np.eye(10)
+    np.testing.assert_allclose(forecast_wiener(identity, frequency=1.0, step=STEP, noise=0.5), fitted, atol=0.02)
+    wiener = mse(forecast_wiener(data.x, frequency=1.0, step=STEP, noise=0.5), data.y_clean)
+    sine_fit = mse(forecast_sine_fit(data.x, frequency=1.0, step=STEP), data.y_clean)
+    assert wiener < sine_fit < 1.5 * wiener
+    assert mse(x @ fitted, data.y_clean) == pytest.approx(wiener, rel=0.01)
+
+
+def test_wiener_is_exact_without_noise_and_shrinks_with_it():
+    from lessonlib.classical import forecast_wiener
+
+    t = STEP * np.arange(31)
+    window = [np.sin(t[:30] + 1.0)]
+    exact = forecast_wiener(window, frequency=1.0, step=STEP, noise=0.0)
+    np.testing.assert_allclose(exact, [np.sin(t[30] + 1.0)], atol=1e-9)
+    shrunk = [forecast_wiener(window, frequency=1.0, step=STEP, noise=noise)[0] for noise in (0.1, 0.5, 2.0)]
+    assert exact[0] > shrunk[0] > shrunk[1] > shrunk[2] > 0  # the noisier, the closer to the mean, 0
+    # amplitude and noise scaled together: the same weights, so a window twice as large, a forecast twice as large
+    twice = forecast_wiener(2 * np.asarray(window), frequency=1.0, step=STEP, noise=1.0, amplitude=2.0)
+    np.testing.assert_allclose(twice, [2 * shrunk[1]])
+    assert lessonlib.forecast_wiener is forecast_wiener
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"frequency": 0.0, "step": 0.1, "noise": 0.5}, r"`frequency` must be greater than 0"),
+    ({"frequency": 1.0, "step": 0.1, "noise": -0.5}, r"`noise` must be"),
+    ({"frequency": 1.0, "step": 0.1, "noise": 0.5, "amplitude": 0.0}, r"`amplitude` must be greater than 0"),
+])
+def test_wiener_rejects_bad_arguments(kwargs, message):
+    from lessonlib.classical import forecast_wiener
+
+    with pytest.raises(ValueError, match=message):
+        forecast_wiener([[1.0, 2.0, 3.0]], **kwargs)

@@ -97,3 +97,20 @@ def test_the_predictions_are_drawn_over_the_lessons_test_stretch():
 def test_a_lesson_without_choices_has_no_such_setting():
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'strategy'"):
         forecasting.TASK.settings(strategy="direct")
+
+
+def test_exercise_4s_bar_is_the_linear_autoregression_on_the_networks_own_windows():
+    """Issue 23: fitted on the 230 windows of section 5 the linear autoregression overfits; on section 10's
+    20,230, the ones the networks and the exercise's GRU train on, it comes near the best linear forecast."""
+    from lessonlib.classical import forecast_linear_ar, forecast_wiener
+    from lessonlib.exercises import lesson1
+
+    x_long, y_long = lesson1._lesson_long_windows(0)
+    x_train, _, y_train, _, _ = lesson1._lesson_split(0)
+    assert x_long.shape == (20_230, 50, 1) and len(x_train) == 230
+    assert np.array_equal(x_long[-len(x_train):], x_train)  # the lesson's series is the history's end
+    test = sine_windows(N_TEST, window=50, step=STEP, noise=0.5, seed=TEST_SEED)
+    best_linear = np.mean((forecast_wiener(test.x, frequency=1.0, step=STEP, noise=0.5) - test.y_clean) ** 2)
+    on_long = np.mean((forecast_linear_ar(x_long, y_long, test.x) - test.y_clean) ** 2)
+    on_short = np.mean((forecast_linear_ar(x_train, y_train, test.x) - test.y_clean) ** 2)
+    assert best_linear < on_long < 1.15 * best_linear < 5 * best_linear < on_short

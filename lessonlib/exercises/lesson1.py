@@ -1,4 +1,5 @@
-"""Exercises for lesson 1 (forecasting): windowing, a leaky split, the noise floor, a GRU."""
+"""Exercises for lesson 1 (forecasting): windowing, a leaky split, the noise floor, a GRU against the
+linear autoregression trained on the same windows."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import functools
 import numpy as np
 
 from .._validation import check_int
-from ..classical import forecast_linear_ar, forecast_sine_fit
-from ..lessons.forecasting import N_POINTS, NOISE, T_MAX, WINDOW
+from ..classical import forecast_linear_ar, forecast_wiener
+from ..lessons.forecasting import HISTORY, N_POINTS, NOISE, T_MAX, WINDOW
 from ..metrics import mse
 from ..signals import STEP, noisy_sine
 from ..windows import split_and_windowize
@@ -24,6 +25,15 @@ def _lesson_split(seed):
     x_train, x_test, y_train, y_test = split_and_windowize(series.noisy, WINDOW)
     *_, y_test_clean = split_and_windowize(series.clean, WINDOW)
     return x_train, x_test, y_train, y_test, y_test_clean
+
+
+@functools.lru_cache(maxsize=4)
+def _lesson_long_windows(seed):
+    """Section 10's training windows for ``seed``: the series with HISTORY points of history, cut at
+    the same place (the networks' training windows, which the linear autoregression is fitted on too)."""
+    longer = noisy_sine(N_POINTS, t_max=T_MAX, noise=NOISE, seed=seed, n_history=HISTORY)
+    x_long, _, y_long, _ = split_and_windowize(longer.noisy, WINDOW, n_history=HISTORY)
+    return x_long, y_long
 
 
 # --- 1. windows that look further ahead ------------------------------------------------------
@@ -179,27 +189,35 @@ exercises.noise_floor.check(noise_floor)
 ''')
 
 
-# --- 4. a GRU that beats the linear baseline -------------------------------------------------
+# --- 4. a GRU that beats the linear autoregression on the same windows --------------------------
 
 def _check_gru_forecast(model, *, seed=0):
     seed = check_int("seed", seed, low=0)
-    x_train, x_test, y_train, y_test, y_test_clean = _lesson_split(seed)
+    _, x_test, _, y_test, y_test_clean = _lesson_split(seed)
+    x_long, y_long = _lesson_long_windows(seed)
     predictions = as_array(recurrent_model_outputs(model, "GRU", x_test), (len(y_test),),
                             "your model's predictions on x_test")
-    linear = mse(forecast_linear_ar(x_train, y_train, x_test), y_test_clean)
-    yardstick = mse(forecast_sine_fit(x_test, frequency=1.0, step=STEP), y_test_clean)
+    linear = mse(forecast_linear_ar(x_long, y_long, x_test), y_test_clean)
+    best_linear = mse(forecast_wiener(x_test, frequency=1.0, step=STEP, noise=NOISE), y_test_clean)
     error = mse(predictions, y_test_clean)
     if error >= linear:
         raise Incorrect(f"your GRU's MSE against the clean signal is {error:.4f}, "
-                        f"{error / linear:.2f}x the linear autoregression's {linear:.4f}. Section "
-                        f"10's recipe, with a GRU in place of the LSTM, gets there.")
-    return (f"your GRU's MSE against the clean signal is {error:.4f}, {linear / error:.1f}x lower than the linear "
-            f"autoregression's ({linear:.4f}) and {error / yardstick:.2f}x the sine fit's ({yardstick:.4f}).")
+                        f"{error / linear:.2f}x the linear autoregression's {linear:.4f}, fitted on the "
+                        f"{len(x_long):,} windows of section 10 (x_long, y_long). Section 10's recipe, with a "
+                        f"GRU in place of the LSTM, trained on those windows, gets there.")
+    beyond = ("below it too: your GRU has learnt something no weighted sum of the window can, that the amplitude "
+              "is always 1" if error < best_linear else "not below that one: section 11's 10,000 fresh windows, "
+              "not these overlapping ones, would tell whether it learnt more than a linear forecast can")
+    return (f"your GRU's MSE against the clean signal is {error:.4f}, {error / linear:.2f}x that of the linear "
+            f"autoregression ({linear:.4f}) fitted on the same {len(x_long):,} windows, and "
+            f"{error / best_linear:.2f}x the best linear forecast's ({best_linear:.4f}): {beyond}. These are the "
+            f"lesson's {len(y_test)} test windows.")
 
 
 gru_forecast = Exercise(
     "gru_forecast", _check_gru_forecast,
-    hint="Write section 10's improved_rnn again with keras.layers.GRU(32) and keep its recipe: "
+    hint="The bar is the linear autoregression fitted on section 10's windows, the ones your GRU trains on. "
+         "Write section 10's improved_rnn again with keras.layers.GRU(32) and keep its recipe: "
          "PER_STEP values per step, Adam on the cosine schedule from 0.01 with clipnorm=1.0, trained on "
          "(x_long_steps, y_long) in batches of BATCH for EPOCHS epochs. Pass the trained model to "
          "the check (seed=SEED): it predicts x_test itself, regrouped like your inputs.",
