@@ -14,7 +14,6 @@ from ..classical import fit_linear_ar, forecast_recursive
 from ..signals import sine_windows_ahead
 from ._core import Exercise, Incorrect, as_array, call_student_function
 
-
 # --- 1. the recursive forecast by hand --------------------------------------------------------
 
 def _check_recursive_forecast(function):
