@@ -1,4 +1,4 @@
-"""One-change comparisons for lessons 1 to 3: each final recipe with one of its changes undone at a time.
+"""One-change comparisons for lessons 1 to 4: each final recipe with one of its changes undone at a time.
 
 Lesson 1's section 10, lesson 2's section 5 and lesson 3's section 5 change several things at once, and
 say so. This script trains the lesson's final recipe as its code cell has it ("nothing undone") and, next
@@ -6,7 +6,9 @@ to it, the same recipe with one change set back to the original recipe's value (
 on the same seeds. Where one change means nothing without another (the batch size and the epochs fix
 the number of gradient steps; 230 windows in batches of 256 make one step per epoch), the arm holds the
 number of steps or the number of passes fixed and says which. Lesson 3 gets the run its learning curve
-lacks (750 sequences for 1,250 steps) and its final recipe without the target scaling.
+lacks (750 sequences for 1,250 steps) and its final recipe without the target scaling. Lesson 4's arms
+start from its direct network and change one thing: its targets (one instead of 35), feedback (its own
+first output fed back), or its recurrent layer (a Dense one), each scored 35 steps ahead.
 
 Every arm of a lesson is scored on that lesson's large fresh test set, drawn with the seed as the
 lesson draws it (10,000 windows or sequences: lesson 1's and lesson 2's section 6 or 11, lesson 3's
@@ -41,7 +43,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402 -- after the backend is chosen
 
 import lessonlib  # noqa: E402
-from lessonlib.lessons import classification, forecasting, regression  # noqa: E402
+from lessonlib.lessons import classification, forecasting, many_steps, regression  # noqa: E402
 
 with lessonlib.quiet_startup():
     import keras  # noqa: E402
@@ -302,6 +304,67 @@ def regression_score(test, estimates):
     return _scores(test, estimates, test["fresh"].frequencies, "rmse")
 
 
+# ---------------------------------------------------------------- lesson 4 (notebooks/04_many_steps.md)
+
+# Section 4's direct network, from lesson 4's wiring module: one LSTM reading 10 values per step, 35
+# outputs, Adam with a cosine decay, its batches and epochs; scored 35 steps ahead (section 7's last column).
+M = many_steps
+STEPS_RECIPE = {"units": M.UNITS, "per_step": M.PER_STEP, "learning_rate": M.LEARNING_RATE, "decay_to": M.DECAY_TO,
+                "batch_size": M.BATCH, "epochs": M.EPOCHS, "targets": "all", "feedback": False, "layer": "LSTM",
+                "dense_layers": 2}
+STEPS_ARMS = [
+    Arm("nothing undone", "section 4's direct network: 35 outputs, its last one scored", {}),
+    Arm("one target", "targets undone: one output, trained on the value 35 steps ahead only", {"targets": "last"}),
+    Arm("first output fed back", "feedback added: the direct network's first output (1 step ahead) fed back 35 "
+        "times, section 3's loop; its one-step quality is the direct network's", {"feedback": True}),
+    Arm("one-step model fed back", "section 3's recursive network: one output trained on the next value, fed "
+        "back (two changes: the targets and the feedback)", {"targets": "first", "feedback": True}),
+    Arm("no recurrence", f"section 6's dense network: the LSTM replaced by two tanh Dense layers of {M.DENSE_UNITS} "
+        "reading the flattened window", {"layer": "Dense"}),
+    Arm("no recurrence, one layer", f"the dense network with one tanh Dense layer of {M.DENSE_UNITS}",
+        {"layer": "Dense", "dense_layers": 1}),
+]
+
+
+def many_steps_test(seed):
+    """Section 1's training windows and futures, section 2's fresh windows with the Bayes forecast 35 steps ahead."""
+    recording = lessonlib.noisy_sine(n_points=500, noise=M.NOISE, seed=seed, n_history=M.HISTORY)
+    rows = np.lib.stride_tricks.sliding_window_view(recording.noisy, M.WINDOW + M.H)
+    fresh = lessonlib.sine_windows_ahead(N_FRESH, window=M.WINDOW, horizon=M.H, noise=M.NOISE, seed=seed)
+    optimum = lessonlib.forecast_bayes(fresh.x, step=M.STEP, noise=M.NOISE, horizon=M.H)
+    return {"seed": seed, "fresh": fresh, "optimum": optimum, "x": rows[:, :M.WINDOW, None], "y": rows[:, M.WINDOW:]}
+
+
+def many_steps_arm(test, cell, recipe, seconds):
+    """Sections 3-6's networks with ``recipe``'s fields; their forecasts 35 steps after each fresh window."""
+    per_step, horizon = recipe["per_step"], M.H
+    y = {"all": test["y"], "last": test["y"][:, -1:], "first": test["y"][:, :1]}[recipe["targets"]]
+    keras.utils.set_random_seed(test["seed"])  # before the layers are made, as the notebook's cells do
+    layers = ([keras.layers.Flatten(), *[keras.layers.Dense(M.DENSE_UNITS, activation="tanh")
+                                         for _ in range(recipe["dense_layers"])]]
+              if recipe["layer"] == "Dense" else [getattr(keras.layers, cell)(recipe["units"])])
+    model = keras.Sequential([keras.Input(shape=(M.WINDOW // per_step, per_step)), *layers,
+                              keras.layers.Dense(y.shape[1])])
+    steps = recipe["epochs"] * int(np.ceil(len(y) / recipe["batch_size"]))
+    model.compile(optimizer=_optimizer({**recipe, "optimizer": "Adam", "decay": True}, steps), loss="mse")
+    began = time.perf_counter()  # fit_quietly takes one target per window; these networks have up to 35
+    model.fit(lessonlib.stack_steps(test["x"], per_step), y, batch_size=recipe["batch_size"], epochs=recipe["epochs"],
+              verbose=0)
+    seconds.append(time.perf_counter() - began)
+    if not recipe["feedback"]:
+        return model.predict(lessonlib.stack_steps(test["fresh"].x, per_step), batch_size=2000, verbose=0)[:, -1]
+    window = test["fresh"].x[:, :, 0]
+    for _ in range(horizon):  # section 3's loop: forecast, append, drop the oldest
+        next_value = model.predict_on_batch(lessonlib.stack_steps(window[:, :, None], per_step))[:, 0]
+        window = np.concatenate([window[:, 1:], next_value[:, None]], axis=1)
+    return next_value
+
+
+def many_steps_score(test, forecasts):
+    """Section 7's measure 35 steps ahead: MSE against the clean value over the Bayes forecast's."""
+    return _scores(test, forecasts, test["fresh"].y_clean[:, -1], "mse")
+
+
 class Lesson(NamedTuple):
     number: int
     notebook: str
@@ -336,6 +399,12 @@ LESSONS = [
            [("LSTM", "nothing undone", "12,000 sequences, 1,250 steps"),  # and the other rows its notebook trains
             ("LSTM", "12,000 sequences, 200 steps", "12,000 sequences, 200 steps"),
             ("LSTM", "750 sequences, 200 steps", "750 sequences, 200 steps")]),
+    Lesson(M.NUMBER, M.NOTEBOOK, "Lesson 4 · the direct network 35 steps ahead: its targets, feedback and "
+           "recurrence, one change at a time",
+           "x optimum at h = 35 (MSE against the clean value over the Bayes forecast's, a ratio of MSEs, 10,000 "
+           "fresh windows)", ("LSTM",), STEPS_RECIPE, STEPS_ARMS, many_steps_test, many_steps_arm, many_steps_score,
+           [("LSTM", "nothing undone", "direct"), ("LSTM", "one-step model fed back", "recursive"),
+            ("LSTM", "no recurrence", "dense, direct (no recurrence)")]),
 ]
 
 

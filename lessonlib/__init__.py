@@ -15,7 +15,7 @@ their exported names (``run_forecast``, ``forecast_explorer``, ...) is also ``le
 
 from importlib import metadata as _metadata
 
-from .bayes import classify_bayes, estimate_frequency_bayes, forecast_bayes
+from .bayes import classify_bayes, estimate_frequency_bayes, forecast_bayes, predictive_interval_bayes
 from .classical import (
     cramer_rao_bound,
     estimate_frequency,
@@ -86,7 +86,7 @@ __all__ = [
     "score_forecasts",
     "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
     "CO2Series", "block_bootstrap_interval", "forecast_holt_winters", "forecast_recursive",
-    "forecast_seasonal_naive", "load_co2", "sine_windows_ahead",
+    "forecast_seasonal_naive", "load_co2", "sine_windows_ahead", "predictive_interval_bayes",
 ]
 
 __all__ += list(_lesson_exports())

@@ -264,3 +264,58 @@ def test_forecast_bayes_rejects_a_horizon_below_one():
         lessonlib.forecast_bayes(np.zeros((2, 5)), step=0.1, noise=0.5, horizon=0)
     with pytest.raises(ValueError, match="`horizon` must be"):
         lessonlib.forecast_bayes(np.zeros((2, 5)), step=0.1, noise=0.5, horizon=[3, 0])
+
+
+# --- the exact predictive interval of the next measured values (lesson 4) ----------------------------
+
+def _posterior_samples(window, *, noise, step, horizons, n_samples, seed):
+    """Measured values ``horizons`` steps after ``window``, drawn from the exact posterior predictive by
+    Monte Carlo: phases drawn uniformly and kept with probability likelihood / its maximum (rejection
+    sampling: no grid, no code shared with the module), then the clean value plus fresh noise."""
+    rng = np.random.default_rng(seed)
+    t = step * np.arange(len(window))
+    kept = []
+    while sum(len(k) for k in kept) < n_samples:
+        phase = rng.uniform(0, 2 * np.pi, 200_000)
+        log_likelihood = -((window[None, :] - np.sin(phase[:, None] + t)) ** 2).sum(axis=1) / (2 * noise**2)
+        kept.append(phase[np.log(rng.uniform(size=len(phase))) < log_likelihood - log_likelihood.max() - 1e-9])
+    phase = np.concatenate(kept)[:n_samples]
+    clean = np.sin(phase[:, None] + t[-1] + step * np.asarray(horizons)[None, :])
+    return clean + rng.normal(0, noise, clean.shape)
+
+
+@pytest.mark.parametrize("window_length, noise", [(50, 0.5), (6, 0.8)])
+def test_predictive_interval_is_the_quantiles_of_posterior_samples(window_length, noise):
+    x, _ = _fresh_windows([1.0], noise=noise, seed=window_length)
+    window = x[0, -window_length:]
+    samples = _posterior_samples(window, noise=noise, step=STEP, horizons=[1, 20], n_samples=100_000, seed=3)
+    low, high = lessonlib.predictive_interval_bayes([window], step=STEP, noise=noise, horizon=[1, 20])
+    assert low.shape == high.shape == (1, 2)
+    # 100,000 samples: a 2.5 % quantile's Monte Carlo error is about 0.005 noise units
+    np.testing.assert_allclose(low[0], np.quantile(samples, 0.025, axis=0), atol=0.02 * noise)
+    np.testing.assert_allclose(high[0], np.quantile(samples, 0.975, axis=0), atol=0.02 * noise)
+
+
+def test_predictive_interval_covers_its_level_of_fresh_measured_values():
+    fresh = lessonlib.sine_windows_ahead(20_000, window=50, horizon=3, noise=0.6, seed=5)
+    low, high = lessonlib.predictive_interval_bayes(fresh.x, step=STEP, noise=0.6, horizon=[1, 2, 3], level=0.8)
+    coverage = ((low <= fresh.y) & (fresh.y <= high)).mean(axis=0)
+    np.testing.assert_allclose(coverage, 0.8, atol=0.012)  # 4 binomial standard deviations of 20,000 draws
+    low1, high1 = lessonlib.predictive_interval_bayes(fresh.x[:5], step=STEP, noise=0.6, horizon=2, level=0.8)
+    assert low1.shape == (5,)
+    np.testing.assert_allclose(low1, low[:5, 1], rtol=1e-9)
+    np.testing.assert_allclose(high1, high[:5, 1], rtol=1e-9)
+
+
+def test_predictive_interval_with_little_noise_is_centred_on_the_clean_value_and_a_little_wider_than_the_noise():
+    t = STEP * np.arange(40)
+    low, high = lessonlib.predictive_interval_bayes([np.sin(t + 1.0)], step=STEP, noise=0.01, horizon=3)
+    assert (low[0] + high[0]) / 2 == pytest.approx(np.sin(STEP * 42 + 1.0), abs=1e-3)
+    # the noise's own 95 % (2 * 1.96 * 0.01), widened a little by the phase's uncertainty (about sqrt(2 / 40))
+    assert 2 * 1.959964 * 0.01 < high[0] - low[0] < 2 * 1.959964 * 0.01 * np.sqrt(1 + 2 * 2 / 40)
+
+
+@pytest.mark.parametrize("level", [0, 1, 1.5, -0.1])
+def test_predictive_interval_level_must_be_between_0_and_1(level):
+    with pytest.raises(ValueError, match="level"):
+        lessonlib.predictive_interval_bayes([[0.1, 0.2, 0.3]], step=STEP, noise=0.5, level=level)

@@ -365,24 +365,32 @@ def test_periodogram_wrong_answers(answer, message):
     assert not feedback.correct and message in feedback.message, feedback
 
 
-def test_many_steps_wrong_answers(lesson_variables):
-    names = ("ppm", "n_train", "origins")
-    ppm, n_train, origins = (lesson_variables(4, *names)[name] for name in names)
-
+def test_many_steps_wrong_answers():
     def no_feedback(forecast_next, windows, horizon):
         return np.repeat(np.ravel(forecast_next(windows))[:, None], horizon, axis=1)
 
     assert "append each forecast" in lesson4.recursive_forecast.check(no_feedback).message
     assert lesson4.recursive_forecast.check(lambda f, w, h: None).status == "unanswered"
-    one_week_off = lambda series, origins_: np.stack([series[o - 51:o + 1] for o in origins_])  # noqa: E731
-    assert "51 weeks before" in lesson4.seasonal_naive.check(one_week_off).message
-    whole = (ppm - ppm.mean()) / ppm.std()
-    assert "whole series" in lesson4.training_statistics.check(whole).message
-    own = np.concatenate([(ppm[:n_train] - ppm[:n_train].mean()) / ppm[:n_train].std(),
-                          (ppm[n_train:] - ppm[n_train:].mean()) / ppm[n_train:].std()])
-    assert "same training statistics" in lesson4.training_statistics.check(own).message
-    assert "one more" in lesson4.independent_origins.check(len(origins) // 52).message
-    assert not lesson4.independent_origins.check(len(origins)).correct
+
+    def fits(x_train, y_train, windows, *, ones=True, columns=None):
+        design = [x_train[:, :, 0], np.ones(len(x_train))] if ones else [x_train[:, :, 0]]
+        weights, *_ = np.linalg.lstsq(np.column_stack(design), y_train[:, columns or slice(None)], rcond=None)
+        out = np.column_stack([windows[:, :, 0], np.ones(len(windows))] if ones else [windows[:, :, 0]]) @ weights
+        return np.repeat(out, y_train.shape[1], axis=1) if columns else out
+
+    assert "intercept" in lesson4.direct_least_squares.check(lambda *a: fits(*a, ones=False)).message
+    assert "one-step fit" in lesson4.direct_least_squares.check(lambda *a: fits(*a, columns=[0])).message
+    assert lesson4.direct_least_squares.check(fits).correct
+    assert not lesson4.direct_least_squares.check(lambda x, y, w: np.zeros((len(w), y.shape[1]))).correct
+
+    def inside(low, high, values):
+        return (low <= values) & (values <= high)
+
+    assert "outside" in lesson4.coverage.check(lambda *a: 1 - inside(*a).mean(axis=0)).message
+    assert "one per column" in lesson4.coverage.check(lambda *a: inside(*a).mean()).message
+    assert "percentages" in lesson4.coverage.check(lambda *a: 100 * inside(*a).mean(axis=0)).message
+    assert "shape" in lesson4.coverage.check(lambda *a: inside(*a).mean(axis=1)).message
+    assert lesson4.coverage.check(lambda *a: None).status == "unanswered"
 
 
 def test_a_function_that_edits_its_input_in_place_cannot_spoil_later_checks():

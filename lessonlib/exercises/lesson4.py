@@ -1,34 +1,18 @@
-"""Exercises for lesson 4 (many steps ahead): the recursive forecast, a seasonal naive forecast,
-normalising with training statistics, and how many independent years the test holds.
+"""Exercises for lesson 4 (many steps ahead): the recursive forecast by hand, the direct least-squares
+fits of section 6's linear pair, and the coverage of a forecast interval, horizon by horizon.
 
 In the notebook: ``from lessonlib.exercises import lesson4 as exercises``, then e.g.
-``exercises.seasonal_naive.check(seasonal_naive)``, ``exercises.seasonal_naive.hint()``,
-``exercises.seasonal_naive.solution()``.
+``exercises.direct_least_squares.check(direct_least_squares)``, ``exercises.direct_least_squares.hint()``,
+``exercises.direct_least_squares.solution()``.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from ..classical import fit_linear_ar, forecast_recursive, forecast_seasonal_naive
-from ..lessons.many_steps import SEASON, TRAIN_SHARE, VALIDATION_SHARE
-from ..lessons.many_steps import YEAR as HORIZON
-from ..signals import load_co2, sine_windows_ahead
-from ._core import Exercise, Incorrect, as_array, as_number, call_student_function
-
-
-@functools.lru_cache(maxsize=1)
-def _co2():
-    """The lesson's filled CO2 series, its number of training weeks and its test origins."""
-    co2 = load_co2()
-    weeks = np.arange(len(co2.ppm))
-    known = ~np.isnan(co2.ppm)
-    ppm = np.interp(weeks, weeks[known], co2.ppm[known])
-    n_train, n_val = int(TRAIN_SHARE * len(ppm)), int(VALIDATION_SHARE * len(ppm))
-    return ppm, n_train, np.arange(n_train + n_val, len(ppm) - HORIZON + 1)
-
+from ..classical import fit_linear_ar, forecast_recursive
+from ..signals import sine_windows_ahead
+from ._core import Exercise, Incorrect, as_array, call_student_function
 
 # --- 1. the recursive forecast by hand --------------------------------------------------------
 
@@ -74,90 +58,98 @@ exercises.recursive_forecast.check(recursive_forecast)
 """)
 
 
-# --- 2. a seasonal naive forecast -------------------------------------------------------------
+# --- 2. the direct least-squares fits ---------------------------------------------------------
 
-def _check_seasonal_naive(function):
-    ppm, _, origins = _co2()
-    call = "seasonal_naive(ppm, origins)"
-    result = call_student_function(function, call, ppm, origins)
-    answer = as_array(result, (len(origins), HORIZON), f"{call}'s result")
-    expected = forecast_seasonal_naive(ppm, origins, season=SEASON, horizon=HORIZON)
-    for shift in (-1, 1):
-        if np.allclose(answer, np.stack([ppm[o - SEASON + shift:o - SEASON + shift + HORIZON] for o in origins])):
-            raise Incorrect(f"your forecasts are the values {SEASON - shift} weeks before each target, not "
-                            f"{SEASON}: week o + h - 1 should get ppm[o + h - 1 - 52].")
+def _check_direct_least_squares(function):
+    train = sine_windows_ahead(2000, window=20, horizon=8, noise=0.5, seed=1)
+    test = sine_windows_ahead(200, window=20, horizon=8, noise=0.5, seed=0)
+    call = "direct_least_squares(x_train, y_train, windows)"
+    result = call_student_function(function, call, train.x, train.y, test.x)
+    answer = as_array(result, (200, 8), f"{call}'s result")
+
+    def fitted(design, new):
+        weights, *_ = np.linalg.lstsq(design(train.x), train.y, rcond=None)
+        return design(new) @ weights
+
+    def with_ones(x):
+        return np.column_stack([x[:, :, 0], np.ones(len(x))])
+
+    expected = fitted(with_ones, test.x)
+    if np.allclose(answer, fitted(lambda x: x[:, :, 0], test.x)):
+        raise Incorrect("right but for the intercept: add a column of ones to the windows, so that each fit "
+                        "has a constant term as well as a weight per value.")
+    if np.allclose(answer, np.repeat(expected[:, :1], 8, axis=1)):
+        raise Incorrect("every column is the one-step fit: fit each horizon's column of y_train, not only the "
+                        "first.")
+    if not np.allclose(answer, expected, atol=1e-6):
+        raise Incorrect("column h - 1 should be the least-squares fit (with an intercept) of y_train[:, h - 1] "
+                        "on the windows' values, applied to `windows`.")
+    return ("Right: 8 least-squares fits, one per horizon, in one solve. Their first column is the one-step "
+            "model that section 6 feeds back; no fit reads another's forecasts.")
+
+
+direct_least_squares = Exercise(
+    "direct_least_squares", _check_direct_least_squares,
+    hint="Make a design matrix from x_train[:, :, 0] and a column of ones (np.column_stack), solve "
+         "np.linalg.lstsq(design, y_train, rcond=None) once for all columns of y_train, and multiply the "
+         "windows' design matrix by the weights.",
+    solution="""
+def direct_least_squares(x_train, y_train, windows):
+    def with_ones(x):
+        return np.column_stack([x[:, :, 0], np.ones(len(x))])
+
+    weights, *_ = np.linalg.lstsq(with_ones(x_train), y_train, rcond=None)
+    return with_ones(windows) @ weights
+
+
+exercises.direct_least_squares.check(direct_least_squares)
+""")
+
+
+
+# --- 3. the coverage of an interval ----------------------------------------------------------------
+
+def _coverage_case():
+    """Forecast intervals of 1,000 windows at 6 horizons, and the values that came: the interval's
+    half-width shrinks with the horizon, so its coverage falls from about 95 % to under 40 %."""
+    rng = np.random.default_rng(0)
+    centre = rng.normal(size=(1000, 6))
+    half = 1.96 * np.linspace(1.0, 0.25, 6)
+    values = centre + rng.normal(size=(1000, 6))
+    return centre - half, centre + half, values
+
+
+def _check_coverage(function):
+    low, high, values = _coverage_case()
+    call = "coverage(low, high, values)"
+    result = call_student_function(function, call, low.copy(), high.copy(), values.copy())
+    inside = (low <= values) & (values <= high)
+    expected = inside.mean(axis=0)
+    if isinstance(result, (int, float, np.number)) and not isinstance(result, bool):
+        raise Incorrect(f"one number for all horizons ({float(result):.3f}): give one per column (horizon), the "
+                        "mean over the rows (windows): .mean(axis=0).")
+    answer = as_array(result, (6,), f"{call}'s result")
+    if np.allclose(answer, 1 - expected):
+        raise Incorrect("that is the share of values outside the interval: coverage is the share inside.")
+    if np.allclose(answer, 100 * expected):
+        raise Incorrect("those are percentages: give the coverage as a fraction between 0 and 1.")
     if not np.allclose(answer, expected):
-        raise Incorrect("row i should be ppm[origins[i] - 52 : origins[i]], the 52 weeks one year before the "
-                        "year it forecasts.")
-    return ("Right: the year before each origin, as the forecast of the year after it. Adding the average "
-            "yearly rise gives section 9's seasonal naive with drift.")
+        raise Incorrect("column h should be the share of rows with low <= value <= high in that column.")
+    return (f"Right: {expected[0]:.1%} at the first horizon, {expected[-1]:.1%} at the last. A 95 % interval "
+            "should cover about 95 % of fresh values at every horizon; this one is right at first, then far "
+            "too narrow.")
 
 
-seasonal_naive = Exercise(
-    "seasonal_naive", _check_seasonal_naive,
-    hint="For h = 1 ... 52 the target is week o + h - 1 and its value a year earlier is series[o + h - 1 - 52]: "
-         "so the whole row is one slice of the series, the 52 weeks before the origin.",
+coverage = Exercise(
+    "coverage", _check_coverage,
+    hint="(low <= values) & (values <= high) is True where a value fell inside its interval; the mean of "
+         "True/False along axis 0 (the windows) is the share inside, one per horizon.",
     solution="""
-def seasonal_naive(series, origins):
-    return np.stack([series[o - 52:o] for o in origins])
+def coverage(low, high, values):
+    return ((low <= values) & (values <= high)).mean(axis=0)
 
 
-exercises.seasonal_naive.check(seasonal_naive)
+exercises.coverage.check(coverage)
 """)
 
-
-# --- 3. normalising with the right statistics -------------------------------------------------
-
-def _check_training_statistics(scaled):
-    ppm, n_train, _ = _co2()
-    answer = as_array(scaled, ppm.shape, "scaled_right")
-    if np.allclose(answer, (ppm - ppm.mean()) / ppm.std()):
-        raise Incorrect("you used the whole series' mean and standard deviation: they include the validation "
-                        "and test weeks, the future. Use ppm[:n_train] only.")
-    if np.allclose(answer[:n_train], (ppm[:n_train] - ppm[:n_train].mean()) / ppm[:n_train].std()):
-        if not np.allclose(answer, (ppm - ppm[:n_train].mean()) / ppm[:n_train].std()):
-            raise Incorrect("the training weeks are right, but the other weeks must be scaled with the same "
-                            "training statistics, not their own.")
-    expected = (ppm - ppm[:n_train].mean()) / ppm[:n_train].std()
-    if not np.allclose(answer, expected, atol=1e-3):
-        raise Incorrect("scaled_right should be (ppm - mean) / std with mean = ppm[:n_train].mean() and "
-                        "std = ppm[:n_train].std().")
-    return (f"Right: the test weeks reach {expected[-1]:.1f} training standard deviations above the training "
-            f"mean, beyond every training value ({expected[:n_train].max():.1f} at most).")
-
-
-training_statistics = Exercise(
-    "training_statistics", _check_training_statistics,
-    hint="Compute mean and std from ppm[:n_train], then apply them to all of ppm.",
-    solution="""
-mean, std = ppm[:n_train].mean(), ppm[:n_train].std()
-scaled_right = (ppm - mean) / std
-exercises.training_statistics.check(scaled_right)
-""")
-
-
-# --- 4. independent years in the test -----------------------------------------------------------
-
-def _check_independent_origins(answer):
-    _, _, origins = _co2()
-    value = as_number(answer, "independent_origins")
-    expected = -(-len(origins) // HORIZON)  # the first origin, then one every 52 weeks
-    if value == len(origins) // HORIZON:
-        raise Incorrect(f"{value:g} leaves room for one more: origins 0, 52, ..., {52 * (expected - 1)} are "
-                        f"{expected} origins, and the last is still among the {len(origins)}.")
-    if value != expected:
-        raise Incorrect(f"{value:g} is not it: pick the first origin, then one every 52 weeks, as long as you "
-                        f"stay among the {len(origins)} origins.")
-    return (f"Right: {expected}. The {len(origins)} origins' errors carry about as much independent information as "
-            f"{expected} years, which is why the lesson's intervals resample blocks of 52 origins.")
-
-
-independent_origins = Exercise(
-    "independent_origins", _check_independent_origins,
-    hint="Take the first origin, then the ones 52, 104, ... weeks later: how many of these are among the test origins?",
-    solution="""
-independent_origins = int(np.ceil(len(origins) / 52))
-exercises.independent_origins.check(independent_origins)
-""")
-
-EXERCISES = (recursive_forecast, seasonal_naive, training_statistics, independent_origins)
+EXERCISES = (recursive_forecast, direct_least_squares, coverage)

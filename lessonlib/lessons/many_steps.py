@@ -29,10 +29,11 @@ from .forecasting import N_POINTS, T_MAX
 NUMBER, NOTEBOOK = 4, "04_many_steps"
 # --- what lesson 4's notebook sets: its exercises, tests and benchmarks read them here --------------
 WINDOW = 50                          # past values the network sees, whatever the horizon
+H = 35                               # the notebook's longest horizon, in steps
 NOISE, HISTORY = 0.5, 20_000         # section 2: lesson 1's noise and history
-PER_STEP, EPOCHS, BATCH = 10, 4, 256  # sections 3-5: the three strategies' recipe
-SEASON = YEAR = 52                   # section 8: weeks in the CO2 series' season, and the horizon
-TRAIN_SHARE, VALIDATION_SHARE = 0.6, 0.2  # section 8: the CO2 series' chronological split
+PER_STEP, EPOCHS, BATCH = 10, 4, 256  # sections 3-6: the networks' recipe
+UNITS, LEARNING_RATE, DECAY_TO = 32, 0.01, 0.05  # sections 3-5: LSTM(32), CosineDecay(0.01, alpha=0.05)
+DENSE_UNITS = 64                     # section 6: the network without recurrence, two Dense layers of 64
 LAST_VALUE, SINE_FIT = "last value", "sine fit"
 AR_DIRECT, AR_RECURSIVE = "linear autoregression, direct", "linear autoregression, recursive"
 BAYES_FORECAST = "Bayes forecast (optimum)"
