@@ -181,6 +181,8 @@ CLASSIFY_ARMS = [
     Arm("nothing undone", "section 5's final recipe", {}),
     Arm("460 windows, 378 steps", "data undone: section 2's 460 training windows, repeated to fill the same "
         "378 batches of 512", {"history": 0, "steps": 378}),
+    Arm("75 steps", "training length undone: as many gradient steps as section 4's original recipe (5 epochs of "
+        "15 batches), one pass over 38,400 of the windows, drawn at random", {"steps": 75}),
     Arm("batches of 32, 378 steps", "batch undone at the same number of steps: one pass over 12,096 of "
         "the windows, drawn at random", {"batch_size": 32, "steps": 378}),
     Arm("batches of 32, 2 epochs", "batch undone at the same passes: 2 epochs of batches of 32, about "
