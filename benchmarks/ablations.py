@@ -293,7 +293,7 @@ LESSONS = [
     Lesson(C.NUMBER, C.NOTEBOOK, "Lesson 2 · section 5's final recipe, one change undone at a time",
            "points below the optimum (the Bayes classifier's accuracy minus the network's, 10,000 fresh windows)",
            ("LSTM",), CLASSIFY_RECIPE, CLASSIFY_ARMS, classification_test, classification_arm,
-           classification_score, [("LSTM", "nothing undone", "... and 210x more data")]),
+           classification_score, [("LSTM", "nothing undone", "one LSTM, 210x more data")]),
     Lesson(R.NUMBER, R.NOTEBOOK, "Lesson 3 · section 5's final LSTM, its data, its steps and its scaling undone",
            "x bound (MSE ratio: the MSE over the Cramér-Rao bound squared, 10,000 fresh sequences)", ("LSTM",),
            REGRESS_RECIPE, REGRESS_ARMS, regression_test, regression_arm, regression_score,
