@@ -109,7 +109,8 @@ class Measure:
     log_axis : bool
         Whether a curve of it reads best on a log scale (errors span decades; an accuracy does not).
     relative_name : str
-        What ``relative`` measures: "ratio" (a multiple of the optimum's error) or "points" below it.
+        What ``relative`` measures: "ratio" (a multiple of the optimum's mean squared error) or "points"
+        below it. Every ratio in the collection is a ratio of MSEs, also for the RMSE (``header`` says so).
     takes_bound : bool
         Whether the optimum may be a number (a bound in the measure's units) instead of a method.
     chance : float or None
@@ -121,8 +122,10 @@ class Measure:
     (2.0, 3.5355339059327378)
     >>> ACCURACY.score([0.2, 0.9, 0.7], [0, 1, 0]), ACCURACY.format(0.75), MSE.format(0.0)
     (0.6666666666666666, '75.0%', '0 (exact)')
-    >>> MSE.relative(0.02, 0.01), ACCURACY.relative(0.85, 0.9)
-    (2.0, 5.000000000000004)
+    >>> MSE.relative(0.02, 0.01), RMSE.relative(0.3, 0.1), ACCURACY.relative(0.85, 0.9)
+    (2.0, 8.999999999999998, 5.000000000000004)
+    >>> MSE.header("optimum"), RMSE.header("bound"), ACCURACY.header("optimum")
+    ('x optimum (MSE ratio)', 'x bound (MSE ratio)', 'points below optimum')
     """
 
     name, head, higher_is_better, shown, log_axis = "mse", "linear", False, 1, True
@@ -157,8 +160,18 @@ class Measure:
         return not self.higher_is_better and value < EXACT
 
     def relative(self, value, optimum):
-        """How ``value`` compares with the ``optimum``'s value: their ratio (points below it, for an accuracy)."""
+        """How ``value`` compares with the ``optimum``'s value: the ratio of their MSEs (points below it, for
+        an accuracy)."""
         return value / optimum
+
+    def header(self, reference="optimum"):
+        """The column header (and axis label) of ``relative`` against ``reference``: it names the scale, so
+        that "x optimum" in one lesson and "x bound" in another read as the same kind of ratio."""
+        if not isinstance(reference, str) or not reference.strip():
+            raise TypeError(f"reference must be a non-empty string naming the yardstick, got {reference!r}")
+        if self.relative_name == "ratio":
+            return f"x {reference} (MSE ratio)"
+        return f"{self.relative_name} below {reference}"
 
     def intervals(self, items, reference):
         """``(value, relative)`` as 95 % ``Interval``s from the items' costs and the reference's (paired)."""
@@ -170,18 +183,23 @@ class Measure:
 
 
 class _RootMeanSquaredError(Measure):
-    """The root of the MSE, in the targets' units; the optimum may be a bound (the Cramér-Rao bound)."""
+    """The root of the MSE, in the targets' units (what a student reads, e.g. in radians per time unit);
+    the optimum may be a bound (the Cramér-Rao bound). Its ``relative`` is still a ratio of MSEs, the
+    square of the RMSEs' ratio, so that "x bound" reads on the same scale as another lesson's "x optimum"."""
 
     name, takes_bound = "rmse", True
 
     def aggregate(self, per_item):
         return float(np.sqrt(np.mean(per_item)))
 
+    def relative(self, value, optimum):
+        return (value / optimum) ** 2
+
     def intervals(self, items, reference):
-        value = _mapped(mean_interval(items), _root)
-        if np.ndim(reference) == 0:  # a bound, a number in the measure's units
-            return value, _mapped(value, lambda v: v / reference)
-        return value, _mapped(ratio_interval(items, reference), _root)
+        mean = mean_interval(items)
+        if np.ndim(reference) == 0:  # a bound, a number in the measure's units: the MSE over its square
+            return _mapped(mean, _root), _mapped(mean, lambda v: v / reference**2)
+        return _mapped(mean, _root), ratio_interval(items, reference)
 
 
 class _Accuracy(Measure):

@@ -95,8 +95,8 @@ def score_fresh(predictions, truth, *, measure, reference):
     measure : {'mse', 'accuracy', 'rmse'} or metrics.Measure
         'mse': ``value`` is the mean squared error, ``relative`` the ratio of MSEs to the reference's.
         'accuracy': ``value`` is the accuracy in percent, ``relative`` the reference's accuracy minus
-        this one's, in points. 'rmse': ``value`` is the root of the MSE, ``relative`` the ratio of
-        RMSEs to the reference's, or to ``reference`` itself if it is a number.
+        this one's, in points. 'rmse': ``value`` is the root of the MSE, ``relative`` still the ratio of
+        MSEs to the reference's, or to the square of ``reference`` itself if it is a number (one scale).
     reference : str or float
         The key of the method every ``relative`` is measured against (it must make some error, or no
         ratio to it exists); for 'rmse' also a positive number, a bound in the measure's units (e.g.
@@ -112,7 +112,7 @@ def score_fresh(predictions, truth, *, measure, reference):
     >>> truth = np.linspace(1, 5, 400)
     >>> noisy = truth + np.random.default_rng(0).normal(0, 0.04, 400)
     >>> print(score_fresh({"net": noisy}, truth, measure="rmse", reference=0.02)["net"].relative)
-    2.0 (95% CI 1.8–2.1)
+    4.0 (95% CI 3.4–4.6)
     """
     measure = _measure(measure)
     if measure.takes_bound and not isinstance(reference, str):

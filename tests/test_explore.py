@@ -86,8 +86,9 @@ def test_a_run_scores_the_network_and_the_yardsticks_against_the_optimum_on_fres
     if task.measure.name == "accuracy":  # points below the optimum
         assert run.network.relative == pytest.approx(100 * (optimum.value - net), abs=200 / N_TEST)
         assert optimum.relative == 0.0
-    else:  # a multiple of the optimum's error
-        assert run.network.relative == pytest.approx(net / optimum.value, rel=1e-4)
+    else:  # a multiple of the optimum's mean squared error (an RMSE's ratio squared: one scale)
+        power = 2 if task.measure.name == "rmse" else 1
+        assert run.network.relative == pytest.approx((net / optimum.value) ** power, rel=1e-4)
         assert optimum.relative == 1.0
     low, high = run.network.interval.low, run.network.interval.high
     assert low < run.network.relative < high

@@ -38,7 +38,7 @@ def test_the_network_learns_the_frequency_scaled_onto_minus_one_to_one():
     assert regression.TASK.forecast(lambda x: x, np.array([-1.0, 1.0]), None) == pytest.approx([1.0, 5.0])
 
 
-def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequences(tiny_tasks, network_outputs):
+def test_regression_ratio_is_the_mse_over_the_cramer_rao_bound_squared_on_fresh_sequences(tiny_tasks, network_outputs):
     run = run_regression(0.3, 20, "GRU")
     assert list(run.scores) == ["GRU network", ESTIMATOR, BOUND]
     assert sequence_duration(20) == pytest.approx(DESIGN_20["duration"])
@@ -49,10 +49,11 @@ def test_regression_ratio_is_the_rmse_over_the_cramer_rao_bound_on_fresh_sequenc
     assert run.scores[BOUND].value == bound and run.scores[BOUND].relative == 1.0
     assert run.scores[BOUND].interval is None
     assert run.network.value == pytest.approx(net, rel=1e-4)
-    assert run.network.relative == pytest.approx(net / bound, rel=1e-4)
+    assert run.network.relative == pytest.approx((net / bound) ** 2, rel=1e-4)  # a ratio of MSEs
     assert run.scores[ESTIMATOR].value == pytest.approx(classical, rel=1e-9)
-    assert run.scores[ESTIMATOR].relative == pytest.approx(classical / bound, rel=1e-9)
+    assert run.scores[ESTIMATOR].relative == pytest.approx((classical / bound) ** 2, rel=1e-9)
     assert run.network.interval.low < run.network.relative < run.network.interval.high
+    assert regression.PANEL.relative == "x bound (MSE ratio)"  # the table's header names the scale
     assert run.references[BOUND] == bound
     assert run.view.target.shape == (N_VIEW,) and np.all((run.view.target >= 1) & (run.view.target <= 5))
     assert np.array_equal(run.view.target, test.frequencies[:N_VIEW])

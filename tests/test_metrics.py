@@ -89,12 +89,26 @@ def test_each_measure_scores_as_its_plain_metric():
 
 
 def test_a_measure_compares_with_the_optimum_as_a_ratio_or_in_points():
-    assert MSE.relative(0.03, 0.01) == pytest.approx(3.0) and RMSE.relative(0.3, 0.1) == pytest.approx(3.0)
+    assert MSE.relative(0.03, 0.01) == pytest.approx(3.0)
+    assert RMSE.relative(0.3, 0.1) == pytest.approx(9.0)  # one scale: a ratio of MSEs, not of RMSEs
     assert ACCURACY.relative(0.85, 0.90) == pytest.approx(5.0)  # points below the optimum
     costs, reference = np.array([0.1, 0.4, 0.2, 0.3]), np.array([0.05, 0.1, 0.1, 0.15])
     assert MSE.intervals(costs, reference) == (mean_interval(costs), ratio_interval(costs, reference))
-    value, relative = RMSE.intervals(costs, 0.2)  # to a bound, a number
-    assert value.estimate == pytest.approx(np.sqrt(0.25)) and relative.estimate == pytest.approx(np.sqrt(0.25) / 0.2)
+    value, relative = RMSE.intervals(costs, reference)  # to a method: the same MSE ratio as MSE's
+    assert value.estimate == pytest.approx(np.sqrt(0.25)) and relative == ratio_interval(costs, reference)
+    value, relative = RMSE.intervals(costs, 0.2)  # to a bound, a number: the MSE over the bound squared
+    assert value.estimate == pytest.approx(np.sqrt(0.25)) and relative.estimate == pytest.approx(0.25 / 0.04)
+    assert relative.low == pytest.approx(mean_interval(costs).low / 0.04)
+    assert relative.estimate == pytest.approx(RMSE.relative(value.estimate, 0.2))
+
+
+def test_a_ratio_header_names_its_scale():
+    assert MSE.header() == "x optimum (MSE ratio)" and RMSE.header("bound") == "x bound (MSE ratio)"
+    assert ACCURACY.header("optimum") == "points below optimum"
+    with pytest.raises(TypeError, match="non-empty string"):
+        RMSE.header("")
+    with pytest.raises(TypeError, match="non-empty string"):
+        MSE.header(0.02)
     right, wrong = np.array([1.0, 1.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 1.0])
     value, relative = ACCURACY.intervals(wrong, right)
     assert value.estimate == 50 and relative == difference_interval(right, wrong)  # percent, and points

@@ -75,18 +75,18 @@ def test_fresh_rmse_is_the_root_of_the_mse_relative_to_a_method_or_a_bound(forec
     to_method = score_fresh(predictions, truth, measure="rmse", reference="best")["worse"]
     to_bound = score_fresh(predictions, truth, measure="rmse", reference=0.15)["worse"]
     np.testing.assert_allclose(to_method.value[:3], np.sqrt(mse.value[:3]), rtol=1e-15)
-    np.testing.assert_allclose(to_method.relative[:3], np.sqrt(mse.relative[:3]), rtol=1e-15)
+    assert to_method.relative == mse.relative  # one scale: a ratio of MSEs
     assert to_bound.value == to_method.value
-    np.testing.assert_allclose(to_bound.relative[:3], np.array(to_bound.value[:3]) / 0.15, rtol=1e-15)
-    assert str(to_bound.relative) == "1.97 (95% CI 1.94–2.01)"
+    np.testing.assert_allclose(to_bound.relative[:3], np.array(mse.value[:3]) / 0.15**2, rtol=1e-15)
+    assert str(to_bound.relative) == "3.9 (95% CI 3.8–4.0)"
 
 
 def test_fresh_rmse_divides_by_the_bound_exactly():
     truth = np.linspace(1, 5, 2000)
     estimate = truth + np.where(np.arange(2000) % 2, 0.05, -0.05)
     score = score_fresh({"net": estimate}, truth, measure="rmse", reference=0.025)["net"]
-    assert score.value.estimate == pytest.approx(0.05) and score.relative.estimate == pytest.approx(2.0)
-    assert interval_table({"net": score}, ["method", "RMSE", "x bound"]).rows == [
+    assert score.value.estimate == pytest.approx(0.05) and score.relative.estimate == pytest.approx(4.0)
+    assert interval_table({"net": score}, ["method", "RMSE", "x bound (MSE ratio)"]).rows == [
         ["net", str(score.value), str(score.relative)]]
 
 

@@ -10,7 +10,7 @@ from ..signals import random_frequency_sequences
 from ._core import Exercise, Incorrect, as_array, as_number, call_student_function
 
 TOLERANCE = 0.02     # relative error accepted in a predicted bound
-GOOD_ENOUGH = 2.0    # a student's estimator passes within this multiple of the bound
+GOOD_ENOUGH = 4.0    # a student's estimator passes within this multiple of the bound (MSE ratio: an RMSE within 2x)
 
 
 def _check_scaled_bound(value, expected, wrong_guesses, what):
@@ -95,8 +95,8 @@ def _check_periodogram(function):
     bound = cramer_rao_bound()
     error = rmse(estimates, data.frequencies)
     if error <= GOOD_ENOUGH * bound:
-        return (f"on 300 fresh sequences your estimator's RMSE is {error:.4f}, {error / bound:.2f}x the Cramér-Rao "
-                "bound: better than the lesson's best network, with no training at all.")
+        return (f"on 300 fresh sequences your estimator's RMSE is {error:.4f}, {(error / bound) ** 2:.2f}x the "
+                "Cramér-Rao bound (MSE ratio), with no training at all.")
     ratio = float(np.median(estimates / data.frequencies))
     if abs(ratio / (2 * np.pi) - 1) < 0.05:
         raise Incorrect("your estimates are 2 pi times too large: the frequencies here are angular (radians per time "
@@ -109,10 +109,11 @@ def _check_periodogram(function):
         raise Incorrect(f"every estimate is {estimates[0]:g}: the function must look at each "
                         f"row of signals and return that row's own frequency.")
     if distinct <= 20:
-        raise Incorrect(f"your RMSE is {error:.3f} ({error / bound:.1f}x the bound), and your estimates take only "
+        raise Incorrect(f"your RMSE is {error:.3f} ({(error / bound) ** 2:.1f}x the bound, MSE ratio), and your "
+                        f"estimates take only "
                         f"{distinct} distinct values: the grid of candidate frequencies is too coarse. Scan a fine "
                         "grid (e.g. 4,001 values from 1 to 5) or zero-pad the FFT.")
-    raise Incorrect(f"your RMSE is {error:.3f}, {error / bound:.1f}x the bound; aim for at most "
+    raise Incorrect(f"your RMSE is {error:.3f}, {(error / bound) ** 2:.1f}x the bound (MSE ratio); aim for at most "
                     f"{GOOD_ENOUGH:g}x. For each candidate frequency f, the periodogram is "
                     f"|sum_k x_k exp(-i f t_k)|^2; take the f where it peaks.")
 
