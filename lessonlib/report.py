@@ -67,7 +67,7 @@ def score_forecasts(predictions, y_noisy, y_clean, *, reference, seconds=None):
 
 def forecast_table(scores):
     """A ScoreTable of ``score_forecasts``'s result, best first by error against the clean signal."""
-    header = ["method", "MSE vs noisy", "MSE vs clean", "x optimum", "train s"]
+    header = ["method", "MSE vs noisy", "MSE vs clean", MSE.header("optimum"), "train s"]
     ordered = sorted(scores.items(), key=lambda item: item[1].mse_clean)
     rows = [[name, f"{s.mse_noisy:.3f}", f"{s.mse_clean:.4f}", f"{s.ratio:.1f}",
              "-" if s.seconds is None else f"{s.seconds:.1f}"] for name, s in ordered]

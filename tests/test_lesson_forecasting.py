@@ -71,10 +71,10 @@ def test_noise_zero_shows_errors_as_values_and_no_ratio_to_an_exact_optimum(tiny
     assert all(score.relative is None and score.interval is None for score in run.scores.values())
     assert run.network.value > 0
     table = run_table(run, forecasting.PANEL)
-    assert table.header == ["method", "MSE vs clean", "x optimum", "train s"]
+    assert table.header == ["method", "MSE vs clean", "x optimum (MSE ratio)", "train s"]
     assert table.rows[-1] == [BAYES_FORECAST, "0 (exact)", "-", "-"]
     assert table.rows[0][1] == f"{run.network.value:.3g}" and table.rows[0][2] == "-"
-    assert run_summary(run, forecasting.PANEL)["x optimum"] == "-"
+    assert run_summary(run, forecasting.PANEL)["x optimum (MSE ratio)"] == "-"
     assert np.array_equal(run.view.optimum, run.view.clean)
 
 

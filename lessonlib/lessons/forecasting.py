@@ -129,5 +129,5 @@ TASK = Task(
                   epochs_per_pass=8, per_step=10),
     overrides={"cell": {"SimpleRNN": {"clipnorm": 1.0, "n_train": 32_000, "per_step": 5}}},
     prepare=_prepare)
-PANEL = Panel(row_label="method", metric="MSE vs clean", relative="x optimum", items="windows", preview=_preview,
-              plot=_plot)
+PANEL = Panel(row_label="method", metric="MSE vs clean", relative=MSE.header("optimum"), items="windows",
+              preview=_preview, plot=_plot)

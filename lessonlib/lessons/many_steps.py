@@ -179,5 +179,5 @@ TASK = Task(
                   epochs_per_pass=4),
     overrides={"strategy": STRATEGIES, "cell": {"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}}},
     prepare=_prepare, forecast=_forecast)
-PANEL = Panel(row_label="method", metric="MSE vs clean", relative="x optimum", items="windows", preview=_preview,
-              plot=_plot)
+PANEL = Panel(row_label="method", metric="MSE vs clean", relative=MSE.header("optimum"), items="windows",
+              preview=_preview, plot=_plot)
