@@ -96,7 +96,8 @@ def _check_coverage_of(function):
     upper[:, 0] = truth[:, 0]  # values on an end count as inside
     expected = float(((truth >= lower) & (truth <= upper)).mean())
     call = "coverage_of(lower, upper, truth)"
-    value = as_number(call_student_function(function, call, lower, upper, truth), f"{call}'s result")
+    value = as_number(call_student_function(function, call, lower, upper, truth, returns="a share between 0 and 1"),
+                      f"{call}'s result")
     strict = float(((truth > lower) & (truth < upper)).mean())
     if np.isclose(value, 100 * expected):
         raise Incorrect(f"{value:g} is a percentage: return the share, between 0 and 1.")

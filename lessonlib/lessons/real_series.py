@@ -209,7 +209,8 @@ TASK = Task(
     measure=MSE_BY_YEARS, optimum=SEASONAL_NAIVE,
     recipe=Recipe(units=32, learning_rate=0.01, batch_size=128, n_train=1024, passes=60, patience=6,
                   schedule=None, per_step=WEEKS_PER_STEP),
-    overrides={"horizon": HORIZONS, "calendar": CALENDAR, "cell": {"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}}},
+    overrides={"horizon": HORIZONS, "calendar": CALENDAR,
+               "cell": {"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}}},
     prepare=_prepare, forecast=_forecast)
 PANEL = Panel(row_label="method", metric="MSE (ppm²), test origins", relative=f"x {SEASONAL_NAIVE} (MSE ratio)",
               items="origins", preview=_preview, plot=_plot, labels={"history": "history (weeks)",
