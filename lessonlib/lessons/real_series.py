@@ -213,4 +213,5 @@ TASK = Task(
                "cell": {"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}}},
     prepare=_prepare, forecast=_forecast)
 PANEL = Panel(row_label="method", metric="MSE (ppm²), test origins", relative=f"x {SEASONAL_NAIVE} (MSE ratio)",
-              items="origins", preview=_preview, plot=_plot, labels={"horizon": "h"})  # short: the run's title must fit one line
+              items="origins", preview=_preview, plot=_plot,
+              labels={"horizon": "h"})  # short: a run's title must fit one line
