@@ -214,4 +214,4 @@ TASK = Task(
     prepare=_prepare, forecast=_forecast)
 PANEL = Panel(row_label="method", metric="MSE (ppm²), test origins", relative=f"x {SEASONAL_NAIVE} (MSE ratio)",
               items="origins", preview=_preview, plot=_plot,
-              labels={"horizon": "h"})  # short: a run's title must fit one line
+              labels={"history": "weeks", "horizon": "h"})  # short: a run's title must fit one line
