@@ -27,6 +27,7 @@ from .classical import (
     forecast_seasonal_naive,
     forecast_sine_fit,
     matched_filter_classify,
+    season_slip,
 )
 from .diagrams import show_diagram
 from .gradients import input_gradients
@@ -52,6 +53,8 @@ from .signals import (
     LabelledWindows,
     SineSeries,
     SineWindows,
+    calendar_features,
+    fill_forward,
     load_co2,
     noisy_sine,
     random_frequency_sequences,
@@ -87,6 +90,7 @@ __all__ = [
     "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
     "CO2Series", "block_bootstrap_interval", "forecast_holt_winters", "forecast_recursive",
     "forecast_seasonal_naive", "load_co2", "sine_windows_ahead", "predictive_interval_bayes",
+    "calendar_features", "fill_forward", "season_slip",
 ]
 
 __all__ += list(_lesson_exports())

@@ -437,6 +437,49 @@ def forecast_holt_winters(series, origins, *, params, season, horizon):
     return levels[last] + h * trends[last] + seasonal[last + h % season]  # seasonal[j]: the season's value for time j
 
 
+def season_slip(series, season_values, years, *, every, max_shift=10):
+    """How far a frozen seasonal pattern has slipped against the series, stretch by stretch.
+
+    ``season_values`` (one season, e.g. Holt-Winters' fitted ``initial_seasons`` with a seasonal weight of
+    0) gives value ``t`` of the series the season's value ``t % len(season_values)``. For each stretch of
+    ``every`` values it returns the shift ``s`` (within ``max_shift`` steps) for which the season's value
+    ``(t - s) % season`` best matches the series minus its centred one-season moving average (least
+    squares): positive, the frozen season's features come ``s`` steps before the series' own. A
+    diagnosis of a fit, not a forecast: the centred average reads values on both sides.
+
+    Returns
+    -------
+    list of str
+        One ``"<year>: <shift>"`` per stretch, the year from ``years`` at its start (e.g. ``"1960: -2"``).
+
+    Examples
+    --------
+    A season of 4 values, and a series whose own season comes one step later from its 24th value on (the
+    frozen season is then one step early):
+
+    >>> season = np.array([1.0, 0.0, -1.0, 0.0])
+    >>> series = np.concatenate([np.tile(season, 6), np.tile(np.roll(season, 1), 6)])
+    >>> season_slip(series, season, np.arange(48.0), every=12, max_shift=2)
+    ['2: 0', '14: 0', '26: +1']
+    """
+    series = check_series("series", series)
+    season_values = check_series("season_values", season_values)
+    years = check_series("years", years)
+    check_same_length("series", series, "years", years)
+    period = len(season_values)
+    every = check_int("every", every, low=period, high=len(series) - period)
+    max_shift = check_int("max_shift", max_shift, low=0, high=period - 1)
+    level = np.convolve(series, np.ones(period) / period, mode="same")
+    detrended = series - level
+    shifts = np.arange(-max_shift, max_shift + 1)
+    slips = []
+    for start in range(period // 2, len(series) - period // 2 - every + 1, every):  # the centred average is whole
+        t = np.arange(start, start + every)
+        misfit = [np.mean((detrended[t] - season_values[(t - shift) % period]) ** 2) for shift in shifts]
+        slips.append(f"{years[start]:.0f}: {int(shifts[np.argmin(misfit)]):+d}".replace("+0", "0"))
+    return slips
+
+
 def _holt_winters_states(series, alpha, beta, gamma, level, trend, seasons):
     """Level and trend after each value, and the season values (the first ``season`` are the initial ones)."""
     n, season = len(series), len(seasons)

@@ -202,6 +202,51 @@ def load_co2():
     return CO2Series(weeks, ppm)
 
 
+def fill_forward(values):
+    """``values`` with each NaN replaced by the last value before it: a gap filled with what was known
+    then, never with a later measurement (interpolating would read the week after the gap).
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not 1-D or starts with a NaN (nothing is known before it to carry forward).
+
+    Examples
+    --------
+    >>> fill_forward([1.0, np.nan, np.nan, 4.0, np.nan])
+    array([1., 1., 1., 4., 4.])
+    """
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1 or len(array) == 0:
+        raise ValueError(f"`values` must be a non-empty 1-D array. Received: shape {array.shape}.")
+    missing = np.isnan(array)
+    if missing[0]:
+        raise ValueError("`values` must start with a measured value: a leading NaN has nothing before it to "
+                         "carry forward. Received: values[0]=nan.")
+    last_known = np.maximum.accumulate(np.where(missing, 0, np.arange(len(array))))
+    return array[last_known]
+
+
+def calendar_features(weeks):
+    """The time of year of each date as a point on a circle, ``(n, 2)``: the sine and cosine of
+    ``2 pi * day of the year / 365.25``, so that 31 December and 1 January are neighbours.
+
+    Examples
+    --------
+    >>> calendar_features(np.array(["2001-01-01", "2001-07-02"], dtype="datetime64[D]")).round(2)
+    array([[ 0.  ,  1.  ],
+           [ 0.01, -1.  ]])
+    """
+    weeks = np.asarray(weeks)
+    if not np.issubdtype(weeks.dtype, np.datetime64) or weeks.ndim != 1:
+        raise TypeError(f"`weeks` must be a 1-D array of datetime64 dates (load_co2().weeks). Received: "
+                        f"{weeks.dtype} with shape {weeks.shape}.")
+    days = weeks.astype("datetime64[D]")
+    day_of_year = (days - days.astype("datetime64[Y]")).astype(float)
+    angle = 2 * np.pi * day_of_year / 365.25
+    return np.column_stack([np.sin(angle), np.cos(angle)])
+
+
 class TwoSines(NamedTuple):
     """The shared time axis and, for each class, the clean and the noisy series."""
 

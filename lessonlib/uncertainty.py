@@ -19,7 +19,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_correct, check_errors, check_int, check_level, check_same_length, check_series
+from ._validation import (
+    check_bool,
+    check_correct,
+    check_errors,
+    check_int,
+    check_level,
+    check_same_length,
+    check_series,
+)
 
 
 class Interval(NamedTuple):
@@ -48,6 +56,20 @@ class Interval(NamedTuple):
         if half_width > 0:
             return int(np.clip(-np.floor(np.log10(half_width)), 0, 12))
         return 3 - int(np.floor(np.log10(abs(value)))) if value else 0
+
+    def precise(self, significant=3):
+        """The interval as text with ``significant`` digits on every number: a ratio of two rounded
+        estimates can then be read off the table.
+
+        Examples
+        --------
+        >>> Interval(0.9241, 0.637, 1.314).precise()
+        '0.924 (95% CI 0.637–1.31)'
+        """
+        def digits(value):
+            return f"{value:.{significant}g}"
+
+        return f"{digits(self.estimate)} ({self.level:.0%} CI {digits(self.low)}–{digits(self.high)})"
 
     @property
     def shown(self):
@@ -126,7 +148,8 @@ def difference_interval(correct_a, correct_b, *, level=0.95):
     return mean_interval(100 * (correct_a - correct_b), level=level)
 
 
-def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000, level=0.95, seed=0):
+def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000, level=0.95, seed=0,
+                             circular=False):
     """The mean of per-origin errors (or its ratio to a reference's) with a moving-block bootstrap interval.
 
     The errors of forecasts from consecutive origins of one series are dependent: origins less than
@@ -138,7 +161,10 @@ def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000,
 
     ``errors`` holds one error per origin, in time order (e.g. each origin's MSE over its horizon);
     ``reference``, another method's at the same origins, makes it the interval of
-    ``mean(errors) / mean(reference)``; ``seed`` seeds the resampling.
+    ``mean(errors) / mean(reference)``; ``seed`` seeds the resampling. ``circular`` wraps the blocks
+    around the end (a block starting near the last origin continues at the first), so that every
+    origin is drawn equally often; without it the first and last origins are drawn about
+    ``1 / block`` as often as the middle ones.
 
     Examples
     --------
@@ -151,6 +177,8 @@ def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000,
     1.49 (95% CI 1.44–1.54) | 1.5 (95% CI 1.4–1.6)
     >>> print(block_bootstrap_interval(errors / 2, block=20, reference=errors))
     0.5 (95% CI 0.5–0.5)
+    >>> print(block_bootstrap_interval(errors, block=20, circular=True))
+    1.5 (95% CI 1.4–1.6)
     """
     errors = check_errors("errors", errors)
     block = check_int("block", block, low=1, high=len(errors))
@@ -160,9 +188,11 @@ def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000,
     n_resamples = check_int("n_resamples", n_resamples, low=100)
     level = check_level(level)
     seed = check_int("seed", seed, low=0)
+    circular = check_bool("circular", circular)
     n = len(errors)
-    starts = np.random.default_rng(seed).integers(0, n - block + 1, (n_resamples, -(-n // block)))
-    rows = (starts[:, :, None] + np.arange(block)).reshape(n_resamples, -1)[:, :n]
+    last_start = n if circular else n - block + 1
+    starts = np.random.default_rng(seed).integers(0, last_start, (n_resamples, -(-n // block)))
+    rows = (starts[:, :, None] + np.arange(block)).reshape(n_resamples, -1)[:, :n] % n
     statistic = errors[rows].mean(axis=1)
     estimate = errors.mean()
     if reference is not None:

@@ -47,7 +47,7 @@ def side_by_side(*pngs):
 
 def picture(lesson):
     panel = getattr(lessonlib, f"{lesson.name}_explorer")()
-    settings = panel.settings()
+    settings = {name: value for name, value in panel.settings()._asdict().items() if name != "seed"}  # a NamedTuple
     if not panel.start():
         raise RuntimeError(f"lesson {lesson.number}: the explorer did not start a run")
     if not panel.wait(TIMEOUT):

@@ -16,7 +16,8 @@ Examples
 --------
 >>> [(lesson.number, lesson.notebook, lesson.task.name) for lesson in LESSONS]  # doctest: +NORMALIZE_WHITESPACE
 [(1, '01_forecasting', 'forecast'), (2, '02_classification', 'classification'),
- (3, '03_regression', 'regression'), (4, '04_many_steps', 'many_steps')]
+ (3, '03_regression', 'regression'), (4, '04_many_steps', 'many_steps'),
+ (5, '05_real_series', 'real_series')]
 >>> by_name("forecast").exercises, by_name("forecast").module
 ('lessonlib.exercises.lesson1', 'lessonlib.lessons.forecasting')
 """

@@ -1,0 +1,176 @@
+"""Lesson 5 (the real CO2 series): its data preparation, concern functions, explorer wiring and
+exercises against independent computations.
+
+Explorer runs use the tiny recipe of conftest.py's ``tiny_tasks``; the windows, the targets and the
+rivals are rebuilt here by hand from the measured series, week by week.
+"""
+
+import numpy as np
+import pytest
+
+import lessonlib
+from lessonlib.classical import season_slip
+from lessonlib.exercises import lesson5
+from lessonlib.lessons import real_series
+from lessonlib.signals import calendar_features, fill_forward
+from lessonlib.uncertainty import Interval, block_bootstrap_interval
+
+# --- the data, without the future ---------------------------------------------------------------
+
+def test_fill_forward_carries_the_last_measurement_and_never_reads_a_later_one():
+    values = np.array([3.0, np.nan, np.nan, 7.0, np.nan])
+    np.testing.assert_array_equal(fill_forward(values), [3.0, 3.0, 3.0, 7.0, 7.0])
+    later_changed = values.copy()
+    later_changed[3] = 100.0  # the measurement after the gap: the filled weeks must not move
+    np.testing.assert_array_equal(fill_forward(later_changed)[:3], [3.0, 3.0, 3.0])
+
+
+@pytest.mark.parametrize("values, message", [([np.nan, 1.0], "start with a measured value"),
+                                             ([[1.0, 2.0]], "1-D")])
+def test_fill_forward_rejects_what_it_cannot_fill(values, message):
+    with pytest.raises(ValueError, match=message):
+        fill_forward(values)
+
+
+def test_the_lessons_series_is_filled_forward_and_split_in_time():
+    ppm, weeks, n_train, test_start = real_series.co2_split()
+    raw = lessonlib.load_co2().ppm
+    gaps = np.flatnonzero(np.isnan(raw))
+    assert len(gaps) == 59 and not np.isnan(ppm).any()
+    for week in gaps:  # by hand: the last measured week before the gap
+        before = week - 1
+        while np.isnan(raw[before]):
+            before -= 1
+        assert ppm[week] == raw[before]
+    assert (n_train, test_start) == (int(0.6 * 2284), int(0.6 * 2284) + int(0.2 * 2284))
+    assert not np.isnan(raw[test_start:]).any()  # the test weeks were all measured
+
+
+def test_calendar_features_put_the_time_of_year_on_the_unit_circle():
+    weeks = np.array(["2000-01-01", "2000-04-01", "2000-12-31"], dtype="datetime64[D]")
+    features = calendar_features(weeks)
+    assert features.shape == (3, 2)
+    np.testing.assert_allclose(np.hypot(*features.T), 1.0)
+    np.testing.assert_allclose(features[0], [0.0, 1.0], atol=1e-12)  # 1 January
+    angle = 2 * np.pi * 91 / 365.25  # 1 April 2000 is day 91 of a leap year
+    np.testing.assert_allclose(features[1], [np.sin(angle), np.cos(angle)])
+    assert np.linalg.norm(features[2] - features[0]) < 0.05  # 31 December is 1 January's neighbour
+    with pytest.raises(TypeError, match="datetime64"):
+        calendar_features(np.arange(3.0))
+
+
+# --- intervals -------------------------------------------------------------------------------------
+
+def test_the_circular_block_bootstrap_draws_the_first_origin_as_often_as_a_middle_one():
+    def upper_end(where, circular):
+        spike = np.full(100, 1.0)
+        spike[where] = 100.0
+        return block_bootstrap_interval(spike, block=20, circular=circular).high
+
+    assert upper_end(0, circular=True) == pytest.approx(upper_end(50, circular=True), rel=0.1)
+    assert upper_end(0, circular=False) < 0.9 * upper_end(50, circular=False)  # moving blocks: the ends are rarer
+
+
+def test_a_circular_bootstrap_of_a_ratio_is_paired():
+    errors = 1 + np.sin(np.arange(300) / 7) ** 2
+    interval = block_bootstrap_interval(errors / 3, block=52, reference=errors, circular=True)
+    assert interval.estimate == pytest.approx(1 / 3) and interval.high - interval.low < 1e-12
+
+
+def test_precise_shows_enough_digits_for_the_ratios():
+    assert Interval(0.92406, 0.637, 1.3141).precise() == "0.924 (95% CI 0.637–1.31)"
+    assert Interval(11.02, 7.1, 18.4).precise(2) == "11 (95% CI 7.1–18)"
+
+
+# --- Holt-Winters' season against the calendar ------------------------------------------------------
+
+def test_season_slip_finds_a_season_that_drifts_a_step_every_stretch():
+    period, every = 10, 60
+    season = np.sin(2 * np.pi * np.arange(period) / period)
+    t = np.arange(6 * every)
+    series = 0.01 * t + season[(t - t // every) % period]  # one step later in each stretch, on a trend
+    slips = season_slip(series, season, t.astype(float), every=every, max_shift=4)
+    shifts = [int(text.split(": ")[1]) for text in slips]
+    assert np.all(np.diff(shifts) == 1), slips
+    with pytest.raises(ValueError, match="max_shift"):
+        season_slip(series, season, t.astype(float), every=every, max_shift=period)
+
+
+# --- the explorer's wiring ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("calendar", ["off", "on"])
+def test_prepare_frames_the_windows_as_the_lesson_does(calendar):
+    settings = real_series.Settings(history=52, horizon=13, calendar=calendar)
+    data = real_series.TASK.prepare(settings, real_series.TASK.recipe_for(calendar=calendar))
+    ppm, weeks, n_train, test_start = real_series.co2_split()
+    origins = np.arange(test_start, len(ppm) - 13 + 1)
+    channels = 3 if calendar == "on" else 1
+    assert data.x_test.shape == (len(origins), 52 * channels, 1) and len(data.truth) == len(origins)
+    np.testing.assert_allclose(data.truth, ppm[origins + 12] - ppm[origins - 1])  # the measured change
+    scale = np.std([ppm[o + 12] - ppm[o - 1] for o in range(52, n_train - 13 + 1)])  # training windows only
+    first = data.x_test[0, ::channels, 0] * scale + ppm[origins[0] - 1]
+    np.testing.assert_allclose(first, ppm[origins[0] - 52:origins[0]])
+    assert data.x_train.shape[0] == n_train - 13 - 52 + 1
+    assert data.x_val.shape[0] == test_start - 13 - n_train + 1
+    naive = [ppm[o + 12 - 52] + np.mean(ppm[52:o] - ppm[:o - 52]) - ppm[o - 1] for o in origins[:5]]
+    np.testing.assert_allclose(data.yardsticks[real_series.SEASONAL_NAIVE][:5], naive)
+    # the linear model: least squares on the same training inputs, here with numpy alone
+    design = np.column_stack([data.x_train[:, :, 0], np.ones(len(data.x_train))])
+    coef = np.linalg.lstsq(design, data.y_train, rcond=None)[0]
+    np.testing.assert_allclose(data.yardsticks[real_series.LINEAR],
+                               (data.x_test[:, :, 0] @ coef[:-1] + coef[-1]) * scale, rtol=1e-6, atol=1e-9)
+
+
+def test_a_run_scores_the_network_on_every_test_origin(tiny_tasks, network_outputs):
+    run = lessonlib.run_real_series(history=26, horizon=52, cell="GRU", seed=1)
+    assert list(run.scores) == ["GRU network", real_series.LAST_VALUE, real_series.HOLT_WINTERS, real_series.LINEAR,
+                                real_series.SEASONAL_NAIVE]
+    ppm, _, _, test_start = real_series.co2_split()
+    origins = np.arange(test_start, len(ppm) - 52 + 1)
+    data = real_series.TASK.prepare(run.settings, run.task.recipe_for(cell="GRU"))
+    assert run.per_step == 13 and run.model.input_shape == (None, 2, 13)
+    forecast = network_outputs(run, data.x_test) * np.std(
+        [ppm[o + 51] - ppm[o - 1] for o in range(26, real_series.co2_split()[2] - 52 + 1)])
+    truth = ppm[origins + 51] - ppm[origins - 1]
+    assert run.network.value == pytest.approx(np.mean((forecast - truth) ** 2), rel=1e-4)
+    naive = run.scores[real_series.SEASONAL_NAIVE].value
+    assert run.network.relative == pytest.approx(run.network.value / naive)
+    assert run.scores[real_series.LAST_VALUE].value == pytest.approx(np.mean(truth ** 2))
+
+
+def test_a_history_that_is_not_whole_quarters_is_read_in_whole_quarters():
+    settings = real_series.Settings(history=60, horizon=1)
+    data = real_series.TASK.prepare(settings, real_series.TASK.recipe_for())
+    assert data.x_train.shape[1] == 52
+
+
+# --- exercises: typical wrong answers ------------------------------------------------------------
+
+def _says(feedback, message):
+    """The feedback is a wrong answer's, and says ``message``."""
+    return not feedback.correct and message in feedback.message
+
+
+def test_seasonal_naive_drift_wrong_answers():
+    exercise = lesson5.seasonal_naive_drift
+    assert _says(exercise.check(lambda series, origins: np.stack([series[o - 52:o] for o in origins])),
+                 "without the drift")
+    whole = lambda series, origins: np.stack([series[o - 52:o] + (series[52:] - series[:-52]).mean()  # noqa: E731
+                                              for o in origins])
+    assert _says(exercise.check(whole), "same drift")
+
+
+@pytest.mark.parametrize("answer, message", [
+    (lambda lower, upper, truth: 100 * float(((truth >= lower) & (truth <= upper)).mean()), "percentage"),
+    (lambda lower, upper, truth: float(((truth > lower) & (truth < upper)).mean()), ">= and <="),
+    (lambda lower, upper, truth: float(((truth < lower) | (truth > upper)).mean()), "outside"),
+])
+def test_coverage_wrong_answers(answer, message):
+    assert _says(lesson5.coverage_of.check(answer), message)
+
+
+def test_training_statistics_and_disjoint_years_wrong_answers():
+    ppm, _, _, test_start = real_series.co2_split()
+    assert _says(lesson5.training_statistics.check((ppm - ppm.mean()) / ppm.std()), "whole series")
+    n_origins = len(ppm) - 52 + 1 - test_start
+    assert _says(lesson5.disjoint_years.check(n_origins // 52), "room for one more")
