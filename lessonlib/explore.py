@@ -211,6 +211,7 @@ class Run(NamedTuple):
     view: View
     model: object = None
     per_step: int = 1
+    n_test: int = N_TEST  # the fresh test items scored (a real series has fewer: its test origins)
 
     def predict(self, x):
         """The network's forecasts for inputs ``x`` shaped as the test items, ``(n, steps, 1)`` (lesson 4:
@@ -297,7 +298,8 @@ def _train_and_score(task, settings, should_stop, on_update):
     scores = _scores(task, outputs, data.truth)
     scores[name] = scores[name]._replace(seconds=fit.seconds)
     return Run(task, settings, scores, tuple(report.curve), references, fit.epochs, fit.best_epoch,
-               fit.ended, time.perf_counter() - start, report.views[fit.best_epoch], model, per_step)
+               fit.ended, time.perf_counter() - start, report.views[fit.best_epoch], model, per_step,
+               len(data.truth))
 
 
 def _stacked(data, per_step):

@@ -28,7 +28,7 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from . import explore
 from ._validation import check_int
-from .explore import N_CURVE, N_TEST, NOISE_RANGE
+from .explore import N_CURVE, NOISE_RANGE
 from .live import BackgroundRun, default_life
 from .panel import run_summary, run_table
 from .report import ScoreTable
@@ -223,7 +223,7 @@ class Explorer(widgets.VBox):
         self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
         self.status.value = _done(n, result)
         note = EXACT_NOTE if result.exact else ""
-        self.result_html.value = (f"<b>Run {n}: scores on {N_TEST:,} fresh test {self.spec.items}</b>"
+        self.result_html.value = (f"<b>Run {n}: scores on {result.n_test:,} fresh test {self.spec.items}</b>"
                                   f"{note}{run_table(result, self.spec)._repr_html_()}")
         self.history_html.value = f"<b>All runs so far</b>{self.history_table()._repr_html_()}"
 
@@ -332,8 +332,8 @@ def plot_curve(ax, scores, references, budget, best_epoch, *, cell="LSTM", past=
                    label=f"chance: {shown * measure.chance:g}{percent}")
     ax.set_xlim(-0.5, max([budget, *(len(p) - 1 for _, _, p in past)]) + 0.5)
     ylabel = f"{metric} (%)" if percent else metric
-    ax.set(xlabel="epoch", ylabel=ylabel, title=f"{ylabel} per epoch on {N_CURVE:,} of the {N_TEST:,} fresh test "
-                                                f"{items}")
+    ax.set(xlabel="epoch", ylabel=ylabel, title=f"{ylabel} per epoch on the first {N_CURVE:,} fresh "
+                                                f"test {items} (or all, if fewer)")
     ax.legend(fontsize="x-small" if past else "small",
               loc="lower right" if measure.higher_is_better else "upper right")
     return ax

@@ -319,7 +319,7 @@ def test_real_runs_in_every_lesson(tiny_tasks, lesson):
                       if field != "cell")
     assert panel.view_figure.axes[0].get_title().startswith(
         f"GRU, noise 0.25, {lesson.panel.label(name)} {length}{choices}, after epoch {run.best_epoch}")
-    assert f"Run 1: scores on 10,000 fresh test {lesson.panel.items}" in panel.result_html.value
+    assert f"Run 1: scores on {run.n_test:,} fresh test {lesson.panel.items}" in panel.result_html.value
     assert len(panel.history_table().rows) == 1 and panel.history_table().rows[0][3] == "GRU"
     assert panel.history_table().header == ["run", *run_summary(run, lesson.panel)]
 
@@ -371,7 +371,7 @@ def test_the_curve_of_an_accuracy_is_in_percent_with_chance_marked():
     assert labels == ["matched filter: 80%", f"{OPTIMUM}: 90%", "this run: LSTM", "chance: 50%"]
     assert ax.lines[2].get_ydata().tolist() == [50, 75] and ax.get_yscale() == "linear"
     assert ax.get_ylabel() == "accuracy (%)"
-    assert ax.get_title() == "accuracy (%) per epoch on 2,000 of the 10,000 fresh test\nwindows"  # wrapped
+    assert ax.get_title() == "accuracy (%) per epoch on the first 2,000 fresh test windows\n(or all, if fewer)"
 
 
 # --- a run ends with its panel; earlier runs' curves; only the latest network kept --------------
