@@ -16,7 +16,8 @@ def test_score_forecasts_and_table():
     assert scores["exact"].ratio == 0.0 and scores["off"].ratio == 1.0
     assert scores["off"].seconds is None
     text = repr(forecast_table(scores)).splitlines()
-    assert text[0].split() == ["method", "MSE", "vs", "noisy", "MSE", "vs", "clean", "x", "optimum", "train", "s"]
+    assert text[0].split() == ["method", "MSE", "vs", "noisy", "MSE", "vs", "clean", "x", "optimum", "(MSE", "ratio)",
+                                "train", "s"]
     assert text[2].split() == ["exact", "0.333", "0.0000", "0.0", "1.2"]
     assert text[3].split() == ["off", "0.667", "1.0000", "1.0", "-"]
     assert "<td>exact</td>" in forecast_table(scores)._repr_html_()
