@@ -103,7 +103,7 @@ def _train_network(x, y, x_fresh, recipe, layers, seed, seconds, activation=None
     """The lessons' network: ``layers`` (cell names) of ``units`` reading ``per_step`` values per step, one
     Dense output with ``activation``, trained by ``recipe`` (its epochs, or exactly its ``steps`` in one pass
     over ``_for_steps``) on ``(x, y)``, the training time added to ``seconds``; its outputs on ``x_fresh``."""
-    per_step, steps = recipe["per_step"], recipe["steps"]
+    per_step = recipe["per_step"]
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(x.shape[1] // per_step, per_step)),
@@ -111,12 +111,7 @@ def _train_network(x, y, x_fresh, recipe, layers, seed, seconds, activation=None
           for i, cell in enumerate(layers)],
         keras.layers.Dense(1, activation=activation),
     ])
-    total = steps or recipe["epochs"] * int(np.ceil(len(x) / recipe["batch_size"]))
-    model.compile(optimizer=_optimizer(recipe, total), loss=recipe["loss"])
-    x, y = _for_steps(lessonlib.stack_steps(x, per_step), y, steps, recipe["batch_size"], seed)
-    seconds.append(lessonlib.fit_quietly(model, x, y, batch_size=recipe["batch_size"],
-                                         epochs=1 if steps else recipe["epochs"]).seconds)
-    return model.predict(lessonlib.stack_steps(x_fresh, per_step), batch_size=1000, verbose=0)[:, 0]
+    return _fit_and_predict(model, x, y, x_fresh, recipe, seed, seconds)
 
 
 def _scores(test, outputs, truth, measure):
@@ -187,19 +182,26 @@ def forecasting_arm(test, cell, recipe, seconds):
     return _train_network(x, y, test["fresh"].x, recipe, [cell] * recipe["layers"], test["seed"], seconds)
 
 
-def _train_dense(x, y, x_fresh, recipe, seed, seconds):
-    """Section 10's ``dense_network()``: the regrouped window flattened, ``units`` tanh units, a linear output,
-    trained as ``_train_network`` trains the recurrent ones; its outputs on ``x_fresh``."""
+def _fit_and_predict(model, x, y, x_fresh, recipe, seed, seconds):
+    """Train ``model`` by ``recipe`` (its epochs, or exactly its ``steps`` in one pass over ``_for_steps``) on
+    ``(x, y)`` regrouped to ``per_step`` values per step, the time added to ``seconds``; its outputs on ``x_fresh``."""
     per_step, steps = recipe["per_step"], recipe["steps"]
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input(shape=(x.shape[1] // per_step, per_step)), keras.layers.Flatten(),
-                              keras.layers.Dense(recipe["units"], activation="tanh"), keras.layers.Dense(1)])
     total = steps or recipe["epochs"] * int(np.ceil(len(x) / recipe["batch_size"]))
     model.compile(optimizer=_optimizer(recipe, total), loss=recipe["loss"])
     x, y = _for_steps(lessonlib.stack_steps(x, per_step), y, steps, recipe["batch_size"], seed)
     seconds.append(lessonlib.fit_quietly(model, x, y, batch_size=recipe["batch_size"],
                                          epochs=1 if steps else recipe["epochs"]).seconds)
     return model.predict(lessonlib.stack_steps(x_fresh, per_step), batch_size=1000, verbose=0)[:, 0]
+
+
+def _train_dense(x, y, x_fresh, recipe, seed, seconds):
+    """Section 10's ``dense_network()``: the regrouped window flattened, ``units`` tanh units, a linear output,
+    trained as ``_train_network`` trains the recurrent ones; its outputs on ``x_fresh``."""
+    per_step = recipe["per_step"]
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input(shape=(x.shape[1] // per_step, per_step)), keras.layers.Flatten(),
+                              keras.layers.Dense(recipe["units"], activation="tanh"), keras.layers.Dense(1)])
+    return _fit_and_predict(model, x, y, x_fresh, recipe, seed, seconds)
 
 
 def forecasting_score(test, predictions):
