@@ -4,7 +4,8 @@ reads the registry.
 A lesson's module (``lessonlib/lessons/<name>.py``) defines ``NUMBER`` (its place in the course),
 ``NOTEBOOK`` (the stem of ``notebooks/<NOTEBOOK>.md`` and ``.ipynb``), ``TASK`` (what its explorer's
 runs need: an ``explore.Task``), ``PANEL`` (what its panel shows: a ``panel.Panel``) and in ``__all__``
-the functions the lessons reach as ``lessonlib.<name>`` (its run function and its explorer). Its
+the functions the lessons reach as ``lessonlib.<name>`` (its run function, made by ``run_function``
+from its settings type, and its explorer). Its
 exercises are ``lessonlib.exercises.lesson<NUMBER>``. Discovery checks that contract once and keeps
 each lesson as a ``Lesson``; the run functions and the panels then look their task up here (``by_name``)
 when they are called, so a lesson configured with ``configured`` (the tests' tiny recipes) is the one
