@@ -5,7 +5,8 @@ headless in a fresh kernel once per seed (its ``SEED = 0`` line is replaced: the
 weights and the shuffling change), as `make notebooks` runs it. Wall time counts from the kernel's start
 to the last cell's end; peak memory is the kernel's maximum resident set size. What the benchmark
 reports is what the lesson shows: every table of scores on a large fresh test set (a header naming
-"fresh"), read from the cell's output, and every `checked:` claim, held or failed.
+"fresh") and every claim, held or failed, as numbers and booleans that lessonlib records while the
+lesson runs (``lessonlib.interval_table`` and ``lessonlib.claim``, into the file ``LESSONLIB_RECORD`` names).
 
 The original lesson (`--original`, by default ../shared/seed_notebook.ipynb beside this repository;
 not part of the project) is run in the same benchmark run, interleaved with the lessons, once per
@@ -21,7 +22,6 @@ Usage: python benchmarks/bench.py [--seeds 0 1 2 3 4] [--original PATH] [--out P
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import pathlib
 import re
@@ -31,7 +31,6 @@ import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CLAIM_FAILED = "This lesson's claim no longer holds: "
 ORIGINAL = ROOT.parent / "shared" / "seed_notebook.ipynb"
 
 
@@ -50,30 +49,39 @@ def run_once(path, seed):
 
 
 def _execute(nb, path, kernel_name="python3"):
-    """Run every cell, timed per section; collect the fresh-set tables and the claims.
+    """Run every cell, timed per section; collect the fresh-set tables and the claims the lesson records.
 
     ``kernel_name`` picks the kernel: tools/envs.py runs the lessons in another environment's kernel."""
+    import os
     import resource
+    import tempfile
 
     sys.path.insert(0, str(ROOT / "tools"))
     from notebook_client import NotebookClient  # nbclient's, robust to a missed wake-up
+
+    from lessonlib.report import RECORD_VARIABLE
 
     client = NotebookClient(nb, timeout=900, kernel_name=kernel_name, record_timing=False, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
     sections, section, tables, claims = {}, "kernel start", [], {}
-    start = time.perf_counter()
-    with client.setup_kernel():  # kernel start-up counts, its shutdown does not
-        sections[section] = time.perf_counter() - start
-        for index, cell in enumerate(nb.cells):
-            headings = re.findall(r"^#{1,2} (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else []
-            section = headings[-1].strip() if headings else section
-            began = time.perf_counter()
-            client.execute_cell(cell, index, execution_count=index + 1)
-            sections[section] = sections.get(section, 0.0) + time.perf_counter() - began
-            tables += [{"section": section, **table} for table in fresh_tables(cell)]
-            claims.update(cell_claims(cell))
-        seconds = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as folder:
+        record = pathlib.Path(folder) / "record.jsonl"
+        record.touch()
+        kernel_env = {**os.environ, RECORD_VARIABLE: str(record)}  # lessonlib writes its figures there
+        start = time.perf_counter()
+        with client.setup_kernel(env=kernel_env), record.open(encoding="utf-8") as recorded:  # start counts, end not
+            sections[section] = time.perf_counter() - start
+            for index, cell in enumerate(nb.cells):
+                headings = re.findall(r"^#{1,2} (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else []
+                section = headings[-1].strip() if headings else section
+                began = time.perf_counter()
+                client.execute_cell(cell, index, execution_count=index + 1)
+                sections[section] = sections.get(section, 0.0) + time.perf_counter() - began
+                new_tables, new_claims = read_record(recorded.readlines())
+                tables += [{"section": section, **table} for table in new_tables]
+                claims.update(new_claims)
+            seconds = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     peak_mb = peak_kb / 1024 if sys.platform != "darwin" else peak_kb / 2**20
     errors = [f"cell {i}: {o['ename']}: {o['evalue']}" for i, c in enumerate(nb.cells)
@@ -82,34 +90,14 @@ def _execute(nb, path, kernel_name="python3"):
             "sections": sections}
 
 
-def fresh_tables(cell):
-    """The tables of scores on a fresh test set that a cell shows: its header, and per row the leading
-    number of each cell (the estimate before its interval)."""
-    for output in cell.get("outputs", []):
-        page = output.get("data", {}).get("text/html", "")
-        header = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", page)]
-        if not any("fresh" in h for h in header):
-            continue
-        rows = [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
-                for row in re.findall(r"<tr>(.*?)</tr>", page.split("</thead>", 1)[-1])]
-        yield {"header": header, "rows": {row[0]: [_leading_number(c) for c in row[1:]] for row in rows}}
-
-
-def _leading_number(text):
-    match = re.match(r"\s*(-?\d[\d,]*(?:\.\d+)?)", text)
-    return float(match.group(1).replace(",", "")) if match else None
-
-
-def cell_claims(cell):
-    """``{statement: held}`` for every claim a cell checked (printed) or found broken (raised)."""
-    claims = {}
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "stream":
-            claims.update({line[len("checked: "):]: True for line in output["text"].splitlines()
-                           if line.startswith("checked: ")})
-        elif output.get("output_type") == "error" and output["evalue"].startswith(CLAIM_FAILED):
-            claims[output["evalue"][len(CLAIM_FAILED):]] = False
-    return claims
+def read_record(lines):
+    """What lessonlib recorded (JSON lines, see ``lessonlib.report``): the tables of scores on a fresh
+    test set (a header naming "fresh"), each ``{"header", "rows": {method: [figure, ...]}}``, and the
+    claims, ``{statement: held}``."""
+    entries = [json.loads(line) for line in lines]
+    tables = [{"header": e["header"], "rows": {row[0]: row[1:] for row in e["rows"]}} for e in entries
+              if "header" in e and any("fresh" in h for h in e["header"])]
+    return tables, {e["claim"]: e["holds"] for e in entries if "claim" in e}
 
 
 def summarize(name, runs, out):

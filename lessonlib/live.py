@@ -34,7 +34,34 @@ _LIVES = weakref.WeakSet()  # every panel's life in this kernel: at most one of 
 MODE_VARIABLE = "LESSONLIB_EXPLORER"  # "foreground" or "background": overrides default_life's guess
 
 
-class BackgroundRun:
+class _Life:
+    """What both lives share: their view, their place among the kernel's panels, and the start of a run."""
+
+    def __init__(self, view):
+        self.view, self.settings, self.started = view, None, 0.0
+        self._drawn = self._view_drawn = 0.0
+        _abandon_others(self)  # a new panel (the cell run again): the old ones' runs end
+
+    def _begin(self, settings):
+        """A run of ``settings`` starts: the other panels' runs end, the clocks restart."""
+        _abandon_others(self)
+        self.settings, self.started, self._drawn, self._view_drawn = settings, time.perf_counter(), 0.0, 0.0
+
+    def close(self):
+        """Abandon the run under way and leave the kernel's panels."""
+        self.abandon()
+        _LIVES.discard(self)
+
+
+def _abandon_others(life):
+    """Make ``life`` the kernel's one panel that may run: every other panel's run ends, unscored."""
+    for other in list(_LIVES):
+        if other is not life:
+            other.abandon()
+    _LIVES.add(life)
+
+
+class BackgroundRun(_Life):
     """A panel's runs, one at a time, each on a thread of its own, reported to ``view`` (see the
     module's docstring for what the view provides).
 
@@ -49,13 +76,9 @@ class BackgroundRun:
     NOTE = "The kernel's interrupt (■) does not reach a run: Stop ends it."
 
     def __init__(self, view):
-        self.view, self.settings, self.started = view, None, 0.0
         self._lock, self._stop = threading.Lock(), threading.Event()
         self._thread, self._painter, self._abandoned = None, None, False
-        self._drawn = self._view_drawn = 0.0
-        for other in list(_LIVES):  # a new panel (the cell run again): the old ones' runs end
-            other.abandon()
-        _LIVES.add(self)
+        super().__init__(view)
 
     @property
     def running(self):
@@ -72,12 +95,9 @@ class BackgroundRun:
         with self._lock:
             if self._thread is not None:
                 return False
-            for other in list(_LIVES):
-                if other is not self:
-                    other.abandon()
-            self.settings, self._abandoned = settings, False
+            self._begin(settings)
+            self._abandoned = False
             self._stop.clear()
-            self.started, self._drawn, self._view_drawn = time.perf_counter(), 0.0, 0.0
             self._thread = threading.Thread(target=self._work, args=(settings,), daemon=True,
                                             name="lessonlib-explorer")
             self.view.set_running(True)
@@ -96,11 +116,6 @@ class BackgroundRun:
             self._abandoned = True
             self._stop.set()
             self.view.show_status("Ended: another explorer was started or this one was closed.")
-
-    def close(self):
-        """Abandon the run under way and leave the kernel's panels."""
-        self.abandon()
-        _LIVES.discard(self)
 
     def wait(self, timeout=None):
         """Wait until the run (if any) has ended; return True if none is running any more."""
@@ -145,7 +160,7 @@ class BackgroundRun:
         _report(self, progress, self._painter.submit)
 
 
-class ForegroundRun:
+class ForegroundRun(_Life):
     """A panel's runs, one at a time, in the caller's thread (the kernel's, on a click on Train),
     reported to ``view``: for front ends where a background thread cannot update the page.
 
@@ -162,12 +177,8 @@ class ForegroundRun:
             "interrupt (■, or Runtime → Interrupt execution) stops it after its current batch.")
 
     def __init__(self, view):
-        self.view, self.settings, self.started, self.running = view, None, 0.0, False
-        self._stop = self._abandoned = self._told = False
-        self._drawn = self._view_drawn = 0.0
-        for other in list(_LIVES):
-            other.abandon()
-        _LIVES.add(self)
+        self.running = self._stop = self._abandoned = self._told = False
+        super().__init__(view)
 
     @property
     def stopping(self):
@@ -178,12 +189,8 @@ class ForegroundRun:
         """Run ``settings`` to its end in this thread; False (and nothing) if a run is under way."""
         if self.running:
             return False
-        for other in list(_LIVES):
-            if other is not self:
-                other.abandon()
-        self.settings, self.running = settings, True
-        self._stop = self._abandoned = self._told = False
-        self.started, self._drawn, self._view_drawn = time.perf_counter(), 0.0, 0.0
+        self._begin(settings)
+        self.running, self._stop, self._abandoned, self._told = True, False, False, False
         self.view.set_running(True, stoppable=False)
         previous = _catch_interrupts(self)
         try:
@@ -209,11 +216,6 @@ class ForegroundRun:
         """End the run (if any) within a batch without scoring it."""
         if self.running:
             self._abandoned = self._stop = True
-
-    def close(self):
-        """Abandon the run under way and leave the kernel's panels."""
-        self.abandon()
-        _LIVES.discard(self)
 
     def wait(self, timeout=None):
         """True: a run in the foreground has ended when ``start`` returns (False only from inside one)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from ._validation import (
@@ -18,7 +16,6 @@ from .metrics import rmse, roc_auc
 
 PREDICTION, ACTUAL, IDEAL = "tab:blue", "tab:red", "tab:green"
 ROC_STYLES = ["--", "-", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5))]  # the ROC curves after the first: dash-dot-dot last
-RUN_MARKERS = [("D", "tab:purple"), ("s", "tab:red"), ("^", "tab:brown"), ("v", "tab:pink")]  # learning curve
 
 
 def _axes(ax, figsize):
@@ -225,46 +222,3 @@ def _prediction_error(true, predicted, kind, ax, figsize):
                                             scatter_kwargs={"s": 8, "alpha": 0.6},
                                             line_kwargs={"color": "black", "lw": 1, "linestyle": "-"})
     return ax
-
-
-def plot_learning_curve(sizes, errors, *, references=None, points=None, ax=None, title="Learning curve",
-                        label="network", ylabel="test RMSE"):
-    """Test error against the number of training examples on log-log axes, with horizontal references.
-
-    ``references`` maps a name (e.g. "Cramér-Rao bound") to a level drawn as a horizontal line, its
-    value in the legend. Levels within 5 % of each other would look like one line: they share a
-    style and one legend entry, "a 0.0207 ≈ b 0.0204". ``points`` maps a name to the
-    ``(size, error)`` of another run (another recipe or budget), drawn as a marker off the curve.
-    """
-    from matplotlib.ticker import LogLocator
-
-    sizes, errors = check_paired("sizes", sizes, "errors", errors, min_length=1)
-    ax = _axes(ax, (6, 5))
-    ax.loglog(sizes, errors, "o-", label=label)
-    for group, style in zip(_close_groups(references or {}), itertools.cycle(["--", ":", "-."])):
-        entry = " ≈ ".join(f"{name} {level:.3g}" for name, level in group)
-        for _, level in group:  # each at its own level, one legend entry for them all
-            ax.axhline(level, ls=style, color="gray" if style != "--" else "tab:green", label=entry)
-            entry = "_nolegend_"
-    for (name, (size, error)), (marker, color) in zip((points or {}).items(), itertools.cycle(RUN_MARKERS)):
-        ax.plot([size], [error], marker, color=color, ms=7, label=name)
-    ax.set_xticks(sizes, [f"{int(n):,}" for n in sizes])
-    ax.minorticks_off()
-    ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 0.02, 0.05, 0.1, 0.2: more than one label
-    ax.yaxis.set_major_formatter("{x:.3g}")
-    ax.set(xlabel="training examples", ylabel=ylabel, title=title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize="small", frameon=False)  # off the data
-    return ax
-
-
-def _close_groups(references, ratio=1.05):
-    """The ``(name, level)`` pairs of ``references`` in groups, in order; a level within ``ratio`` of a
-    group's first level joins that group."""
-    groups = []
-    for name, level in references.items():
-        group = next((g for g in groups if max(g[0][1], level) <= ratio * min(g[0][1], level)), None)
-        if group is None:
-            groups.append([(name, level)])
-        else:
-            group.append((name, level))
-    return groups

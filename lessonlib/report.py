@@ -4,6 +4,8 @@ and checked claims: how a lesson states how good each model really is."""
 from __future__ import annotations
 
 import html
+import json
+import os
 from typing import NamedTuple
 
 import numpy as np
@@ -11,6 +13,8 @@ import numpy as np
 from ._validation import check_choice, check_float, check_inexact_reference, check_paired, check_series
 from .metrics import MEASURES, MSE, Measure, mse
 from .uncertainty import Interval
+
+RECORD_VARIABLE = "LESSONLIB_RECORD"  # a file's path: tables and claims are also written there as data
 
 
 class ForecastScore(NamedTuple):
@@ -134,7 +138,8 @@ def _measure(measure):
 
 
 def interval_table(scores, header):
-    """A ScoreTable with one row per method: its name, then each field of its score as text.
+    """A ScoreTable with one row per method: its name, then each field of its score as text. With
+    ``LESSONLIB_RECORD`` set, each row's figures are also recorded as shown (for benchmarks/bench.py).
 
     Examples
     --------
@@ -143,11 +148,36 @@ def interval_table(scores, header):
     ------  --------------------
     a       1.0 (95% CI 0.9–1.1)
     """
+    header = [str(h) for h in header]
+    _record({"header": header, "rows": [[str(name), *map(_number_shown, score)] for name, score in scores.items()]})
     return ScoreTable(header, [[name, *map(str, score)] for name, score in scores.items()])
 
 
+def _number_shown(field):
+    """A table field's number as the table shows it: an ``Interval``'s estimate as rounded, a number as
+    is, or the number a text the lesson formatted itself starts with (None if none)."""
+    if isinstance(field, Interval):
+        return field.shown
+    if isinstance(field, (int, float, np.number)):
+        return float(field)
+    try:
+        return float(str(field).split(maxsplit=1)[0].replace(",", ""))
+    except (ValueError, IndexError):  # a text that does not start with a number: no figure
+        return None
+
+
+def _record(entry):
+    """Append ``entry`` as a JSON line to the file ``LESSONLIB_RECORD`` names, if it names one:
+    benchmarks/bench.py reads a lesson's tables and claims there as data, not from its outputs."""
+    path = os.environ.get(RECORD_VARIABLE)
+    if path:
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(json.dumps(entry) + "\n")
+
+
 def claim(statement, holds):
-    """Print a checked statement, or raise ``AssertionError`` naming it if it does not hold.
+    """Print a checked statement, or raise ``AssertionError`` naming it if it does not hold (with
+    ``LESSONLIB_RECORD`` set, also record whether it held, for benchmarks/bench.py).
 
     Lessons use it under their result tables, so the prose can never silently drift from the
     numbers: if a re-run stops supporting a sentence, the notebook (and its test) fails there.
@@ -157,6 +187,7 @@ def claim(statement, holds):
     >>> claim("2 is less than 3", 2 < 3)
     checked: 2 is less than 3
     """
+    _record({"claim": statement, "holds": bool(holds)})
     if not holds:
         raise AssertionError(f"This lesson's claim no longer holds: {statement}")
     print(f"checked: {statement}")

@@ -209,16 +209,20 @@ def test_validation_messages(function, kwargs, error, message):
         function(windows, **arguments)
 
 
-@pytest.mark.parametrize("frequency", [0.0, -1.0, float("nan")])
-def test_forecast_frequency_must_be_positive(frequency):
-    with pytest.raises(ValueError, match="`frequency` must be"):
-        forecast_bayes(GOOD, step=0.1, noise=0.5, frequency=frequency)
+OWN_ARGUMENTS = [  # (function, one of its own arguments, bad values of it, what the message says)
+    (forecast_bayes, "frequency", [0.0, -1.0, float("nan")], "`frequency` must be"),
+    (classify_bayes, "frequencies", [(1.0, 1.0), (1.0, -1.1), (0.0, 1.0), (1.0,), "ab"],
+     r"`frequencies` must be two different positive numbers \(class 0"),
+    (forecast_bayes, "horizon", [0, [3, 0]], "`horizon` must be"),
+    (lessonlib.predictive_interval_bayes, "level", [0, 1, 1.5, -0.1], "level"),
+]
 
 
-@pytest.mark.parametrize("frequencies", [(1.0, 1.0), (1.0, -1.1), (0.0, 1.0), (1.0,), "ab"])
-def test_classifier_frequencies_must_be_two_different_positive_numbers(frequencies):
-    with pytest.raises(ValueError, match=r"`frequencies` must be two different positive numbers \(class 0"):
-        classify_bayes(GOOD, step=0.1, noise=0.5, frequencies=frequencies)
+@pytest.mark.parametrize("function, keyword, value, message", [
+    (function, keyword, value, message) for function, keyword, values, message in OWN_ARGUMENTS for value in values])
+def test_each_functions_own_arguments_are_checked(function, keyword, value, message):
+    with pytest.raises(ValueError, match=message):
+        function(GOOD, step=0.1, noise=0.5, **{keyword: value})
 
 
 # --- the Bayes forecast many steps ahead (lesson 4) -----------------------------------------------
@@ -257,13 +261,6 @@ def test_forecast_bayes_many_steps_ahead_beats_the_sine_fit_at_every_horizon():
         fit = lessonlib.forecast_sine_fit(data.x, frequency=1.0, step=STEP, horizon=h)
         truth = data.y_clean[:, h - 1]
         assert np.mean((bayes[:, h - 1] - truth) ** 2) < 0.7 * np.mean((fit - truth) ** 2)
-
-
-def test_forecast_bayes_rejects_a_horizon_below_one():
-    with pytest.raises(ValueError, match="`horizon` must be"):
-        lessonlib.forecast_bayes(np.zeros((2, 5)), step=0.1, noise=0.5, horizon=0)
-    with pytest.raises(ValueError, match="`horizon` must be"):
-        lessonlib.forecast_bayes(np.zeros((2, 5)), step=0.1, noise=0.5, horizon=[3, 0])
 
 
 # --- the exact predictive interval of the next measured values (lesson 4) ----------------------------
@@ -315,7 +312,3 @@ def test_predictive_interval_with_little_noise_is_centred_on_the_clean_value_and
     assert 2 * 1.959964 * 0.01 < high[0] - low[0] < 2 * 1.959964 * 0.01 * np.sqrt(1 + 2 * 2 / 40)
 
 
-@pytest.mark.parametrize("level", [0, 1, 1.5, -0.1])
-def test_predictive_interval_level_must_be_between_0_and_1(level):
-    with pytest.raises(ValueError, match="level"):
-        lessonlib.predictive_interval_bayes([[0.1, 0.2, 0.3]], step=STEP, noise=0.5, level=level)

@@ -11,6 +11,7 @@ from lessonlib.classical import (
     forecast_linear_ar,
     forecast_moving_average,
     forecast_sine_fit,
+    forecast_wiener,
     matched_filter_classify,
 )
 from lessonlib.metrics import accuracy, mse, rmse, roc_auc
@@ -68,8 +69,42 @@ def test_yardstick_on_the_original_settings_matches_the_measured_calibration():
     (lambda: forecast_linear_ar(np.ones((3, 2)), np.ones(3), np.ones((1, 3))), ValueError,
      r"`windows` must have as many steps as `x_train`"),
     (lambda: forecast_last_value([[1.0, np.inf]]), ValueError, r"`windows` must not contain NaN"),
+    (lambda: matched_filter_classify(windows=np.zeros(10), step=0.1), ValueError, "`windows` must have shape"),
+    (lambda: matched_filter_classify(windows=np.zeros((3, 10, 2)), step=0.1), ValueError, "`windows` must have shape"),
+    (lambda: matched_filter_classify(windows=np.full((3, 10), np.nan), step=0.1), ValueError,
+     "`windows` must not contain NaN"),
+    (lambda: matched_filter_classify(windows=np.zeros((3, 10)), step=0.0), ValueError, "`step` must be greater than 0"),
+    (lambda: matched_filter_classify(windows=np.zeros((3, 10)), step="0.1"), TypeError, "`step` must be a number"),
+    (lambda: matched_filter_classify(windows=np.zeros((3, 10)), step=0.1, frequencies=(1.0, 1.1, 1.2)), ValueError,
+     "`frequencies` must be two different positive numbers"),
+    (lambda: estimate_frequency(np.zeros(50), np.linspace(0, 10, 50)), ValueError,
+     r"`signals` must be 2-D, one sequence per row.*Received: signals with shape \(50,\)"),
+    (lambda: estimate_frequency(np.zeros((2, 3, 50)), np.linspace(0, 10, 50)), ValueError, "`signals` must be 2-D"),
+    (lambda: estimate_frequency(np.r_[np.zeros(50), np.nan].reshape(1, 51), np.linspace(0, 10, 51)), ValueError,
+     r"`signals` must not contain NaN or infinite values. Received 1 such value\(s\), the first at index \(0, 50\)"),
+    (lambda: estimate_frequency(np.zeros((2, 50)), np.linspace(0, 10, 40)), ValueError,
+     "`t` and `each row of signals` must have the same length"),
+    (lambda: estimate_frequency(np.zeros((2, 50)), np.zeros((50, 1))), ValueError, "`t` must be 1-D"),
+    (lambda: estimate_frequency(np.zeros((2, 2)), np.arange(2.0)), ValueError, "`t` must hold at least 3 values"),
+    (lambda: estimate_frequency(np.zeros((2, 5)), np.array([0.0, 1.0, 1.0, 2.0, 3.0])), ValueError,
+     "`t` must be strictly increasing"),
+    (lambda: estimate_frequency(np.zeros((2, 50)), np.linspace(0, 10, 50), freq_range=(5.0, 1.0)), ValueError,
+     "`freq_range` must be a pair"),
+    (lambda: estimate_frequency(np.zeros((2, 50)), np.linspace(0, 10, 50), freq_range=(-1.0, 1.0)), ValueError,
+     "`freq_range` must be a pair"),
+    (lambda: estimate_frequency("abc", np.linspace(0, 10, 50)), TypeError, "`signals` must be a 2-D array of numbers"),
+    (lambda: cramer_rao_bound(noise=-0.3), ValueError, "`noise` must be at least 0. Received: noise=-0.3."),
+    (lambda: cramer_rao_bound(n_points=2), ValueError, "`n_points` must be at least 3. Received: n_points=2."),
+    (lambda: cramer_rao_bound(duration=0.0), ValueError, "`duration` must be greater than 0. Received: duration=0.0."),
+    (lambda: cramer_rao_bound(amplitude=0.0), ValueError, "`amplitude` must be greater than 0."),
+    (lambda: cramer_rao_bound(noise="0.3"), TypeError, "`noise` must be a number."),
+    (lambda: forecast_wiener([[1.0, 2.0, 3.0]], frequency=0.0, step=0.1, noise=0.5), ValueError,
+     r"`frequency` must be greater than 0"),
+    (lambda: forecast_wiener([[1.0, 2.0, 3.0]], frequency=1.0, step=0.1, noise=-0.5), ValueError, r"`noise` must be"),
+    (lambda: forecast_wiener([[1.0, 2.0, 3.0]], frequency=1.0, step=0.1, noise=0.5, amplitude=0.0), ValueError,
+     r"`amplitude` must be greater than 0"),
 ])
-def test_forecasts_reject_bad_arguments(call, error, message):
+def test_bad_arguments_are_named_with_what_is_allowed(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
@@ -128,21 +163,6 @@ def test_matched_filter_swapping_frequencies_flips_scores(lesson_two_sines):
     np.testing.assert_allclose(swapped.scores, -forward.scores)
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"windows": np.zeros(10), "step": 0.1}, ValueError, "`windows` must have shape"),
-    ({"windows": np.zeros((3, 10, 2)), "step": 0.1}, ValueError, "`windows` must have shape"),
-    ({"windows": np.full((3, 10), np.nan), "step": 0.1}, ValueError,
-     "`windows` must not contain NaN"),
-    ({"windows": np.zeros((3, 10)), "step": 0.0}, ValueError, "`step` must be greater than 0"),
-    ({"windows": np.zeros((3, 10)), "step": "0.1"}, TypeError, "`step` must be a number"),
-    ({"windows": np.zeros((3, 10)), "step": 0.1, "frequencies": (1.0, 1.1, 1.2)}, ValueError,
-     "`frequencies` must be two different positive numbers"),
-])
-def test_matched_filter_bad_input(kwargs, error, message):
-    with pytest.raises(error, match=message):
-        matched_filter_classify(**kwargs)
-
-
 def test_matched_filter_step_is_required():
     with pytest.raises(TypeError, match="step"):
         matched_filter_classify(np.zeros((3, 10)))
@@ -183,30 +203,6 @@ def test_estimate_frequency_reaches_the_cramer_rao_bound():
     assert 1.0 <= error / (bound / np.sqrt(2)) <= 2.0
 
 
-@pytest.mark.parametrize("signals, t, kwargs, error, message", [
-    (np.zeros(50), np.linspace(0, 10, 50), {}, ValueError,
-     r"`signals` must be 2-D, one sequence per row.*Received: signals with shape \(50,\)"),
-    (np.zeros((2, 3, 50)), np.linspace(0, 10, 50), {}, ValueError, "`signals` must be 2-D"),
-    (np.r_[np.zeros(50), np.nan].reshape(1, 51), np.linspace(0, 10, 51), {}, ValueError,
-     r"`signals` must not contain NaN or infinite values. Received 1 such value\(s\), "
-     r"the first at index \(0, 50\)"),
-    (np.zeros((2, 50)), np.linspace(0, 10, 40), {}, ValueError,
-     "`t` and `each row of signals` must have the same length"),
-    (np.zeros((2, 50)), np.zeros((50, 1)), {}, ValueError, "`t` must be 1-D"),
-    (np.zeros((2, 2)), np.arange(2.0), {}, ValueError, "`t` must hold at least 3 values"),
-    (np.zeros((2, 5)), np.array([0.0, 1.0, 1.0, 2.0, 3.0]), {}, ValueError,
-     "`t` must be strictly increasing"),
-    (np.zeros((2, 50)), np.linspace(0, 10, 50), {"freq_range": (5.0, 1.0)}, ValueError,
-     "`freq_range` must be a pair"),
-    (np.zeros((2, 50)), np.linspace(0, 10, 50), {"freq_range": (-1.0, 1.0)}, ValueError,
-     "`freq_range` must be a pair"),
-    ("abc", np.linspace(0, 10, 50), {}, TypeError, "`signals` must be a 2-D array of numbers"),
-])
-def test_estimate_frequency_bad_input(signals, t, kwargs, error, message):
-    with pytest.raises(error, match=message):
-        estimate_frequency(signals, t, **kwargs)
-
-
 # --- cramer_rao_bound ---------------------------------------------------------------------------
 
 def test_cramer_rao_bound_value_for_the_lessons_design():
@@ -234,18 +230,6 @@ def test_cramer_rao_bound_scaling():
     assert cramer_rao_bound(noise=0.0) == 0.0
     assert cramer_rao_bound(n_points=99, duration=20.0) == pytest.approx(
         np.sqrt(24) * 0.3 / (20 / 98 * np.sqrt(99 * (99**2 - 1))))
-
-
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"noise": -0.3}, ValueError, "`noise` must be at least 0. Received: noise=-0.3."),
-    ({"n_points": 2}, ValueError, "`n_points` must be at least 3. Received: n_points=2."),
-    ({"duration": 0.0}, ValueError, "`duration` must be greater than 0. Received: duration=0.0."),
-    ({"amplitude": 0.0}, ValueError, "`amplitude` must be greater than 0."),
-    ({"noise": "0.3"}, TypeError, "`noise` must be a number."),
-])
-def test_cramer_rao_bound_bad_input(kwargs, error, message):
-    with pytest.raises(error, match=message):
-        cramer_rao_bound(**kwargs)
 
 
 def test_cramer_rao_bound_is_keyword_only():
@@ -365,13 +349,3 @@ def test_wiener_is_exact_without_noise_and_shrinks_with_it():
     assert lessonlib.forecast_wiener is forecast_wiener
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"frequency": 0.0, "step": 0.1, "noise": 0.5}, r"`frequency` must be greater than 0"),
-    ({"frequency": 1.0, "step": 0.1, "noise": -0.5}, r"`noise` must be"),
-    ({"frequency": 1.0, "step": 0.1, "noise": 0.5, "amplitude": 0.0}, r"`amplitude` must be greater than 0"),
-])
-def test_wiener_rejects_bad_arguments(kwargs, message):
-    from lessonlib.classical import forecast_wiener
-
-    with pytest.raises(ValueError, match=message):
-        forecast_wiener([[1.0, 2.0, 3.0]], **kwargs)

@@ -155,47 +155,6 @@ def _body_not_written(series, window, horizon):
     ...
 
 
-@pytest.mark.parametrize("answer, status, message", [
-    (_body_not_written, "unanswered", "returned None: finish the function"),
-    (_windowize(last_axis=False), "incorrect", "X has shape (8, 3), but Keras's recurrent layers"),
-    (_windowize(extra_windows=1), "incorrect", "made 9 windows, but only 8 have a target"),
-    (_windowize(horizon_shift=-1), "incorrect", "y[0] should be 4.0, the value 2 step(s) after "
-                                                "the first window, which ends at 2.0; yours is "
-                                                "3.0, 1 step(s) after it"),
-    (lambda series, window, horizon: series[0], "incorrect", "should return a pair (X, y)"),
-    (lambda series, window: None, "incorrect", "raised TypeError"),
-    (np.zeros(3), "incorrect", "pass the function itself"),
-])
-def test_windowize_ahead_wrong_answers(answer, status, message):
-    feedback = lesson1.windowize_ahead.check(answer)
-    assert feedback.status == status and message in feedback.message, feedback
-
-
-@pytest.mark.parametrize("answer, message", [
-    (0, "0 would mean the split is clean"),
-    (135, "not all 135 test windows leak"),
-    (49, "off by one"),
-    (51, "off by one"),
-    (60, "60 is off by +10"),
-    (2.5, "a whole number"),
-    ("fifty", "should be a number; you gave str"),
-])
-def test_leaky_split_wrong_answers(answer, message):
-    feedback = lesson1.leaky_split.check(answer)
-    assert feedback.status == "incorrect" and message in feedback.message, feedback
-
-
-@pytest.mark.parametrize("answer, message", [
-    (0.5, "0.5 is the noise's standard deviation"),
-    (0.0, "against the clean signal"),
-    (0.2436, "close:"),
-    (1.0, "is 4x the right value"),
-])
-def test_noise_floor_wrong_answers(answer, message):
-    feedback = lesson1.noise_floor.check(answer)
-    assert feedback.status == "incorrect" and message in feedback.message, feedback
-
-
 def _tiny_model(cell, activation=None, window=50, per_step=1):
     """An untrained one-layer network with 4 units (built in milliseconds)."""
     import keras
@@ -253,35 +212,11 @@ def test_an_untrained_gru_classifier_is_too_far_from_the_matched_filter():
     assert feedback.status == "incorrect" and "points below the matched filter's" in feedback.message
 
 
-@pytest.mark.parametrize("answer, message", [
-    ((1.0, 0.5), "the accuracy is off by +0.500"),
-    ((0.5, 0.0), "the accuracy is right, the AUC is off by -0.500"),
-    ((50, 50), "as fractions between 0 and 1"),
-    (0.5, "give a pair (accuracy, auc)"),
-])
-def test_chance_level_wrong_answers(answer, message):
-    feedback = lesson2.chance_level.check(answer)
-    assert feedback.status == "incorrect" and message in feedback.message, feedback
-
-
 def _filter_with_sines_only(windows, step):
     windows = np.asarray(windows)[:, :, 0]
     t = step * np.arange(windows.shape[1])
     fits = [(windows @ np.sin(w * t)) ** 2 / (np.sin(w * t) @ np.sin(w * t)) for w in (1.0, 1.1)]
     return (fits[1] > fits[0]).astype(int)
-
-
-@pytest.mark.parametrize("answer, message", [
-    (lambda windows, step: None, "returned None"),
-    (lambda windows, step: 1 - _reference_labels(windows, step),
-     "every clean window got the other class"),
-    (_filter_with_sines_only, "fit a sine *and* a cosine"),
-    (lambda windows, step: np.full(len(windows), 0.3), "labels 0 or 1"),
-    (lambda windows, step: np.zeros((len(windows), 2)), "should have shape"),
-])
-def test_matched_filter_wrong_answers(answer, message):
-    feedback = lesson2.matched_filter.check(answer)
-    assert feedback.status in ("incorrect", "unanswered") and message in feedback.message, feedback
 
 
 def _reference_labels(windows, step):
@@ -301,43 +236,6 @@ def _auc_without_ties(scores, labels):
     return (scores[labels == 1][:, None] > scores[labels == 0][None, :]).mean()
 
 
-@pytest.mark.parametrize("answer, message", [
-    (lambda s, y: 1 - lessonlib.roc_auc(s, y), "which is 1 - AUC"),
-    (_auc_without_ties, "You counted a tie between a class-1 and a class-0 score as nothing"),
-    (lambda s, y: _auc_without_ties(s, y) + 0.25 * (np.asarray(s)[0] == 0.5),
-     "as a whole win"),
-    (lambda s, y: np.asarray(s)[np.asarray(y) == 1].mean(), "Compare every class-1 score"),
-    (lambda s, y: None, "returned None"),
-])
-def test_auc_by_hand_wrong_answers(answer, message):
-    feedback = lesson2.auc_by_hand.check(answer)
-    assert not feedback.correct and message in feedback.message, feedback
-
-
-@pytest.mark.parametrize("answer, message", [
-    (4 * 0.0204, "you scaled by the variance"),
-    (0.0204, "the bound does depend on the noise"),
-    (0.0204 * 2 ** 0.5, "square root of the noise ratio"),
-    (0.0102, "more noise cannot make"),
-    (0.03, "0.0300 is 0.74x the right value for noise 0.6"),
-    (-1, "a bound on an RMSE is positive"),
-])
-def test_bound_vs_noise_wrong_answers(answer, message):
-    feedback = lesson3.bound_vs_noise.check(answer)
-    assert feedback.status == "incorrect" and message in feedback.message, feedback
-
-
-@pytest.mark.parametrize("answer, message", [
-    (0.0102, "that is 1/N."),
-    (0.0204 / 2 ** 0.5, "that is 1/sqrt(N)"),
-    (0.0204, "a longer record does help"),
-    (0.0051, "that is 1/N\u00b2"),
-])
-def test_bound_vs_length_wrong_answers(answer, message):
-    feedback = lesson3.bound_vs_length.check(answer)
-    assert feedback.status == "incorrect" and message in feedback.message, feedback
-
-
 def _periodogram(scale=1.0, n_grid=4001):
     def my_estimate(signals, t):
         grid = np.linspace(1, 5, n_grid)
@@ -351,18 +249,85 @@ def _raw_fft(signals, t):
     return 2 * np.pi * np.fft.rfftfreq(signals.shape[1], t[1] - t[0])[spectrum.argmax(axis=1)]
 
 
-@pytest.mark.parametrize("answer, message", [
-    (_periodogram(scale=2 * np.pi), "2 pi times too large"),
-    (_periodogram(scale=1 / (2 * np.pi)), "2 pi times too small"),
-    (_raw_fft, "take only"),
-    (_periodogram(n_grid=11), "the grid of candidate frequencies is too coarse"),
-    (lambda signals, t: np.full(len(signals), 3.0), "every estimate is 3"),
-    (lambda signals, t: 3 + 0.5 * np.sin(np.arange(len(signals))), "aim for at most 4x"),
-    (lambda signals, t: None, "returned None"),
-])
-def test_periodogram_wrong_answers(answer, message):
-    feedback = lesson3.periodogram.check(answer)
-    assert not feedback.correct and message in feedback.message, feedback
+WRONG_ANSWERS = [  # (exercise, [(answer, what its message says)]): a function that returns None is unanswered
+    (lesson1.windowize_ahead, [
+        (_body_not_written, "returned None: finish the function"),
+        (_windowize(last_axis=False), "X has shape (8, 3), but Keras's recurrent layers"),
+        (_windowize(extra_windows=1), "made 9 windows, but only 8 have a target"),
+        (_windowize(horizon_shift=-1), "y[0] should be 4.0, the value 2 step(s) after the first window, which "
+                                       "ends at 2.0; yours is 3.0, 1 step(s) after it"),
+        (lambda series, window, horizon: series[0], "should return a pair (X, y)"),
+        (lambda series, window: None, "raised TypeError"),
+        (np.zeros(3), "pass the function itself"),
+    ]),
+    (lesson1.leaky_split, [
+        (0, "0 would mean the split is clean"),
+        (135, "not all 135 test windows leak"),
+        (49, "off by one"),
+        (51, "off by one"),
+        (60, "60 is off by +10"),
+        (2.5, "a whole number"),
+        ("fifty", "should be a number; you gave str"),
+    ]),
+    (lesson1.noise_floor, [
+        (0.5, "0.5 is the noise's standard deviation"),
+        (0.0, "against the clean signal"),
+        (0.2436, "close:"),
+        (1.0, "is 4x the right value"),
+    ]),
+    (lesson2.chance_level, [
+        ((1.0, 0.5), "the accuracy is off by +0.500"),
+        ((0.5, 0.0), "the accuracy is right, the AUC is off by -0.500"),
+        ((50, 50), "as fractions between 0 and 1"),
+        (0.5, "give a pair (accuracy, auc)"),
+    ]),
+    (lesson2.matched_filter, [
+        (lambda windows, step: None, "returned None"),
+        (lambda windows, step: 1 - _reference_labels(windows, step), "every clean window got the other class"),
+        (_filter_with_sines_only, "fit a sine *and* a cosine"),
+        (lambda windows, step: np.full(len(windows), 0.3), "labels 0 or 1"),
+        (lambda windows, step: np.zeros((len(windows), 2)), "should have shape"),
+    ]),
+    (lesson2.auc_by_hand, [
+        (lambda s, y: 1 - lessonlib.roc_auc(s, y), "which is 1 - AUC"),
+        (_auc_without_ties, "You counted a tie between a class-1 and a class-0 score as nothing"),
+        (lambda s, y: _auc_without_ties(s, y) + 0.25 * (np.asarray(s)[0] == 0.5), "as a whole win"),
+        (lambda s, y: np.asarray(s)[np.asarray(y) == 1].mean(), "Compare every class-1 score"),
+        (lambda s, y: None, "returned None"),
+    ]),
+    (lesson3.bound_vs_noise, [
+        (4 * 0.0204, "you scaled by the variance"),
+        (0.0204, "the bound does depend on the noise"),
+        (0.0204 * 2 ** 0.5, "square root of the noise ratio"),
+        (0.0102, "more noise cannot make"),
+        (0.03, "0.0300 is 0.74x the right value for noise 0.6"),
+        (-1, "a bound on an RMSE is positive"),
+    ]),
+    (lesson3.bound_vs_length, [
+        (0.0102, "that is 1/N."),
+        (0.0204 / 2 ** 0.5, "that is 1/sqrt(N)"),
+        (0.0204, "a longer record does help"),
+        (0.0051, "that is 1/N\u00b2"),
+    ]),
+    (lesson3.periodogram, [
+        (_periodogram(scale=2 * np.pi), "2 pi times too large"),
+        (_periodogram(scale=1 / (2 * np.pi)), "2 pi times too small"),
+        (_raw_fft, "take only"),
+        (_periodogram(n_grid=11), "the grid of candidate frequencies is too coarse"),
+        (lambda signals, t: np.full(len(signals), 3.0), "every estimate is 3"),
+        (lambda signals, t: 3 + 0.5 * np.sin(np.arange(len(signals))), "aim for at most 4x"),
+        (lambda signals, t: None, "returned None"),
+    ]),
+]
+
+
+@pytest.mark.parametrize("exercise, answer, message", [
+    pytest.param(exercise, answer, message, id=f"{exercise.name}-{i}")
+    for exercise, cases in WRONG_ANSWERS for i, (answer, message) in enumerate(cases)])
+def test_typical_wrong_answers_get_their_message(exercise, answer, message):
+    feedback = exercise.check(answer)
+    assert feedback.status == ("unanswered" if "returned None" in message else "incorrect"), feedback
+    assert message in feedback.message, feedback
 
 
 def test_many_steps_wrong_answers():

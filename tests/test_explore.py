@@ -8,7 +8,6 @@ lesson computes (its scores against its own independent yardsticks) is in test_l
 nothing here names a lesson, so a new lesson is tested by being registered.
 """
 
-import inspect
 import re
 
 import numpy as np
@@ -223,7 +222,9 @@ BAD_ARGUMENTS = {  # case -> (task -> (keyword arguments, error, message))
     "should_stop": lambda t: ({"should_stop": True}, TypeError,
                               r"`should_stop` must be a function of \(\), or None. Received: should_stop=True"),
     "on_update": lambda t: ({"on_update": "print"}, TypeError, r"`on_update` must be a function of \(progress\)"),
-    "on_epoch": lambda t: ({"on_epoch": print}, TypeError, r"unexpected keyword argument 'on_epoch'"),  # gone
+    "on_epoch": lambda t: ({"on_epoch": print}, TypeError,  # gone: the message says what a run takes
+                           rf"unexpected keyword argument 'on_epoch'; it takes {', '.join(t.settings._fields)}, "
+                           r"should_stop, on_update\."),
 }
 
 
@@ -257,13 +258,15 @@ def test_a_run_takes_only_its_lessons_settings_type(lesson, monkeypatch):
 
 
 @each_lesson
-def test_the_run_function_takes_its_settings_fields_and_defaults(lesson):
-    task = lesson.task
-    parameters = inspect.signature(run_function(lesson)).parameters
-    fields = [name for name in task.settings._fields if name != "seed"]
-    assert list(parameters) == [*fields, "seed", "should_stop", "on_update"]
-    assert {name: parameters[name].default for name in task.settings._fields} == task.settings._field_defaults
-    assert all(parameters[name].kind is inspect.Parameter.KEYWORD_ONLY for name in ("seed", "should_stop", "on_update"))
+def test_the_run_function_takes_its_settings_fields_positionally_and_the_seed_by_name(lesson, monkeypatch):
+    monkeypatch.setattr(explore, "_train_and_score", lambda task, settings, *callbacks: (task, settings))
+    task, run = lesson.task, run_function(lesson)
+    assert run() == (task, task.settings())  # the defaults are the settings type's
+    fields = _settings(task, 20, cell="GRU", seed=3)
+    assert run(*fields[:-1], seed=3) == (task, fields)
+    with pytest.raises(TypeError, match=rf"run_{lesson.name}\(\): too many positional arguments; it takes "
+                                        rf"{', '.join(task.settings._fields)}, should_stop, on_update\."):
+        run(*fields)
 
 
 # --- tasks and recipes ---------------------------------------------------------------------------

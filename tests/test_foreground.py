@@ -56,41 +56,37 @@ def test_a_foreground_run_scores_what_a_threaded_run_with_the_same_settings_scor
     assert _scores(background.last_result) == _scores(result) and background.last_result.curve == result.curve
 
 
-def test_the_interrupt_stops_a_foreground_run_after_its_batch_scored_and_is_given_back(tiny_tasks):
-    task = tiny_tasks[LESSONS[0].name]
-    interrupted = []
+def _interrupted_panel(task, times):
+    """Lesson 1's foreground panel, whose run gets the kernel's interrupt ``times`` times at once, in epoch 1;
+    the panel and the batches at which it was sent."""
+    sent = []
 
     def run(settings, *, should_stop, on_update):
         def update(progress):
-            if progress.epoch == 1 and not interrupted:
-                interrupted.append(progress.batch)
-                os.kill(os.getpid(), signal.SIGINT)  # what the kernel's interrupt button sends
+            if progress.epoch == 1 and progress.batch == 1 and not sent:
+                sent.append(progress.batch)
+                for _ in range(times):
+                    os.kill(os.getpid(), signal.SIGINT)  # what the kernel's interrupt button sends
             on_update(progress)
         return explore.run(task, settings, should_stop=should_stop, on_update=update)
 
     panel = widgets.explorer(LESSONS[0].name, life=live.ForegroundRun)
     panel.run = run
+    return panel, sent
+
+
+def test_the_interrupt_stops_a_foreground_run_after_its_batch_scored_and_is_given_back(tiny_tasks):
+    panel, sent = _interrupted_panel(tiny_tasks[LESSONS[0].name], times=1)
     before = signal.getsignal(signal.SIGINT)
     assert panel.start()
-    assert interrupted and panel.errors == [] and panel.last_result.ended == "stopped"
+    assert sent and panel.errors == [] and panel.last_result.ended == "stopped"
     assert panel.last_result.epochs <= 2 and panel.last_result.scores  # scored on what it learnt
     assert signal.getsignal(signal.SIGINT) is before and not panel.running
     assert panel.status.value.startswith("Run 1 done after") and "you stopped it" in panel.status.value
 
 
 def test_a_second_interrupt_abandons_the_run_unscored(tiny_tasks):
-    task = tiny_tasks[LESSONS[0].name]
-
-    def run(settings, *, should_stop, on_update):
-        def update(progress):
-            if progress.epoch == 1 and progress.batch == 1:
-                os.kill(os.getpid(), signal.SIGINT)
-                os.kill(os.getpid(), signal.SIGINT)  # "stop now", before the batch ends
-            on_update(progress)
-        return explore.run(task, settings, should_stop=should_stop, on_update=update)
-
-    panel = widgets.explorer(LESSONS[0].name, life=live.ForegroundRun)
-    panel.run = run
+    panel, _ = _interrupted_panel(tiny_tasks[LESSONS[0].name], times=2)  # "stop now", before the batch ends
     assert panel.start() and panel.results == [] and panel.errors == [] and not panel.running
     assert panel.status.value.startswith("Ended unscored")
     assert panel.train_button.description == "Train" and not panel.train_button.disabled

@@ -161,32 +161,3 @@ def test_residuals_are_predicted_minus_true_against_the_true_value(ax):
 def test_plots_reject_bad_data(ax, call, message):
     with pytest.raises(ValueError, match=message):
         call(ax)
-
-
-def test_learning_curve_uses_plain_size_labels(ax):
-    lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references={"bound": 0.02}, ax=ax)
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["750", "8,000"]
-    assert ax.get_xscale() == ax.get_yscale() == "log"
-    assert [line.get_label() for line in ax.lines] == ["network", "bound 0.02"]
-    ax.figure.canvas.draw()
-    assert {"0.02", "0.05", "0.1", "0.2"} <= {t.get_text() for t in ax.get_yticklabels()}
-
-
-def test_learning_curve_gives_coinciding_references_one_legend_entry(ax):
-    references = {"classical estimator": 0.0207, "Cramér-Rao bound": 0.0204, "chance": 1.2}
-    lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references=references, ax=ax)
-    assert [line.get_ydata()[0] for line in ax.lines[1:]] == [0.0207, 0.0204, 1.2]  # each at its own level
-    assert ax.lines[1].get_linestyle() == ax.lines[2].get_linestyle() != ax.lines[3].get_linestyle()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "network", "classical estimator 0.0207 ≈ Cramér-Rao bound 0.0204", "chance 1.2"]
-
-
-def test_learning_curve_marks_other_runs_with_their_own_markers(ax):
-    lessonlib.plot_learning_curve([750, 8000], [0.2, 0.05], references={"bound": 0.02}, ax=ax,
-                                  points={"more steps": (8000, 0.03), "original": (750, 0.4)})
-    more, original = ax.lines[2:]
-    assert (more.get_label(), original.get_label()) == ("more steps", "original")
-    np.testing.assert_array_equal(more.get_xydata(), [[8000, 0.03]])
-    assert more.get_linestyle() == "None" and more.get_marker() != original.get_marker()
-    assert len({line.get_color() for line in ax.lines}) == 4
-    assert [t.get_text() for t in ax.get_legend().get_texts()][-2:] == ["more steps", "original"]

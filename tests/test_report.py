@@ -2,9 +2,18 @@
 
 import numpy as np
 import pytest
+from conftest import load_script
 
-from lessonlib.report import ScoreTable, claim, forecast_table, interval_table, score_forecasts, score_fresh
-from lessonlib.uncertainty import difference_interval, mean_interval, ratio_interval
+from lessonlib.report import (
+    RECORD_VARIABLE,
+    ScoreTable,
+    claim,
+    forecast_table,
+    interval_table,
+    score_forecasts,
+    score_fresh,
+)
+from lessonlib.uncertainty import Interval, difference_interval, mean_interval, ratio_interval
 
 
 def test_score_forecasts_and_table():
@@ -33,6 +42,31 @@ def test_claim_prints_when_true_and_raises_when_false(capsys):
     assert capsys.readouterr().out == "checked: one is one\n"
     with pytest.raises(AssertionError, match="This lesson's claim no longer holds: two is one"):
         claim("two is one", 2 == 1)
+
+
+def test_the_figures_benchmarks_read_are_the_ones_the_table_prints(tmp_path, monkeypatch):
+    record = tmp_path / "record.jsonl"
+    monkeypatch.setenv(RECORD_VARIABLE, str(record))
+    scores = {"net": (Interval(0.00521, 0.00502, 0.0054), Interval(1.4712, 1.4413, 1.5021)),
+              "exact": (Interval(-0.0001, -0.01, 0.01), Interval(12345.6, 12345.6, 12345.6)),
+              "text": (Interval(0.9241, 0.637, 1.314).precise(), "1,234 (95% CI 1,200–1,300)"),
+              "none": ("-", 3)}
+    table = interval_table(scores, ["method", "MSE (10,000 fresh windows)", "x optimum"])
+    interval_table({"a": (Interval(1.0, 0.9, 1.1),)}, ["method", "MSE on the training set"])  # not fresh
+    claim("one is one", True)
+    with pytest.raises(AssertionError):
+        claim("two is one", False)
+
+    def number(text):  # what the printed cell starts with
+        first = text.split()[0].replace(",", "")
+        return None if first == "-" else float(first)
+
+    printed = {row[0]: [number(cell) for cell in row[1:]] for row in table.rows}
+    assert printed == {"net": [0.0052, 1.47], "exact": [0.0, 12350.0], "text": [0.924, 1234.0], "none": [None, 3.0]}
+    bench = load_script("benchmarks/bench.py")
+    tables, claims = bench.read_record(record.read_text(encoding="utf-8").splitlines())
+    assert tables == [{"header": table.header, "rows": printed}]
+    assert claims == {"one is one": True, "two is one": False}
 
 
 def test_html_escapes_names():

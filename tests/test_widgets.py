@@ -221,7 +221,7 @@ def test_stop_ends_the_run_within_an_epoch_and_keeps_it_in_the_table(monkeypatch
     assert panel.wait(TIMEOUT)
     run = panel.last_result
     assert run.ended == "stopped" and run.epochs <= 1 < 50
-    assert panel.status.value.startswith(f"Run 1 done after {run.epochs} epochs")
+    assert panel.status.value.startswith(f"Run 1 done after {run.epochs} epoch")  # 1 epoch, or 0 epochs
     assert "you stopped it" in panel.status.value
     assert panel.progress.bar_style == "warning"
     assert panel.history_table().rows[0][7] == "stopped"

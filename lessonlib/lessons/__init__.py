@@ -4,7 +4,8 @@ reads the registry.
 A lesson's module (``lessonlib/lessons/<name>.py``) defines ``NUMBER`` (its place in the course),
 ``NOTEBOOK`` (the stem of ``notebooks/<NOTEBOOK>.md`` and ``.ipynb``), ``TASK`` (what its explorer's
 runs need: an ``explore.Task``), ``PANEL`` (what its panel shows: a ``panel.Panel``) and in ``__all__``
-the functions the lessons reach as ``lessonlib.<name>`` (its run function and its explorer). Its
+the functions the lessons reach as ``lessonlib.<name>`` (its run function, made by ``run_function``
+from its settings type, and its explorer). Its
 exercises are ``lessonlib.exercises.lesson<NUMBER>``. Discovery checks that contract once and keeps
 each lesson as a ``Lesson``; the run functions and the panels then look their task up here (``by_name``)
 when they are called, so a lesson configured with ``configured`` (the tests' tiny recipes) is the one
@@ -25,7 +26,9 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
+import inspect
 import pkgutil
 from typing import NamedTuple
 
@@ -54,6 +57,41 @@ class Lesson(NamedTuple):
     def exercises(self):
         """The module of the lesson's exercises."""
         return f"{__package__.rpartition('.')[0]}.exercises.lesson{self.number}"
+
+
+def run_function(settings):
+    """Make a lesson's documented stub its run function (``lessonlib.run_<name>``): it takes the fields of
+    the lesson's ``settings`` type, with its defaults (``seed`` by name only), and ``should_stop`` and
+    ``on_update``, and runs ``explore.run`` on its module's task as configured now (see ``configured``).
+
+    Examples
+    --------
+    >>> print(inspect.signature(by_name("forecast").exports["run_forecast"]))
+    (noise=0.5, window=50, cell='LSTM', *, seed=0, should_stop=None, on_update=None)
+    """
+    positional, keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY
+    signature = inspect.Signature([
+        *(inspect.Parameter(name, keyword if name == "seed" else positional, default=default)
+          for name, default in settings._field_defaults.items()),
+        *(inspect.Parameter(name, keyword, default=None) for name in ("should_stop", "on_update"))])
+
+    def decorate(stub):
+        @functools.wraps(stub)
+        def run(*args, **kwargs):
+            try:
+                arguments = signature.bind(*args, **kwargs).arguments
+            except TypeError as error:  # an unknown or surplus argument: say which ones it takes
+                raise TypeError(f"{stub.__name__}(): {error}; it takes {', '.join(signature.parameters)}.") from None
+            callbacks = {name: arguments.pop(name) for name in ("should_stop", "on_update") if name in arguments}
+            from .. import explore
+
+            task = next(lesson.task for lesson in _CURRENT.values() if lesson.module == stub.__module__)
+            return explore.run(task, settings(**arguments), **callbacks)
+
+        run.__signature__ = signature
+        return run
+
+    return decorate
 
 
 def _read(module):

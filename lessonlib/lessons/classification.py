@@ -14,6 +14,7 @@ from ..metrics import ACCURACY
 from ..panel import Panel
 from ..signals import STEP, two_sine_windows, two_sines
 from ..windows import split_and_windowize, windows_and_labels
+from . import run_function
 
 NUMBER, NOTEBOOK = 2, "02_classification"
 # --- what lesson 2's notebook sets: its exercises, tests and benchmarks read them here --------------
@@ -40,7 +41,8 @@ class Settings(NamedTuple):
     seed: int = 0
 
 
-def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+@run_function(Settings)
+def run_classification():
     """Lesson 2 live: train a network to tell ``sin t`` from ``sin 1.1t``, and score its accuracy
     against the matched filter and the Bayes classifier.
 
@@ -49,10 +51,6 @@ def run_classification(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop
     number of values per window, between 2 and 120 (with 2 or 3 even the optimum is barely better than
     a coin); ``explore.run`` has the other arguments. ``Score.relative`` is in points below the optimum.
     """
-    from . import by_name  # the registry's task: the one a test may have configured
-
-    return explore.run(by_name(TASK.name).task, Settings(noise, window, cell, seed), should_stop=should_stop,
-                       on_update=on_update)
 
 
 def classification_explorer(seed=0):

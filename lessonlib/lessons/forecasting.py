@@ -14,6 +14,7 @@ from ..metrics import MSE
 from ..panel import Panel
 from ..signals import STEP, noisy_sine, sine_windows
 from ..windows import split_and_windowize
+from . import run_function
 
 NUMBER, NOTEBOOK = 1, "01_forecasting"
 # --- what lesson 1's notebook sets: its exercises, tests and benchmarks read them here --------------
@@ -40,7 +41,8 @@ class Settings(NamedTuple):
     seed: int = 0
 
 
-def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+@run_function(Settings)
+def run_forecast():
     """Lesson 1 live: train a network to forecast the next value of a noisy sine, and score it
     against the last value, the linear autoregression, the sine fit and the Bayes forecast.
 
@@ -55,10 +57,6 @@ def run_forecast(noise=0.5, window=50, cell="LSTM", *, seed=0, should_stop=None,
     >>> run.epochs, run.ended, list(run.scores)[-1]
     (0, 'stopped', 'Bayes forecast (optimum)')
     """
-    from . import by_name  # the registry's task: the one a test may have configured
-
-    return explore.run(by_name(TASK.name).task, Settings(noise, window, cell, seed), should_stop=should_stop,
-                       on_update=on_update)
 
 
 def forecast_explorer(seed=0):

@@ -24,6 +24,7 @@ from ..explore import N_TEST, N_VALIDATION, TEST_SEED, Data, Recipe, Task, View
 from ..metrics import MSE
 from ..panel import Panel
 from ..signals import STEP, noisy_sine, sine_windows_ahead
+from . import run_function
 from .forecasting import N_POINTS, T_MAX
 
 NUMBER, NOTEBOOK = 4, "04_many_steps"
@@ -56,8 +57,8 @@ class Settings(NamedTuple):
     seed: int = 0
 
 
-def run_many_steps(noise=0.5, horizon=35, cell="LSTM", strategy=DIRECT, *, seed=0, should_stop=None,
-                   on_update=None):
+@run_function(Settings)
+def run_many_steps():
     """Lesson 4 live: train a network to forecast a noisy sine ``horizon`` steps ahead from a window
     of 50 values with one ``strategy`` (``"direct"``, ``"recursive"`` or ``"sequence to sequence"``),
     and score it against the last value, the sine fit, the linear autoregression (direct and
@@ -74,10 +75,6 @@ def run_many_steps(noise=0.5, horizon=35, cell="LSTM", strategy=DIRECT, *, seed=
     >>> run.epochs, run.ended, run.settings.strategy, list(run.scores)[-1]
     (0, 'stopped', 'recursive', 'Bayes forecast (optimum)')
     """
-    from . import by_name  # the registry's task: the one a test may have configured
-
-    return explore.run(by_name(TASK.name).task, Settings(noise, horizon, cell, strategy, seed),
-                       should_stop=should_stop, on_update=on_update)
 
 
 def many_steps_explorer(seed=0):

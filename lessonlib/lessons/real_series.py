@@ -20,13 +20,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import explore
 from ..classical import fit_linear_ar, forecast_holt_winters, forecast_seasonal_naive
 from ..explore import Data, Recipe, Task, View
 from ..metrics import Measure
 from ..panel import Panel
 from ..signals import calendar_features, fill_forward, load_co2
 from ..uncertainty import block_bootstrap_interval
+from . import run_function
 
 NUMBER, NOTEBOOK = 5, "05_real_series"
 # --- what lesson 5's notebook sets: its exercises, tests and benchmarks read them here --------------
@@ -68,8 +68,8 @@ class _BlockMSE(Measure):
 MSE_BY_YEARS = _BlockMSE()
 
 
-def run_real_series(noise=0.0, history=104, cell="LSTM", horizon=52, calendar="off", *, seed=0, should_stop=None,
-                    on_update=None):
+@run_function(Settings)
+def run_real_series():
     """Lesson 5 live: train a network to forecast weekly CO2 ``horizon`` weeks (52, 26, 13 or 1) after each
     origin from the last ``history`` weeks (26 to 156; read in whole quarters of 13 weeks, the oldest
     left over dropped), the week of the year as a second input if ``calendar`` is ``"on"``, and score
@@ -83,10 +83,6 @@ def run_real_series(noise=0.0, history=104, cell="LSTM", horizon=52, calendar="o
     >>> run.epochs, run.ended, run.settings.calendar, list(run.scores)[-1]
     (0, 'stopped', 'on', 'seasonal naive with drift')
     """
-    from . import by_name  # the registry's task: the one a test may have configured
-
-    return explore.run(by_name(TASK.name).task, Settings(noise, history, cell, horizon, calendar, seed),
-                       should_stop=should_stop, on_update=on_update)
 
 
 def real_series_explorer(seed=0):

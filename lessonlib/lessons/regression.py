@@ -14,6 +14,7 @@ from ..explore import N_TEST, N_VALIDATION, N_VIEW, TEST_SEED, Data, Recipe, Tas
 from ..metrics import RMSE
 from ..panel import Panel
 from ..signals import FREQ_RANGE, random_frequency_sequences, sequence_duration
+from . import run_function
 
 NUMBER, NOTEBOOK = 3, "03_regression"
 # --- what lesson 3's notebook sets: its exercises, tests and benchmarks read them here --------------
@@ -64,7 +65,8 @@ def unscale_frequency(output):
     return (low + high) / 2 + (high - low) / 2 * np.asarray(output)
 
 
-def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, should_stop=None, on_update=None):
+@run_function(Settings)
+def run_regression():
     """Lesson 3 live: train a network to read off a sine's frequency, and score it against the
     classical estimator and the Cramér-Rao bound.
 
@@ -74,10 +76,6 @@ def run_regression(noise=0.3, n_points=50, cell="LSTM", *, seed=0, should_stop=N
     0 at noise 0. It is asymptotic: at low signal-to-noise (high noise, short sequences) even the
     classical estimator lands above it. ``explore.run`` has the other arguments.
     """
-    from . import by_name  # the registry's task: the one a test may have configured
-
-    return explore.run(by_name(TASK.name).task, Settings(noise, n_points, cell, seed), should_stop=should_stop,
-                       on_update=on_update)
 
 
 def regression_explorer(seed=0):
