@@ -63,7 +63,14 @@ from .signals import (
     two_sines,
 )
 from .training import FitResult, fit_quietly
-from .uncertainty import Interval, block_bootstrap_interval, difference_interval, mean_interval, ratio_interval
+from .uncertainty import (
+    Interval,
+    block_bootstrap_interval,
+    difference_interval,
+    mean_interval,
+    ratio_interval,
+    residual_interval,
+)
 from .versions import show_versions
 from .windows import split_and_windowize, stack_steps, windowize, windows_and_labels
 
@@ -87,7 +94,7 @@ __all__ = [
     "plot_true_vs_predicted", "quiet_startup", "random_frequency_sequences", "rmse", "roc_auc",
     "score_forecasts",
     "split_and_windowize", "stack_steps", "two_sines", "windowize", "windows_and_labels",
-    "CO2Series", "block_bootstrap_interval", "forecast_holt_winters", "forecast_recursive",
+    "CO2Series", "block_bootstrap_interval", "residual_interval", "forecast_holt_winters", "forecast_recursive",
     "forecast_seasonal_naive", "load_co2", "sine_windows_ahead", "predictive_interval_bayes",
     "calendar_features", "fill_forward", "season_slip",
 ]

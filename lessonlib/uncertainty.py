@@ -7,6 +7,9 @@ for the large fresh test sets that lesson claims are scored on. The items must b
 windows with their own noise and phase, not overlapping windows of one series; each function takes at
 least 2 of them, and a confidence ``level`` in (0, 1).
 
+``residual_interval`` is of another kind: not an interval on a score, but a forecast interval for each
+coming value, from a forecaster's errors on validation windows (split conformal).
+
 On one real series the items are forecast origins, and neighbouring origins forecast overlapping
 stretches: they are not independent. ``block_bootstrap_interval`` resamples whole blocks of
 consecutive origins instead, so that the interval covers that dependence.
@@ -200,6 +203,64 @@ def block_bootstrap_interval(errors, *, block, reference=None, n_resamples=2000,
         estimate = estimate / reference.mean()
     low, high = np.quantile(statistic, [(1 - level) / 2, (1 + level) / 2])
     return Interval(float(estimate), float(low), float(high), level)
+
+
+def residual_interval(forecast, validation_forecast, validation_y, *, level=0.95):
+    """A ``level`` forecast interval around each forecast, from the same forecaster's errors on validation data.
+
+    Split conformal: the errors ``validation_y - validation_forecast`` of independent validation windows,
+    sorted, give the interval ``forecast + [k-th smallest error, k-th largest error]`` with
+    ``k = floor((m + 1) (1 - level) / 2)`` for ``m`` validation windows. If the validation and test
+    windows are drawn alike (exchangeable), a fresh value falls below it with probability at most
+    ``(1 - level) / 2``, above it likewise, whatever the forecaster: coverage at least ``level`` on
+    average over windows. Its width is the same for every window, so it cannot be wider where a forecast
+    is less sure (coverage on average, not window by window).
+
+    ``forecast`` has shape (n,) or (n, horizons); ``validation_forecast`` and ``validation_y`` have shape
+    (m, ...) with the same columns, one per horizon, each treated on its own. ``m`` must be at least
+    ``2 / (1 - level) - 1`` (39 for ``level=0.95``). Returns ``(low, high)``, each shaped as ``forecast``.
+
+    Examples
+    --------
+    >>> errors = np.arange(-19, 20) / 10  # 39 validation errors, -1.9 to 1.9
+    >>> low, high = residual_interval([0.0, 5.0], np.zeros(39), errors)
+    >>> low, high  # forecast + [smallest error, largest error]: k = floor(40 * 0.025) = 1
+    (array([-1.9,  3.1]), array([1.9, 6.9]))
+    """
+    level = check_level(level)
+    forecast = _check_forecast_columns("forecast", forecast)
+    validation_forecast = _check_forecast_columns("validation_forecast", validation_forecast)
+    validation_y = _check_forecast_columns("validation_y", validation_y)
+    if validation_forecast.shape != validation_y.shape:
+        raise ValueError(f"`validation_forecast` and `validation_y` must have the same shape. Received: "
+                         f"{validation_forecast.shape} and {validation_y.shape}.")
+    if validation_y.shape[1:] != forecast.shape[1:]:
+        raise ValueError(f"`validation_y` must have one column per column of `forecast` (one per horizon). "
+                         f"Received: validation_y with shape {validation_y.shape}, forecast with shape "
+                         f"{forecast.shape}.")
+    m = len(validation_y)
+    k = int(np.floor((m + 1) * (1 - level) / 2 + 1e-9))  # + 1e-9: level=0.9 makes 1 - level just under 0.1
+    if k < 1:
+        needed = int(np.ceil(2 / (1 - level) - 1 - 1e-9))
+        raise ValueError(f"`validation_y` must hold at least {needed} windows for level={level}. "
+                         f"Received: len(validation_y)={m}.")
+    errors = np.sort(validation_y - validation_forecast, axis=0)
+    return forecast + errors[k - 1], forecast + errors[m - k]
+
+
+def _check_forecast_columns(name, values):
+    """``values`` as a finite float array of shape (n,) or (n, columns), neither 0: residual_interval's check."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"`{name}` must be an array of numbers. Received an object of type "
+                        f"{type(values).__name__}.") from error
+    if array.ndim not in (1, 2) or array.size == 0:
+        raise ValueError(f"`{name}` must have shape (n,) or (n, horizons), neither 0. "
+                         f"Received: {name} with shape {array.shape}.")
+    if not np.isfinite(array).all():
+        raise ValueError(f"`{name}` must not contain NaN or infinite values.")
+    return array
 
 
 def _normal_interval(estimate, values, level):

@@ -174,3 +174,63 @@ def test_block_bootstrap_rejects_bad_arguments():
                                       Interval(1234.5678, 1234.5678, 1234.5678), Interval(1.4649, 1.42, 1.51)])
 def test_shown_is_the_estimate_str_shows(interval):
     assert interval.shown == float(str(interval).split(" ")[0])
+
+
+# --- residual_interval (lesson 4's forecast intervals) ---------------------------------------------
+
+def test_residual_interval_is_the_forecast_plus_order_statistics_of_the_validation_errors_per_column():
+    rng = np.random.default_rng(0)
+    validation_forecast, validation_y = rng.normal(size=(199, 3)), rng.normal(size=(199, 3))
+    forecast = rng.normal(size=(7, 3))
+    low, high = lessonlib.residual_interval(forecast, validation_forecast, validation_y, level=0.9)
+    errors = np.sort(validation_y - validation_forecast, axis=0)  # k = floor(200 * 0.05) = 10
+    np.testing.assert_allclose(low, forecast + errors[9], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(high, forecast + errors[-10], rtol=0, atol=1e-12)
+    assert low.shape == high.shape == (7, 3)
+    one_low, one_high = lessonlib.residual_interval(forecast[:, 1], validation_forecast[:, 1], validation_y[:, 1],
+                                                    level=0.9)
+    np.testing.assert_array_equal(one_low, low[:, 1])
+    np.testing.assert_array_equal(one_high, high[:, 1])
+
+
+def test_residual_interval_covers_fresh_values_at_the_level_even_for_skewed_errors_and_a_biased_forecast():
+    rng = np.random.default_rng(1)
+    per_tail = np.zeros(2)
+    for _ in range(REPEATS):  # a forecast 0.3 too low, errors exponential: neither symmetric nor centred
+        validation_errors, fresh_errors = 0.3 + rng.exponential(1.0, 99), 0.3 + rng.exponential(1.0, 1000)
+        low, high = lessonlib.residual_interval(np.zeros(1000), np.zeros(99), validation_errors)
+        per_tail += (fresh_errors < low).mean(), (fresh_errors > high).mean()
+    below, above = per_tail / REPEATS
+    assert 0.015 < below <= 0.0255 and 0.015 < above <= 0.0255, (below, above)  # k = 2 of 100: 2 % a side
+
+
+def test_residual_interval_needs_enough_validation_windows_for_its_level():
+    zeros = np.zeros(39)
+    low, high = lessonlib.residual_interval([1.0], zeros, np.arange(39.0))  # k = 1: the extreme errors
+    assert (low[0], high[0]) == (1.0, 39.0)
+    with pytest.raises(ValueError, match=r"`validation_y` must hold at least 39 windows for level=0.95. "
+                                         r"Received: len\(validation_y\)=38."):
+        lessonlib.residual_interval([1.0], zeros[:38], zeros[:38])
+    with pytest.raises(ValueError, match=r"at least 199 windows for level=0.99"):
+        lessonlib.residual_interval([1.0], zeros, zeros, level=0.99)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: lessonlib.residual_interval(np.zeros((5, 3)), np.zeros((50, 2)), np.zeros((50, 2))), ValueError,
+     r"`validation_y` must have one column per column of `forecast` \(one per horizon\). Received: "
+     r"validation_y with shape \(50, 2\), forecast with shape \(5, 3\)."),
+    (lambda: lessonlib.residual_interval(np.zeros(5), np.zeros(50), np.zeros(49)), ValueError,
+     r"`validation_forecast` and `validation_y` must have the same shape. Received: \(50,\) and \(49,\)."),
+    (lambda: lessonlib.residual_interval(np.zeros((5, 2, 1)), np.zeros(50), np.zeros(50)), ValueError,
+     r"`forecast` must have shape \(n,\) or \(n, horizons\), neither 0. Received: forecast with shape \(5, 2, 1\)."),
+    (lambda: lessonlib.residual_interval([], np.zeros(50), np.zeros(50)), ValueError, r"shape \(0,\)"),
+    (lambda: lessonlib.residual_interval(np.zeros(5), np.full(50, np.nan), np.zeros(50)), ValueError,
+     "`validation_forecast` must not contain NaN or infinite values."),
+    (lambda: lessonlib.residual_interval(np.zeros(5), np.zeros(50), np.zeros(50), level=95), ValueError,
+     r"`level` must be in \(0, 1\). Received: level=95."),
+    (lambda: lessonlib.residual_interval("low", np.zeros(50), np.zeros(50)), TypeError,
+     "`forecast` must be an array of numbers. Received an object of type str."),
+])
+def test_residual_interval_rejects_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
