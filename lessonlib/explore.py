@@ -117,7 +117,10 @@ class Data(NamedTuple):
     targets ``(n,)`` (or ``(n, steps)``: one after each input value, for a network that outputs after
     every step); the test inputs and their ``truth``; ``yardsticks``, name -> outputs on ``x_test``
     (``deferred`` if slow; a number for a bound), the optimum among them; the picture's inputs (None:
-    the first test items) and view. ``run`` regroups every input to the recipe's values per step."""
+    the first test items) and view. ``run`` regroups every input to the recipe's values per step.
+    For a lesson whose forecasts carry intervals (``Task.coverage``): ``val_truth``, the validation
+    items' truth in the lesson's units, and ``val_yardsticks``, name -> the forecasts on them of the
+    yardsticks that have an interval (those fitted without the validation items)."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -128,6 +131,8 @@ class Data(NamedTuple):
     yardsticks: dict
     x_view: np.ndarray | None
     view: View
+    val_truth: np.ndarray | None = None
+    val_yardsticks: dict = {}  # noqa: RUF012 -- read only
 
 
 def predict_directly(predict, x, settings):
@@ -145,7 +150,10 @@ class Task(NamedTuple):
     its values' recipe overrides, applied in order, the later winning (``{"cell": {"SimpleRNN": {...}}}``);
     a setting other than ``cell`` found there is a choice among its values. ``prepare(settings, recipe)``
     returns ``Data``; ``forecast(predict, x, settings)`` makes the network's forecasts in the lesson's
-    units for the (regrouped) inputs ``x`` from ``predict``, its last-step outputs for any such inputs."""
+    units for the (regrouped) inputs ``x`` from ``predict``, its last-step outputs for any such inputs.
+    ``coverage(forecasts, truth, validation_errors)``, if set, checks a forecast interval built from a
+    method's validation errors on the test items (``uncertainty.validation_coverage`` with the lesson's
+    level and bootstrap): a run then checks the network's and each of ``Data.val_yardsticks``'."""
 
     name: str  # e.g. "forecast": the panel's name (lessonlib.forecast_explorer)
     lesson: int
@@ -157,6 +165,7 @@ class Task(NamedTuple):
     overrides: dict
     prepare: Callable
     forecast: Callable = predict_directly
+    coverage: Callable | None = None
 
     @property
     def choices(self):
@@ -197,7 +206,9 @@ class Run(NamedTuple):
     optimum, each a ``Score`` on ``N_TEST`` fresh items; ``curve`` the network's on the first
     ``N_CURVE`` after each epoch from 0 (untrained), ``references`` the yardsticks'; the network keeps
     ``best_epoch``'s weights (lowest validation loss); ``ended``: ``"converged"``, ``"budget"`` or
-    ``"stopped"``; ``model`` reads ``per_step`` values per step (``predict`` feeds it)."""
+    ``"stopped"``; ``model`` reads ``per_step`` values per step (``predict`` feeds it). ``coverage``:
+    for a lesson with ``Task.coverage``, the network's and the yardsticks' forecast intervals checked on
+    the test items, name -> ``uncertainty.Coverage`` (the network first); else empty."""
 
     task: Task
     settings: tuple
@@ -212,6 +223,7 @@ class Run(NamedTuple):
     model: object = None
     per_step: int = 1
     n_test: int = N_TEST  # the fresh test items scored (a real series has fewer: its test origins)
+    coverage: dict = {}  # noqa: RUF012 -- read only
 
     def predict(self, x):
         """The network's forecasts for inputs ``x`` shaped as the test items, ``(n, steps, 1)`` (lesson 4:
@@ -297,9 +309,21 @@ def _train_and_score(task, settings, should_stop, on_update):
                **{yardstick: _whole(out) for yardstick, out in data.yardsticks.items()}}
     scores = _scores(task, outputs, data.truth)
     scores[name] = scores[name]._replace(seconds=fit.seconds)
+    coverage = _coverage(task, data, outputs, name, lambda: _forecasts(task, model, data.x_val, settings))
     return Run(task, settings, scores, tuple(report.curve), references, fit.epochs, fit.best_epoch,
                fit.ended, time.perf_counter() - start, report.views[fit.best_epoch], model, per_step,
-               len(data.truth))
+               len(data.truth), coverage)
+
+
+def _coverage(task, data, outputs, network, forecast_validation):
+    """Each method's forecast interval from its validation errors, checked on the test items
+    (``Task.coverage``): the ``network``'s (its validation forecasts from ``forecast_validation()``,
+    called only when needed) and the yardsticks' in ``Data.val_yardsticks``; {} for a lesson without."""
+    if task.coverage is None or data.val_truth is None:
+        return {}
+    validation = {network: forecast_validation(), **data.val_yardsticks}
+    return {name: task.coverage(outputs[name], data.truth, data.val_truth - forecasts)
+            for name, forecasts in validation.items()}
 
 
 def _stacked(data, per_step):

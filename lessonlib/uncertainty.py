@@ -13,6 +13,9 @@ coming value, from a forecaster's errors on validation windows (split conformal)
 On one real series the items are forecast origins, and neighbouring origins forecast overlapping
 stretches: they are not independent. ``block_bootstrap_interval`` resamples whole blocks of
 consecutive origins instead, so that the interval covers that dependence.
+
+A forecast can carry an interval of its own: ``validation_coverage`` builds one from a method's
+errors on validation items and checks how often it holds the truth on the test items.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ._validation import (
     check_errors,
     check_int,
     check_level,
+    check_paired,
     check_same_length,
     check_series,
 )
@@ -268,3 +272,61 @@ def _normal_interval(estimate, values, level):
     z = NormalDist().inv_cdf((1 + level) / 2)
     estimate, standard_error = float(estimate), float(values.std(ddof=1) / np.sqrt(len(values)))
     return Interval(estimate, estimate - z * standard_error, estimate + z * standard_error, level)
+
+
+# --- forecast intervals, checked by their coverage ---------------------------------------------------
+
+class Coverage(NamedTuple):
+    """A forecast interval checked on test items: each forecast plus ``[low, high]`` (in the forecast's
+    units) promised to hold the truth a ``level`` share of the time; ``coverage`` is the share of the
+    test items whose truth it held, an ``Interval`` (95 %).
+
+    Examples
+    --------
+    >>> Coverage(Interval(0.8, 0.7, 0.9), -1.5, 2.0, 0.9).width
+    3.5
+    """
+
+    coverage: Interval
+    low: float
+    high: float
+    level: float
+
+    @property
+    def width(self):
+        """The interval's width, the same at every item: ``high - low``."""
+        return self.high - self.low
+
+
+def validation_coverage(forecasts, truth, validation_errors, *, level=0.9, block=1, circular=False):
+    """The coverage on test items of a ``level`` interval built from a method's own validation errors.
+
+    The interval at each test item is its forecast plus the ``(1 - level) / 2`` and ``(1 + level) / 2``
+    quantiles of ``validation_errors`` (truth minus forecast on items the method was not fitted on):
+    it costs no training, and it works for any point forecast, a network's or a classical model's. The
+    coverage is the share of ``truth`` inside (ends included); its 95 % interval is a block bootstrap
+    over the test items in order (``block_bootstrap_interval``: ``block=1`` for independent items,
+    ``block`` at least the horizon and ``circular`` for the origins of one series). A coverage of 0 or 1
+    on every resample has a zero-width interval.
+
+    Examples
+    --------
+    Validation errors spread evenly over -1 ... 1 give the interval forecast ± 0.9; three of the
+    four test values fall inside it:
+
+    >>> result = validation_coverage([0.0, 0.0, 1.0, 1.0], [0.5, 2.0, 1.0, 0.2], np.linspace(-1, 1, 201))
+    >>> round(result.low, 6), round(result.high, 6), result.coverage.estimate
+    (-0.9, 0.9, 0.75)
+    """
+    forecasts, truth = check_paired("forecasts", np.ravel(forecasts), "truth", np.ravel(truth))
+    validation_errors = check_series("validation_errors", np.ravel(validation_errors))
+    level = check_level(level)
+    block = check_int("block", block, low=1, high=len(truth))
+    circular = check_bool("circular", circular)
+    low, high = (float(q) for q in np.quantile(validation_errors, [(1 - level) / 2, (1 + level) / 2]))
+    inside = ((truth >= forecasts + low) & (truth <= forecasts + high)).astype(float)
+    if inside.min() == inside.max():  # every item in (or out): no resample can differ
+        share = Interval(float(inside[0]), float(inside[0]), float(inside[0]))
+    else:
+        share = block_bootstrap_interval(inside, block=block, circular=circular)
+    return Coverage(share, low, high, level)

@@ -30,7 +30,7 @@ from . import explore
 from ._validation import check_int
 from .explore import N_CURVE, NOISE_RANGE
 from .live import BackgroundRun, default_life
-from .panel import run_summary, run_table
+from .panel import coverage_note, run_summary, run_table
 from .report import ScoreTable
 
 STOP_GRACE = 0.5  # s: a click this soon after Train is the second half of a double click, not Stop
@@ -223,6 +223,8 @@ class Explorer(widgets.VBox):
         self.progress.bar_style = "warning" if result.ended == "stopped" else "success"
         self.status.value = _done(n, result)
         note = EXACT_NOTE if result.exact else ""
+        coverage = coverage_note(result, self.spec)
+        note += f"<p>{coverage}</p>" if coverage else ""
         self.result_html.value = (f"<b>Run {n}: scores on {result.n_test:,} fresh test {self.spec.items}</b>"
                                   f"{note}{run_table(result, self.spec)._repr_html_()}")
         self.history_html.value = f"<b>All runs so far</b>{self.history_table()._repr_html_()}"

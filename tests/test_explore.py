@@ -18,6 +18,7 @@ from lessonlib.explore import N_CURVE, N_TEST, NOISE_RANGE, TEST_SEED, Progress,
 from lessonlib.lessons import LESSONS, by_name
 from lessonlib.metrics import Measure
 from lessonlib.models import CELL_TYPES
+from lessonlib.panel import run_table
 from lessonlib.windows import stack_steps
 
 
@@ -99,6 +100,10 @@ def test_a_run_scores_the_network_and_the_yardsticks_against_the_optimum_on_fres
     # the network keeps its best epoch's weights: the curve's point there is their score on the curve set
     kept = _score(task, _outputs(run, data.x_test[:N_CURVE]), data.truth[:N_CURVE])
     assert run.curve[run.best_epoch] == _close(task, kept)
+    # forecast intervals: checked for a lesson that has them (the network's first), never empty columns
+    assert list(run.coverage)[:1] == (["GRU network"] if task.coverage is not None else [])
+    assert set(run.coverage) <= set(run.scores)
+    assert len(run_table(run, lesson.panel).header) == (6 if run.coverage else 4)
 
 
 @each_lesson

@@ -11,9 +11,10 @@ import pytest
 import lessonlib
 from lessonlib.classical import season_slip
 from lessonlib.exercises import lesson5
-from lessonlib.lessons import real_series
+from lessonlib.lessons import LESSONS, real_series
+from lessonlib.panel import coverage_note, run_summary, run_table
 from lessonlib.signals import calendar_features, fill_forward
-from lessonlib.uncertainty import Interval, block_bootstrap_interval
+from lessonlib.uncertainty import Coverage, Interval, block_bootstrap_interval, validation_coverage
 
 # --- the data, without the future ---------------------------------------------------------------
 
@@ -82,6 +83,41 @@ def test_precise_shows_enough_digits_for_the_ratios():
     assert Interval(11.02, 7.1, 18.4).precise(2) == "11 (95% CI 7.1–18)"
 
 
+def test_a_validation_interval_covers_what_its_quantiles_say():
+    errors = np.arange(-50, 51) / 10  # -5 ... 5: the 5 % and 95 % quantiles are -4.5 and 4.5
+    forecasts = np.array([0.0, 0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 10.0])
+    truth = np.array([4.5, -4.5, 4.6, 10.0, 14.0, 5.4, 20.0, 5.5])  # the ends count as inside
+    result = validation_coverage(forecasts, truth, errors, level=0.9)
+    assert (result.low, result.high, result.level) == (pytest.approx(-4.5), pytest.approx(4.5), 0.9)
+    assert result.width == pytest.approx(9.0)
+    inside = np.array([1, 1, 0, 1, 1, 0, 0, 1], dtype=float)
+    assert result.coverage == block_bootstrap_interval(inside, block=1)  # 5 of 8, resampled item by item
+    assert result.coverage.estimate == 5 / 8 and result.coverage.low < 5 / 8 < result.coverage.high
+    half = validation_coverage(forecasts, truth, errors, level=0.5)  # quartiles: -2.5 and 2.5
+    assert half.coverage.estimate == 1 / 8 and half.width == pytest.approx(5.0)  # only the forecast hit on the nose
+    in_blocks = validation_coverage(forecasts, truth, errors, block=4, circular=True)
+    assert in_blocks.coverage == block_bootstrap_interval(inside, block=4, circular=True)
+
+
+def test_a_validation_interval_that_holds_every_item_has_a_zero_width_coverage_interval():
+    result = validation_coverage(np.zeros(6), np.ones(6), np.linspace(-2, 2, 50), block=3, circular=True)
+    assert result.coverage == Interval(1.0, 1.0, 1.0)
+    assert validation_coverage(np.zeros(6), np.ones(6), np.linspace(-0.5, 0.5, 50)).coverage == Interval(0, 0, 0)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"level": 1.0}, ValueError, "level"),
+    ({"block": 9}, ValueError, "block"),
+    ({"truth": np.ones(7)}, ValueError, "forecasts.*truth|truth.*forecasts"),
+    ({"validation_errors": [np.nan, 1.0]}, ValueError, "validation_errors"),
+    ({"circular": "yes"}, TypeError, "circular"),
+])
+def test_validation_coverage_rejects_bad_arguments(kwargs, error, message):
+    arguments = {"forecasts": np.zeros(8), "truth": np.ones(8), "validation_errors": np.linspace(-2, 2, 20), **kwargs}
+    with pytest.raises(error, match=message):
+        validation_coverage(**arguments)
+
+
 # --- Holt-Winters' season against the calendar ------------------------------------------------------
 
 def test_season_slip_finds_a_season_that_drifts_a_step_every_stretch():
@@ -136,6 +172,48 @@ def test_a_run_scores_the_network_on_every_test_origin(tiny_tasks, network_outpu
     naive = run.scores[real_series.SEASONAL_NAIVE].value
     assert run.network.relative == pytest.approx(run.network.value / naive)
     assert run.scores[real_series.LAST_VALUE].value == pytest.approx(np.mean(truth ** 2))
+
+
+def test_a_run_checks_each_methods_90_percent_interval_at_the_test_origins(tiny_tasks, network_outputs):
+    run = lessonlib.run_real_series(history=52, horizon=13, calendar="on", seed=2)
+    assert list(run.coverage) == ["LSTM network", real_series.LAST_VALUE, real_series.LINEAR,
+                                  real_series.SEASONAL_NAIVE]  # Holt-Winters' fit saw the validation years
+    ppm, _, n_train, test_start = real_series.co2_split()
+    validation, test = np.arange(n_train, test_start - 13 + 1), np.arange(test_start, len(ppm) - 13 + 1)
+    val_truth, truth = ppm[validation + 12] - ppm[validation - 1], ppm[test + 12] - ppm[test - 1]
+    data = real_series.TASK.prepare(run.settings, run.task.recipe_for(calendar="on"))
+    scale = np.std([ppm[o + 12] - ppm[o - 1] for o in range(52, n_train - 13 + 1)])
+    design = np.column_stack([data.x_train[:, :, 0], np.ones(len(data.x_train))])  # the changes and the calendar
+    coef = np.linalg.lstsq(design, data.y_train, rcond=None)[0]
+
+    def linear(x):
+        return (x[:, :, 0] @ coef[:-1] + coef[-1]) * scale
+
+    methods = {"LSTM network": (network_outputs(run, data.x_val) * scale, network_outputs(run, data.x_test) * scale),
+               real_series.LINEAR: (linear(data.x_val), linear(data.x_test)),
+               real_series.LAST_VALUE: (0.0, 0.0)}
+    for name, (val_forecasts, forecasts) in methods.items():
+        low, high = np.quantile(val_truth - val_forecasts, [0.05, 0.95])
+        inside = (truth >= forecasts + low) & (truth <= forecasts + high)
+        checked = run.coverage[name]
+        assert isinstance(checked, Coverage) and checked.level == 0.9
+        assert (checked.low, checked.high) == (pytest.approx(low, rel=1e-4), pytest.approx(high, rel=1e-4))
+        assert checked.coverage.estimate == pytest.approx(inside.mean(), abs=1.5 / len(truth))  # float32: an edge
+        assert checked.coverage.low <= checked.coverage.estimate <= checked.coverage.high
+        assert checked.coverage.high - checked.coverage.low > 0.05  # about 8 independent years: a wide interval
+    table = run_table(run, real_series.PANEL)
+    assert table.header[-2:] == ["90% interval: coverage", "its width (ppm)"]
+    rows = {row[0]: row[-2:] for row in table.rows}
+    network = run.coverage["LSTM network"]
+    assert rows["LSTM network"] == [f"{network.coverage.estimate:.0%} (95% CI {100 * network.coverage.low:.0f}–"
+                                    f"{network.coverage.high:.0%})", f"{network.width:.3g}"]
+    assert rows[real_series.HOLT_WINTERS] == ["-", "-"]
+    assert run_summary(run, real_series.PANEL)["90% interval: coverage"] == rows["LSTM network"][0]
+    assert "5% and 95% quantiles" in coverage_note(run, real_series.PANEL)
+
+
+def test_only_the_real_series_checks_forecast_intervals():
+    assert [lesson.name for lesson in LESSONS if lesson.task.coverage is not None] == ["real_series"]
 
 
 def test_a_history_that_is_not_whole_quarters_is_read_in_whole_quarters():

@@ -10,7 +10,13 @@ interleaved, so the network reads 13 weeks (39 values) per step; off, 13 values 
 in ppm² (the change's error is the level's); their intervals are circular block bootstraps over the
 test origins with blocks of a year, since origins a week apart share most of their future. The
 explorer's ``noise`` adds measurement noise (ppm) to every value the methods read; the truth stays the
-measured series. Forecast intervals are not part of the explorer: its runs train point forecasts.
+measured series.
+
+The networks train point forecasts; each run also checks a 90 % interval per method at no training
+cost: the forecast plus the 5 % and 95 % quantiles of the method's own errors on the validation
+origins (section 9's classical construction), its coverage at the test origins with the same
+bootstrap. The network, the last value, the seasonal naive forecast and the linear model get one;
+Holt-Winters does not, as its fit saw the validation years.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from ..explore import Data, Recipe, Task, View
 from ..metrics import Measure
 from ..panel import Panel
 from ..signals import calendar_features, fill_forward, load_co2
-from ..uncertainty import block_bootstrap_interval
+from ..uncertainty import block_bootstrap_interval, validation_coverage
 from . import run_function
 
 NUMBER, NOTEBOOK = 5, "05_real_series"
@@ -36,6 +42,7 @@ WINDOW = 104                              # weeks the notebook's models read: tw
 PER_STEP = 26                             # weeks the notebook's network reads per step
 FIT_YEARS = 10                            # Holt-Winters' fit window that fixes it, in years before the test
 BLOCK = 52                                # origins per bootstrap block: a year
+LEVEL = 0.9                               # the explorer's forecast intervals: 90 %
 LAST_VALUE, SEASONAL_NAIVE = "last value", "seasonal naive with drift"
 HOLT_WINTERS, LINEAR = "Holt-Winters (last 10 years)", "linear direct model, same inputs"
 WEEKS_PER_STEP = 13  # the explorer's network: a quarter of a year per step
@@ -149,11 +156,17 @@ def _prepare(settings, recipe):
              np.arange(test_start, len(ppm) - h + 1)]
     x_train, x_val, x_test = (_inputs(series, calendar, o, weeks_read, scale, on) for o in parts)
     y_train, y_val = ((series[o + h - 1] - series[o - 1]) / scale for o in parts[:2])
-    test = parts[2]
+    validation, test = parts[1:]
     last = series[test - 1]
     truth = ppm[test + h - 1] - last  # the measured change: its error is the level's error
     first, params = holt_winters_params()
     linear = fit_linear_ar(x_train[:, :, 0], y_train)
+    val_yardsticks = {  # the rivals fitted without the validation origins, forecasting them: their intervals
+        LAST_VALUE: np.zeros(len(validation)),
+        LINEAR: linear(x_val[:, :, 0]) * scale,
+        SEASONAL_NAIVE: forecast_seasonal_naive(series, validation, season=SEASON, horizon=h, drift=True)[:, -1]
+        - series[validation - 1],
+    }
     yardsticks = {
         LAST_VALUE: np.zeros(len(test)),
         HOLT_WINTERS: forecast_holt_winters(series[first:], test - first, params=params, season=SEASON,
@@ -163,7 +176,8 @@ def _prepare(settings, recipe):
     }
     year = 1958 + (weeks - np.datetime64("1958-01-01")).astype(float) / 365.25
     view = View(None, truth, t=year[test + h - 1])
-    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, None, view)
+    val_truth = ppm[validation + h - 1] - series[validation - 1]  # measured, as the test's truth
+    return Data(x_train, y_train, x_val, y_val, x_test, truth, yardsticks, None, view, val_truth, val_yardsticks)
 
 
 def _forecast(predict, x, settings):
@@ -207,7 +221,8 @@ TASK = Task(
                   schedule=None, per_step=WEEKS_PER_STEP),
     overrides={"horizon": HORIZONS, "calendar": CALENDAR,
                "cell": {"SimpleRNN": {"learning_rate": 0.005, "clipnorm": 1.0}}},
-    prepare=_prepare, forecast=_forecast)
+    prepare=_prepare, forecast=_forecast,
+    coverage=functools.partial(validation_coverage, level=LEVEL, block=BLOCK, circular=True))
 PANEL = Panel(row_label="method", metric="MSE (ppm²), test origins", relative=f"x {SEASONAL_NAIVE} (MSE ratio)",
-              items="origins", preview=_preview, plot=_plot,
+              items="origins", preview=_preview, plot=_plot, units="ppm",
               labels={"history": "weeks", "horizon": "h"})  # short: a run's title must fit one line
