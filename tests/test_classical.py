@@ -13,6 +13,7 @@ from lessonlib.classical import (
     forecast_sine_fit,
     forecast_wiener,
     matched_filter_classify,
+    season_slip,
 )
 from lessonlib.metrics import accuracy, mse, rmse, roc_auc
 from lessonlib.signals import STEP, noisy_sine, random_frequency_sequences, two_sines
@@ -349,3 +350,15 @@ def test_wiener_is_exact_without_noise_and_shrinks_with_it():
     assert lessonlib.forecast_wiener is forecast_wiener
 
 
+# --- Holt-Winters' season against the calendar ------------------------------------------------------
+
+def test_season_slip_finds_a_season_that_drifts_a_step_every_stretch():
+    period, every = 10, 60
+    season = np.sin(2 * np.pi * np.arange(period) / period)
+    t = np.arange(6 * every)
+    series = 0.01 * t + season[(t - t // every) % period]  # one step later in each stretch, on a trend
+    slips = season_slip(series, season, t.astype(float), every=every, max_shift=4)
+    shifts = [int(text.split(": ")[1]) for text in slips]
+    assert np.all(np.diff(shifts) == 1), slips
+    with pytest.raises(ValueError, match="max_shift"):
+        season_slip(series, season, t.astype(float), every=every, max_shift=period)

@@ -1,5 +1,5 @@
-"""Lesson 5 (the real CO2 series): its data preparation, concern functions, explorer wiring and
-exercises against independent computations.
+"""Lesson 5 (the real CO2 series): its data preparation, explorer wiring and exercises, against
+independent computations.
 
 Explorer runs use the tiny recipe of conftest.py's ``tiny_tasks``; the windows, the targets and the
 rivals are rebuilt here by hand from the measured series, week by week.
@@ -9,29 +9,12 @@ import numpy as np
 import pytest
 
 import lessonlib
-from lessonlib.classical import season_slip
 from lessonlib.exercises import lesson5
 from lessonlib.lessons import LESSONS, real_series
 from lessonlib.panel import coverage_note, run_summary, run_table
-from lessonlib.signals import calendar_features, fill_forward
-from lessonlib.uncertainty import Coverage, Interval, block_bootstrap_interval, validation_coverage
+from lessonlib.uncertainty import Coverage
 
 # --- the data, without the future ---------------------------------------------------------------
-
-def test_fill_forward_carries_the_last_measurement_and_never_reads_a_later_one():
-    values = np.array([3.0, np.nan, np.nan, 7.0, np.nan])
-    np.testing.assert_array_equal(fill_forward(values), [3.0, 3.0, 3.0, 7.0, 7.0])
-    later_changed = values.copy()
-    later_changed[3] = 100.0  # the measurement after the gap: the filled weeks must not move
-    np.testing.assert_array_equal(fill_forward(later_changed)[:3], [3.0, 3.0, 3.0])
-
-
-@pytest.mark.parametrize("values, message", [([np.nan, 1.0], "start with a measured value"),
-                                             ([[1.0, 2.0]], "1-D")])
-def test_fill_forward_rejects_what_it_cannot_fill(values, message):
-    with pytest.raises(ValueError, match=message):
-        fill_forward(values)
-
 
 def test_the_lessons_series_is_filled_forward_and_split_in_time():
     ppm, weeks, n_train, test_start = real_series.co2_split()
@@ -45,91 +28,6 @@ def test_the_lessons_series_is_filled_forward_and_split_in_time():
         assert ppm[week] == raw[before]
     assert (n_train, test_start) == (int(0.6 * 2284), int(0.6 * 2284) + int(0.2 * 2284))
     assert not np.isnan(raw[test_start:]).any()  # the test weeks were all measured
-
-
-def test_calendar_features_put_the_time_of_year_on_the_unit_circle():
-    weeks = np.array(["2000-01-01", "2000-04-01", "2000-12-31"], dtype="datetime64[D]")
-    features = calendar_features(weeks)
-    assert features.shape == (3, 2)
-    np.testing.assert_allclose(np.hypot(*features.T), 1.0)
-    np.testing.assert_allclose(features[0], [0.0, 1.0], atol=1e-12)  # 1 January
-    angle = 2 * np.pi * 91 / 365.25  # 1 April 2000 is day 91 of a leap year
-    np.testing.assert_allclose(features[1], [np.sin(angle), np.cos(angle)])
-    assert np.linalg.norm(features[2] - features[0]) < 0.05  # 31 December is 1 January's neighbour
-    with pytest.raises(TypeError, match="datetime64"):
-        calendar_features(np.arange(3.0))
-
-
-# --- intervals -------------------------------------------------------------------------------------
-
-def test_the_circular_block_bootstrap_draws_the_first_origin_as_often_as_a_middle_one():
-    def upper_end(where, circular):
-        spike = np.full(100, 1.0)
-        spike[where] = 100.0
-        return block_bootstrap_interval(spike, block=20, circular=circular).high
-
-    assert upper_end(0, circular=True) == pytest.approx(upper_end(50, circular=True), rel=0.1)
-    assert upper_end(0, circular=False) < 0.9 * upper_end(50, circular=False)  # moving blocks: the ends are rarer
-
-
-def test_a_circular_bootstrap_of_a_ratio_is_paired():
-    errors = 1 + np.sin(np.arange(300) / 7) ** 2
-    interval = block_bootstrap_interval(errors / 3, block=52, reference=errors, circular=True)
-    assert interval.estimate == pytest.approx(1 / 3) and interval.high - interval.low < 1e-12
-
-
-def test_precise_shows_enough_digits_for_the_ratios():
-    assert Interval(0.92406, 0.637, 1.3141).precise() == "0.924 (95% CI 0.637–1.31)"
-    assert Interval(11.02, 7.1, 18.4).precise(2) == "11 (95% CI 7.1–18)"
-
-
-def test_a_validation_interval_covers_what_its_quantiles_say():
-    errors = np.arange(-50, 51) / 10  # -5 ... 5: the 5 % and 95 % quantiles are -4.5 and 4.5
-    forecasts = np.array([0.0, 0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 10.0])
-    truth = np.array([4.5, -4.5, 4.6, 10.0, 14.0, 5.4, 20.0, 5.5])  # the ends count as inside
-    result = validation_coverage(forecasts, truth, errors, level=0.9)
-    assert (result.low, result.high, result.level) == (pytest.approx(-4.5), pytest.approx(4.5), 0.9)
-    assert result.width == pytest.approx(9.0)
-    inside = np.array([1, 1, 0, 1, 1, 0, 0, 1], dtype=float)
-    assert result.coverage == block_bootstrap_interval(inside, block=1)  # 5 of 8, resampled item by item
-    assert result.coverage.estimate == 5 / 8 and result.coverage.low < 5 / 8 < result.coverage.high
-    half = validation_coverage(forecasts, truth, errors, level=0.5)  # quartiles: -2.5 and 2.5
-    assert half.coverage.estimate == 1 / 8 and half.width == pytest.approx(5.0)  # only the forecast hit on the nose
-    in_blocks = validation_coverage(forecasts, truth, errors, block=4, circular=True)
-    assert in_blocks.coverage == block_bootstrap_interval(inside, block=4, circular=True)
-
-
-def test_a_validation_interval_that_holds_every_item_has_a_zero_width_coverage_interval():
-    result = validation_coverage(np.zeros(6), np.ones(6), np.linspace(-2, 2, 50), block=3, circular=True)
-    assert result.coverage == Interval(1.0, 1.0, 1.0)
-    assert validation_coverage(np.zeros(6), np.ones(6), np.linspace(-0.5, 0.5, 50)).coverage == Interval(0, 0, 0)
-
-
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"level": 1.0}, ValueError, "level"),
-    ({"block": 9}, ValueError, "block"),
-    ({"truth": np.ones(7)}, ValueError, "forecasts.*truth|truth.*forecasts"),
-    ({"validation_errors": [np.nan, 1.0]}, ValueError, "validation_errors"),
-    ({"circular": "yes"}, TypeError, "circular"),
-])
-def test_validation_coverage_rejects_bad_arguments(kwargs, error, message):
-    arguments = {"forecasts": np.zeros(8), "truth": np.ones(8), "validation_errors": np.linspace(-2, 2, 20), **kwargs}
-    with pytest.raises(error, match=message):
-        validation_coverage(**arguments)
-
-
-# --- Holt-Winters' season against the calendar ------------------------------------------------------
-
-def test_season_slip_finds_a_season_that_drifts_a_step_every_stretch():
-    period, every = 10, 60
-    season = np.sin(2 * np.pi * np.arange(period) / period)
-    t = np.arange(6 * every)
-    series = 0.01 * t + season[(t - t // every) % period]  # one step later in each stretch, on a trend
-    slips = season_slip(series, season, t.astype(float), every=every, max_shift=4)
-    shifts = [int(text.split(": ")[1]) for text in slips]
-    assert np.all(np.diff(shifts) == 1), slips
-    with pytest.raises(ValueError, match="max_shift"):
-        season_slip(series, season, t.astype(float), every=every, max_shift=period)
 
 
 # --- the explorer's wiring ---------------------------------------------------------------------------

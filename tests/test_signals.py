@@ -6,6 +6,8 @@ import pytest
 import lessonlib
 from lessonlib.signals import (
     STEP,
+    calendar_features,
+    fill_forward,
     noisy_sine,
     random_frequency_sequences,
     sine_windows,
@@ -169,6 +171,27 @@ def test_load_co2_says_what_to_install_without_statsmodels(monkeypatch):
         lessonlib.load_co2()
 
 
+# --- fill_forward and calendar_features (lesson 5) ------------------------------------------------
+
+def test_fill_forward_carries_the_last_measurement_and_never_reads_a_later_one():
+    values = np.array([3.0, np.nan, np.nan, 7.0, np.nan])
+    np.testing.assert_array_equal(fill_forward(values), [3.0, 3.0, 3.0, 7.0, 7.0])
+    later_changed = values.copy()
+    later_changed[3] = 100.0  # the measurement after the gap: the filled weeks must not move
+    np.testing.assert_array_equal(fill_forward(later_changed)[:3], [3.0, 3.0, 3.0])
+
+
+def test_calendar_features_put_the_time_of_year_on_the_unit_circle():
+    weeks = np.array(["2000-01-01", "2000-04-01", "2000-12-31"], dtype="datetime64[D]")
+    features = calendar_features(weeks)
+    assert features.shape == (3, 2)
+    np.testing.assert_allclose(np.hypot(*features.T), 1.0)
+    np.testing.assert_allclose(features[0], [0.0, 1.0], atol=1e-12)  # 1 January
+    angle = 2 * np.pi * 91 / 365.25  # 1 April 2000 is day 91 of a leap year
+    np.testing.assert_allclose(features[1], [np.sin(angle), np.cos(angle)])
+    assert np.linalg.norm(features[2] - features[0]) < 0.05  # 31 December is 1 January's neighbour
+
+
 # --- bad arguments: each generator names the argument and what it allows ------------------------
 
 @pytest.mark.parametrize("function, kwargs, error, message", [
@@ -204,6 +227,9 @@ def test_load_co2_says_what_to_install_without_statsmodels(monkeypatch):
     (sine_windows, {"n_windows": 5, "noise": -1}, ValueError, "`noise` must be at least 0. Received: noise=-1."),
     (two_sine_windows, {"n_windows": 5, "frequencies": (1.0, 1.0)}, ValueError, "`frequencies` must be two different"),
     (two_sine_windows, {"n_windows": 5, "window": 0}, ValueError, "`window` must be at least 1. Received: window=0."),
+    (fill_forward, {"values": [np.nan, 1.0]}, ValueError, "start with a measured value"),
+    (fill_forward, {"values": [[1.0, 2.0]]}, ValueError, "1-D"),
+    (calendar_features, {"weeks": np.arange(3.0)}, TypeError, "datetime64"),
 ])
 def test_bad_arguments_are_named_with_what_is_allowed(function, kwargs, error, message):
     with pytest.raises(error, match=message):

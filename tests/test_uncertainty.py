@@ -5,7 +5,14 @@ import pytest
 from scipy.stats import norm
 
 import lessonlib
-from lessonlib.uncertainty import Interval, difference_interval, mean_interval, ratio_interval
+from lessonlib.uncertainty import (
+    Interval,
+    block_bootstrap_interval,
+    difference_interval,
+    mean_interval,
+    ratio_interval,
+    validation_coverage,
+)
 
 REPEATS = 400
 
@@ -234,3 +241,61 @@ def test_residual_interval_needs_enough_validation_windows_for_its_level():
 def test_residual_interval_rejects_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- lesson 5: the circular block bootstrap, precise figures, validation_coverage -----------------
+
+def test_the_circular_block_bootstrap_draws_the_first_origin_as_often_as_a_middle_one():
+    def upper_end(where, circular):
+        spike = np.full(100, 1.0)
+        spike[where] = 100.0
+        return block_bootstrap_interval(spike, block=20, circular=circular).high
+
+    assert upper_end(0, circular=True) == pytest.approx(upper_end(50, circular=True), rel=0.1)
+    assert upper_end(0, circular=False) < 0.9 * upper_end(50, circular=False)  # moving blocks: the ends are rarer
+
+
+def test_a_circular_bootstrap_of_a_ratio_is_paired():
+    errors = 1 + np.sin(np.arange(300) / 7) ** 2
+    interval = block_bootstrap_interval(errors / 3, block=52, reference=errors, circular=True)
+    assert interval.estimate == pytest.approx(1 / 3) and interval.high - interval.low < 1e-12
+
+
+def test_precise_shows_enough_digits_for_the_ratios():
+    assert Interval(0.92406, 0.637, 1.3141).precise() == "0.924 (95% CI 0.637–1.31)"
+    assert Interval(11.02, 7.1, 18.4).precise(2) == "11 (95% CI 7.1–18)"
+
+
+def test_a_validation_interval_covers_what_its_quantiles_say():
+    errors = np.arange(-50, 51) / 10  # -5 ... 5: the 5 % and 95 % quantiles are -4.5 and 4.5
+    forecasts = np.array([0.0, 0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 10.0])
+    truth = np.array([4.5, -4.5, 4.6, 10.0, 14.0, 5.4, 20.0, 5.5])  # the ends count as inside
+    result = validation_coverage(forecasts, truth, errors, level=0.9)
+    assert (result.low, result.high, result.level) == (pytest.approx(-4.5), pytest.approx(4.5), 0.9)
+    assert result.width == pytest.approx(9.0)
+    inside = np.array([1, 1, 0, 1, 1, 0, 0, 1], dtype=float)
+    assert result.coverage == block_bootstrap_interval(inside, block=1)  # 5 of 8, resampled item by item
+    assert result.coverage.estimate == 5 / 8 and result.coverage.low < 5 / 8 < result.coverage.high
+    half = validation_coverage(forecasts, truth, errors, level=0.5)  # quartiles: -2.5 and 2.5
+    assert half.coverage.estimate == 1 / 8 and half.width == pytest.approx(5.0)  # only the forecast hit on the nose
+    in_blocks = validation_coverage(forecasts, truth, errors, block=4, circular=True)
+    assert in_blocks.coverage == block_bootstrap_interval(inside, block=4, circular=True)
+
+
+def test_a_validation_interval_that_holds_every_item_has_a_zero_width_coverage_interval():
+    result = validation_coverage(np.zeros(6), np.ones(6), np.linspace(-2, 2, 50), block=3, circular=True)
+    assert result.coverage == Interval(1.0, 1.0, 1.0)
+    assert validation_coverage(np.zeros(6), np.ones(6), np.linspace(-0.5, 0.5, 50)).coverage == Interval(0, 0, 0)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"level": 1.0}, ValueError, "level"),
+    ({"block": 9}, ValueError, "block"),
+    ({"truth": np.ones(7)}, ValueError, "forecasts.*truth|truth.*forecasts"),
+    ({"validation_errors": [np.nan, 1.0]}, ValueError, "validation_errors"),
+    ({"circular": "yes"}, TypeError, "circular"),
+])
+def test_validation_coverage_rejects_bad_arguments(kwargs, error, message):
+    arguments = {"forecasts": np.zeros(8), "truth": np.ones(8), "validation_errors": np.linspace(-2, 2, 20), **kwargs}
+    with pytest.raises(error, match=message):
+        validation_coverage(**arguments)
